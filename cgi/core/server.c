@@ -1,0 +1,367 @@
+/* wt_main: configuration, the listening socket, a supervisor that keeps N
+ * single-threaded workers alive, and each worker's FastCGI loop.
+ *
+ * The supervisor opens the socket once and forks; every worker accepts on
+ * the same socket, so a worker that dies costs at most its own request and
+ * the others keep answering while it is replaced. */
+#include "config.h"
+
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcgiapp.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "conf.h"
+#include "decode.h"
+#include "log.h"
+
+#define MAX_WORKERS	64
+
+static volatile sig_atomic_t	stop_requested;
+static volatile sig_atomic_t	in_request;
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static ssize_t
+fcgx_read(void *ctx, char *buf, size_t n)
+{
+	int want = n > 65536 ? 65536 : (int)n;
+
+	return FCGX_GetStr(buf, want, ctx);
+}
+
+static void
+access_log(const struct wt_req *r, double ms, size_t bytes)
+{
+	const char *path = utf8_valid(r->path, strlen(r->path)) ? r->path : "(not UTF-8)";
+	json_t *extra = json_pack("{ss ss si sf si ss}",
+	    "method", r->head ? "HEAD" : r->method, "path", path,
+	    "status", r->resp.status, "ms", ms, "bytes", (json_int_t)bytes,
+	    "ip", r->remote_addr ? r->remote_addr : "");
+
+	log_write(r->resp.status >= 500 ? WT_ERROR : WT_INFO, "request", extra,
+	    "%s %s %d", r->head ? "HEAD" : r->method, path, r->resp.status);
+}
+
+static void
+worker_term(int sig)
+{
+	(void)sig;
+	/* Idle in accept(): leave now.  Busy: finish the request first. */
+	if (!in_request)
+		_exit(0);
+	stop_requested = 1;
+}
+
+static int
+worker_loop(const struct wt_app *app, int listen_fd, size_t max_body)
+{
+	FCGX_Request fr;
+
+	if (app->worker_init != NULL && app->worker_init() != 0) {
+		log_error("worker", "initialisation failed");
+		return 1;
+	}
+	/* Connect now so a bad conninfo shows up in the log at start;
+	 * a failure is retried on each request. */
+	(void)db_ensure();
+
+	if (FCGX_InitRequest(&fr, listen_fd, 0) != 0) {
+		log_error("worker", "FCGX_InitRequest failed");
+		return 1;
+	}
+	while (!stop_requested) {
+		struct wt_req r;
+		struct wt_buf out;
+		double t0;
+		char scratch[4096];
+
+		if (FCGX_Accept_r(&fr) < 0) {
+			if (stop_requested)
+				break;
+			log_error("worker", "accept failed: %s", strerror(errno));
+			return 1;
+		}
+		in_request = 1;
+		t0 = now_ms();
+		req_init(&r, fr.envp);
+		log_set_request(r.request_id);
+		app_dispatch(app, &r, fcgx_read, fr.in, max_body);
+		db_after_request();
+
+		buf_init(&out);
+		resp_serialize(&r, &out);
+		FCGX_PutStr(out.data, (int)out.len, fr.out);
+		/* Leave nothing unread: nginx must never see the connection
+		 * closed while it is still sending a body we refused. */
+		while (FCGX_GetStr(scratch, sizeof(scratch), fr.in) > 0)
+			;
+		access_log(&r, now_ms() - t0, r.head ? 0 : r.resp.body.len);
+		buf_free(&out);
+		req_free(&r);
+		log_set_request(NULL);
+		FCGX_Finish_r(&fr);
+		in_request = 0;
+	}
+	db_close();
+	return 0;
+}
+
+struct worker {
+	pid_t	pid;
+	double	started;
+};
+
+static volatile sig_atomic_t	got_sigchld, got_term;
+
+static void
+supervisor_signal(int sig)
+{
+	if (sig == SIGCHLD)
+		got_sigchld = 1;
+	else
+		got_term = 1;
+}
+
+static void
+worker_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = worker_term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+}
+
+static pid_t
+spawn(const struct wt_app *app, int fd, size_t max_body, const sigset_t *orig)
+{
+	pid_t parent = getpid(), pid = fork();
+
+	if (pid < 0) {
+		log_error("supervisor", "fork failed: %s", strerror(errno));
+		return -1;
+	}
+	if (pid > 0)
+		return pid;
+	/* Worker: die with the supervisor, even if it is killed with -9. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		_exit(0);
+	/* Handlers first, then unblock: a SIGTERM pending since before the
+	 * fork must reach the worker's handler, not the supervisor's. */
+	worker_signals();
+	sigprocmask(SIG_SETMASK, orig, NULL);
+	_exit(worker_loop(app, fd, max_body));
+}
+
+static int
+supervise(const struct wt_app *app, int fd, int nworkers, size_t max_body,
+    const char *pidfile, const char *socket_path)
+{
+	struct worker workers[MAX_WORKERS];
+	sigset_t block, orig;
+	struct sigaction sa;
+	pid_t me = getpid();
+
+	memset(workers, 0, sizeof(workers));
+	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &orig);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = supervisor_signal;
+	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+
+	for (int i = 0; i < nworkers; i++) {
+		workers[i].pid = spawn(app, fd, max_body, &orig);
+		workers[i].started = now_ms();
+	}
+	log_info("supervisor", "started %d workers on %s", nworkers, socket_path);
+
+	while (!got_term) {
+		sigset_t wait_mask = orig;
+		int status;
+		pid_t pid;
+
+		sigdelset(&wait_mask, SIGCHLD);
+		sigdelset(&wait_mask, SIGTERM);
+		sigdelset(&wait_mask, SIGINT);
+		if (!got_sigchld)
+			sigsuspend(&wait_mask);
+		got_sigchld = 0;
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			for (int i = 0; i < nworkers; i++) {
+				if (workers[i].pid != pid)
+					continue;
+				log_warn("supervisor", "worker %d exited (%s %d); respawning",
+				    (int)pid, WIFSIGNALED(status) ? "signal" : "status",
+				    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+				/* A worker that dies at once would otherwise be
+				 * respawned in a tight loop. */
+				if (now_ms() - workers[i].started < 1000.0 && !got_term)
+					sleep(1);
+				if (got_term)
+					break;
+				workers[i].pid = spawn(app, fd, max_body, &orig);
+				workers[i].started = now_ms();
+			}
+		}
+	}
+
+	log_info("supervisor", "stopping %d workers", nworkers);
+	for (int i = 0; i < nworkers; i++)
+		if (workers[i].pid > 0)
+			kill(workers[i].pid, SIGTERM);
+	for (int waited = 0; waited < 100; waited++) {
+		int alive = 0;
+
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		for (int i = 0; i < nworkers; i++)
+			if (workers[i].pid > 0 && kill(workers[i].pid, 0) == 0)
+				alive = 1;
+		if (!alive)
+			break;
+		usleep(100 * 1000);
+	}
+	for (int i = 0; i < nworkers; i++)
+		if (workers[i].pid > 0 && kill(workers[i].pid, 0) == 0)
+			kill(workers[i].pid, SIGKILL);
+	while (waitpid(-1, NULL, 0) > 0)
+		;
+	if (getpid() == me) {
+		if (pidfile != NULL)
+			unlink(pidfile);
+		if (socket_path[0] != ':')
+			unlink(socket_path);
+	}
+	return 0;
+}
+
+static int
+write_pidfile(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL) {
+		log_error("supervisor", "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "%ld\n", (long)getpid());
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+static void
+usage(const char *prog)
+{
+	fprintf(stderr, "usage: %s [--config FILE] [--socket PATH|:PORT] "
+	    "[--workers N] [--pidfile FILE]\n", prog);
+}
+
+int
+wt_main(int argc, char **argv, const struct wt_app *app)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "workers", required_argument, NULL, 'w' },
+		{ "pidfile", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *config_path = getenv("WORKTIME_CONFIG"), *pidfile = NULL, *sock;
+	const char *socket_opt = NULL, *workers_opt = NULL;
+	long long nworkers, max_body;
+	enum wt_level lvl;
+	char *err = NULL;
+	int c, fd;
+
+	while ((c = getopt_long(argc, argv, "c:s:w:p:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': config_path = optarg; break;
+		case 's': socket_opt = optarg; break;
+		case 'w': workers_opt = optarg; break;
+		case 'p': pidfile = optarg; break;
+		default:
+			usage(argv[0]);
+			return c == 'h' ? 0 : 2;
+		}
+	}
+	log_setup(app->name, WT_INFO);
+	if (config_load(config_path, &err) != 0) {
+		log_error("config", "%s", err);
+		return 1;
+	}
+	if (socket_opt != NULL)
+		config_set("server.socket", socket_opt);
+	if (workers_opt != NULL)
+		config_set("server.workers", workers_opt);
+	if (log_level_parse(config_get("log.level"), &lvl) != 0) {
+		log_error("config", "log.level must be debug, info, warn or error");
+		return 1;
+	}
+	log_setup(app->name, lvl);
+	if (config_int("server.workers", 0, MAX_WORKERS, &nworkers, &err) != 0 ||
+	    config_int("http.max_body", 1024, 1LL << 30, &max_body, &err) != 0) {
+		log_error("config", "%s", err);
+		return 1;
+	}
+	sock = config_get("server.socket");
+	if (*sock == '\0') {
+		log_error("config", "server.socket is not set (or pass --socket)");
+		return 1;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	db_setup(config_get("db.conninfo"), app->name, app->stmts);
+
+	if (FCGX_Init() != 0) {
+		log_error("startup", "FCGX_Init failed");
+		return 1;
+	}
+	/* The socket is for nginx, running as the same user: no one else. */
+	umask(0077);
+	if (sock[0] != ':')
+		unlink(sock);
+	if ((fd = FCGX_OpenSocket(sock, 128)) < 0) {
+		log_error("startup", "cannot listen on %s: %s", sock, strerror(errno));
+		return 1;
+	}
+	if (pidfile != NULL && write_pidfile(pidfile) != 0)
+		return 1;
+	if (nworkers == 0) {
+		/* One process, no supervisor: for gdb and valgrind. */
+		int rc;
+
+		worker_signals();
+		rc = worker_loop(app, fd, (size_t)max_body);
+
+		if (pidfile != NULL)
+			unlink(pidfile);
+		return rc;
+	}
+	return supervise(app, fd, (int)nworkers, (size_t)max_body, pidfile, sock);
+}

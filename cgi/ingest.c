@@ -1,0 +1,18 @@
+/* ingest.fcgi: everything machines post: activity, heartbeats, screenshots.
+ * Answers GET /healthz so nginx's routing to it can be checked. */
+#include "config.h"
+
+#include "app.h"
+
+static const struct wt_route routes[] = {
+	WT_CORE_ROUTES,
+	{ NULL, NULL, NULL, NULL, 0 }
+};
+
+static const struct wt_app app = { "ingest", routes, NULL, NULL };
+
+int
+main(int argc, char **argv)
+{
+	return wt_main(argc, argv, &app);
+}

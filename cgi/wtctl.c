@@ -1,0 +1,125 @@
+/* wtctl: administration from the shell, for what must happen before
+ * anyone can sign in (the first admin account). */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "conf.h"
+#include "crypto.h"
+#include "db.h"
+#include "http.h"
+#include "log.h"
+#include "password.h"
+
+static const struct wt_stmt stmts[] = {
+	{ "ctl_admin_exists",
+	  "SELECT email FROM users WHERE role = 'admin' ORDER BY id LIMIT 1", 1 },
+	{ "ctl_create_admin",
+	  "INSERT INTO users (email, display_name, password_hash, role, status) "
+	  "VALUES (lower($1), $2, $3, 'admin', 'active') RETURNING id", 0 },
+	{ NULL, NULL, 0 }
+};
+
+/* 20 characters from 62 symbols: about 119 bits. */
+static int
+random_password(char *out, size_t len)
+{
+	static const char alphabet[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned char b;
+	size_t i = 0;
+
+	while (i < len) {
+		if (random_bytes(&b, 1) != 0)
+			return -1;
+		if (b >= 248)	/* 248 = 4 * 62: reject to avoid modulo bias */
+			continue;
+		out[i++] = alphabet[b % 62];
+	}
+	out[len] = '\0';
+	return 0;
+}
+
+static int
+create_admin(const char *email, const char *name)
+{
+	char pw[21], mcf[WT_MCF_LEN];
+	const char *params[3];
+	PGresult *res;
+
+	if (!valid_email(email)) {
+		fprintf(stderr, "wtctl: '%s' is not an e-mail address\n", email);
+		return 2;
+	}
+	if ((res = db_exec("ctl_admin_exists", 0, NULL)) == NULL)
+		return 1;
+	if (PQntuples(res) > 0) {
+		printf("admin exists: %s\n", PQgetvalue(res, 0, 0));
+		PQclear(res);
+		return 0;
+	}
+	PQclear(res);
+	if (random_password(pw, 20) != 0 || password_hash(pw, mcf) != 0) {
+		fprintf(stderr, "wtctl: cannot make a password\n");
+		return 1;
+	}
+	params[0] = email;
+	params[1] = name;
+	params[2] = mcf;
+	if ((res = db_exec("ctl_create_admin", 3, params)) == NULL)
+		return 1;
+	PQclear(res);
+	printf("admin created\nemail: %s\npassword: %s\n", email, pw);
+	OPENSSL_cleanse(pw, sizeof(pw));
+	return 0;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: wtctl [--config FILE] create-admin [--email E] [--name N]\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "email", required_argument, NULL, 'e' },
+		{ "name", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *config_path = getenv("WORKTIME_CONFIG");
+	const char *email = "admin@worktime.test", *name = "Administrator";
+	char *err = NULL;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "c:e:n:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': config_path = optarg; break;
+		case 'e': email = optarg; break;
+		case 'n': name = optarg; break;
+		default: usage(); return 2;
+		}
+	}
+	if (optind >= argc || strcmp(argv[optind], "create-admin") != 0) {
+		usage();
+		return 2;
+	}
+	log_setup("wtctl", WT_WARN);
+	if (config_load(config_path, &err) != 0) {
+		fprintf(stderr, "wtctl: %s\n", err);
+		return 1;
+	}
+	db_setup(config_get("db.conninfo"), "wtctl", stmts);
+	if (db_ensure() != 0)
+		return 1;
+	rc = create_admin(email, name);
+	db_close();
+	return rc;
+}

@@ -1,0 +1,29 @@
+<?cs # The shared page frame.  Pages call page_head() and page_foot().
+       Every var: here is HTML-escaped (Config.VarEscapeMode = html). ?><?cs
+def:page_head(title) ?><!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title><?cs var:title ?> · <?cs var:Site.Name ?></title>
+<link rel="stylesheet" href="/static/css/worktime.css">
+<link rel="icon" href="/static/icons/worktime.svg" type="image/svg+xml">
+</head>
+<body>
+<header class="site-header">
+  <a class="brand" href="/"><span class="brand-mark" aria-hidden="true"></span><?cs var:Site.Name ?></a>
+  <nav class="site-nav" aria-label="Main">
+    <a href="/"<?cs if:Page.Nav == "home" ?> aria-current="page"<?cs /if ?>>My day</a>
+  </nav>
+</header>
+<main id="main" class="site-main">
+<?cs /def ?><?cs
+def:page_foot() ?>
+</main>
+<footer class="site-footer">
+  <span><?cs var:Site.Name ?>, self-hosted work-time tracking</span>
+  <?cs if:Request.Id ?><span class="request-id">request <?cs var:Request.Id ?></span><?cs /if ?>
+</footer>
+</body>
+</html>
+<?cs /def ?>
