@@ -41,8 +41,8 @@ home(struct wt_req *r)
 
 static const struct wt_route routes[] = {
 	WT_CORE_ROUTES,
-	{ "GET", "/", home, NULL, 0 },
-	{ NULL, NULL, NULL, NULL, 0 }
+	{ .method = "GET", .pattern = "/", .handler = home },
+	WT_ROUTES_END
 };
 
 static const struct wt_app app = { "dash", routes, stmts, NULL };

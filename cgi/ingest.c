@@ -6,7 +6,7 @@
 
 static const struct wt_route routes[] = {
 	WT_CORE_ROUTES,
-	{ NULL, NULL, NULL, NULL, 0 }
+	WT_ROUTES_END
 };
 
 static const struct wt_app app = { "ingest", routes, NULL, NULL };

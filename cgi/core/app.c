@@ -7,6 +7,7 @@
 #include "app.h"
 #include "decode.h"
 #include "log.h"
+#include "session.h"
 
 void
 core_healthz(struct wt_req *r)
@@ -83,7 +84,18 @@ app_dispatch(const struct wt_app *app, struct wt_req *r, wt_reader rd, void *ctx
 	}
 	buf_free(&allow);
 	if (req_parse_query(r) != 0 || read_body(r, rd, ctx, max_body) != 0 ||
-	    req_parse_body(r) != 0 || validate_fields(r) != 0)
+	    req_parse_body(r) != 0 || session_load(r) != 0)
+		return;
+	if ((r->route->flags & WT_ROUTE_SIGNED_IN) && r->user == NULL) {
+		require_sign_in(r);
+		return;
+	}
+	/* Browsers send cookies with cross-site requests; bearer tokens
+	 * are never sent by a browser on its own. */
+	if (strcmp(r->method, "GET") != 0 && r->auth_via != WT_AUTH_BEARER &&
+	    !(r->route->flags & WT_ROUTE_NO_CSRF) && csrf_check(r) != 0)
+		return;
+	if (validate_fields(r) != 0)
 		return;
 	r->route->handler(r);
 	if (!r->resp.done) {

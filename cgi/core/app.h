@@ -22,7 +22,8 @@ typedef ssize_t (*wt_reader)(void *ctx, char *buf, size_t n);
 /* Every program answers these (GET /healthz). */
 void	core_healthz(struct wt_req *);
 #define WT_CORE_ROUTES \
-	{ "GET", "/healthz", core_healthz, NULL, 0 }
+	{ .method = "GET", .pattern = "/healthz", .handler = core_healthz }
+#define WT_ROUTES_END	{ .pattern = NULL }
 
 /* Runs one request through parse, route, validate, handler; the answer
  * is left in r->resp.  max_body is the largest body read. */

@@ -21,6 +21,20 @@ const struct wt_config_key wt_config_keys[] = {
 	{ "site.name", "Worktime", "name shown in page titles" },
 	{ "site.url", "https://localhost:8443", "public base URL, used in links in e-mail" },
 	{ "secret", "", "server secret (hex, at least 32 bytes) for tokens and signatures" },
+	{ "session.idle_minutes", "480", "a browser session ends after this long unused" },
+	{ "session.max_hours", "168", "a browser session ends this long after sign-in, used or not" },
+	{ "token.ttl_seconds", "900", "lifetime of an access token (JWT) from /api/v1/token" },
+	{ "auth.account_threshold", "5", "failed sign-ins for one e-mail before the wait starts" },
+	{ "auth.ip_threshold", "20", "failed sign-ins from one address before the wait starts" },
+	{ "auth.lock_base_seconds", "30", "first wait after the threshold; it doubles with each failure" },
+	{ "auth.lock_max_seconds", "900", "the longest wait" },
+	{ "auth.cracklib_dict", "", "cracklib dictionary (empty: the system default)" },
+	{ "mail.transport", "file", "file (write .eml files to mail.dir) or smtp" },
+	{ "mail.dir", "var/mail", "where the file transport writes messages" },
+	{ "mail.smtp_url", "smtp://127.0.0.1:25", "SMTP relay for the smtp transport (smtp:// or smtps://)" },
+	{ "mail.smtp_user", "", "SMTP user name, if the relay wants one" },
+	{ "mail.smtp_password", "", "SMTP password" },
+	{ "mail.from", "Worktime <worktime@localhost>", "sender of every message" },
 	{ NULL, NULL, NULL }
 };
 
@@ -90,8 +104,18 @@ load_file(const char *path, char **err)
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		char *p, *eq, *k, *v;
+		size_t len = strlen(line);
 
 		lineno++;
+		if (len > 0 && line[len - 1] != '\n' && !feof(f)) {
+			struct wt_buf b;
+
+			buf_init(&b);
+			buf_printf(&b, "%s:%d: line too long", path, lineno);
+			*err = buf_take(&b);
+			rc = -1;
+			break;
+		}
 		p = trim(line);
 		if (*p == '\0' || *p == '#')
 			continue;

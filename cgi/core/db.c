@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "db.h"
 #include "log.h"
+#include "session.h"
 
 static const struct wt_stmt core_stmts[] = {
 	{ "core_ping", "SELECT 1", 1 },
@@ -42,6 +43,9 @@ static const struct wt_stmt *
 find_stmt(const char *name)
 {
 	for (const struct wt_stmt *s = core_stmts; s->name != NULL; s++)
+		if (strcmp(s->name, name) == 0)
+			return s;
+	for (const struct wt_stmt *s = session_stmts; s->name != NULL; s++)
 		if (strcmp(s->name, name) == 0)
 			return s;
 	for (const struct wt_stmt *s = app_stmts; s && s->name != NULL; s++)
@@ -82,7 +86,8 @@ session_setup(void)
 	PQclear(res);
 	if (!ok)
 		return -1;
-	if (prepare_table(core_stmts) != 0 || prepare_table(app_stmts) != 0)
+	if (prepare_table(core_stmts) != 0 || prepare_table(session_stmts) != 0 ||
+	    prepare_table(app_stmts) != 0)
 		return -1;
 	return 0;
 }

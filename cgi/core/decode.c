@@ -64,6 +64,32 @@ utf8_valid(const char *str, size_t n)
 	return 1;
 }
 
+int
+utf8_valid_str(const char *s)
+{
+	return utf8_valid(s, strlen(s));
+}
+
+char *
+url_encode_component(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct wt_buf b;
+
+	buf_init(&b);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p) != NULL)
+			buf_append(&b, p, 1);
+		else {
+			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+
+			buf_append(&b, e, 3);
+		}
+	}
+	return buf_take(&b);
+}
+
 static int
 hexval(char c)
 {
@@ -192,9 +218,15 @@ cookies_parse(const char *h, struct wt_kvlist *out)
 				vs++;
 				ve--;
 			}
+			/* RFC 6265 cookie-octets: printable ASCII only, so a
+			 * cookie can never carry invalid UTF-8 further. */
 			int ok = ke > ks;
+			for (const char *c = ks; ok && c < ke; c++)
+				if ((unsigned char)*c < 0x21 || (unsigned char)*c >= 0x7f ||
+				    strchr("()<>@,;:\\\"/[]?={}", *c) != NULL)
+					ok = 0;
 			for (const char *c = vs; ok && c < ve; c++)
-				if ((unsigned char)*c < 0x21 || *c == 0x7f ||
+				if ((unsigned char)*c < 0x21 || (unsigned char)*c >= 0x7f ||
 				    *c == '"' || *c == ',' || *c == '\\')
 					ok = 0;
 			if (ok)

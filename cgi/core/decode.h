@@ -22,6 +22,9 @@ enum wt_decode {
 
 const char	*decode_strerror(enum wt_decode);
 int		 utf8_valid(const char *, size_t);
+int		 utf8_valid_str(const char *);
+/* Percent-encodes everything but RFC 3986's unreserved characters. */
+char		*url_encode_component(const char *);
 /* Decodes in[0..len) into a new NUL-terminated string. */
 enum wt_decode	 url_decode(const char *in, size_t len, int plus_is_space,
 		    char **out, size_t *outlen);

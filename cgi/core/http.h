@@ -45,6 +45,7 @@ struct wt_field {
 	const char *const	*choices;	/* WT_T_ENUM, NULL-terminated */
 	/* Extra rule after the type check: return NULL or why it failed. */
 	const char		*(*check)(const char *);
+	const char		*label;	/* for messages; default: name */
 };
 
 struct wt_value {
@@ -57,6 +58,10 @@ struct wt_value {
 typedef void (*wt_handler)(struct wt_req *);
 
 #define WT_ROUTE_RAW_BODY	0x01u	/* body is not parsed (images) */
+#define WT_ROUTE_SIGNED_IN	0x02u	/* anonymous: 401 (JSON) or to /login */
+#define WT_ROUTE_NO_CSRF	0x04u	/* state-changing without a browser
+					 * session: credentials in the body,
+					 * device tokens */
 
 struct wt_route {
 	const char		*method;
@@ -64,6 +69,10 @@ struct wt_route {
 	wt_handler		 handler;
 	const struct wt_field	*fields;	/* ends with a NULL name */
 	unsigned		 flags;
+	/* The template that shows this route's form: validation errors of
+	 * a browser request re-render it with the message next to the
+	 * field and the typed values kept (never passwords). */
+	const char		*form;
 };
 
 struct wt_resp {
@@ -71,6 +80,19 @@ struct wt_resp {
 	struct wt_kvlist	 headers;
 	struct wt_buf		 body;
 	int			 done;	/* a handler produced an answer */
+};
+
+enum wt_auth_via { WT_AUTH_NONE, WT_AUTH_COOKIE, WT_AUTH_BEARER };
+
+/* The signed-in person, loaded from the session cookie or bearer token. */
+struct wt_user {
+	long long	 id;
+	char		*email;
+	char		*display_name;
+	char		*role;		/* member | manager | admin */
+	char		*timezone;
+	long long	 target_pace_min;
+	long long	 session_id;	/* 0 when signed in by bearer token */
 };
 
 struct wt_req {
@@ -94,6 +116,11 @@ struct wt_req {
 	struct wt_value		*values;	/* parallel to route->fields */
 	struct wt_view		*view;		/* created on first use */
 	struct wt_resp		 resp;
+	struct wt_user		*user;		/* NULL: anonymous */
+	enum wt_auth_via	 auth_via;
+	char			*session_token;	/* raw cookie token, if valid */
+	char			*pre_token;	/* anonymous visitor's token */
+	char			*csrf;		/* token for this page's forms */
 };
 
 /* request.c */
@@ -141,6 +168,11 @@ void		 wt_html(struct wt_req *, int status, const char *tpl);
 void		 wt_redirect(struct wt_req *, int status, const char *location);
 /* An error in the format the client asked for (JSON or HTML). */
 void		 wt_error(struct wt_req *, int status, const char *field,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* A problem with submitted input: for a browser posting a route's form,
+ * the form again with the message next to field (NULL: above the form);
+ * otherwise a JSON/HTML error naming the field. */
+void		 form_fail(struct wt_req *, int status, const char *field,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Serialises status line, headers (security headers added) and body. */
 void		 resp_serialize(struct wt_req *, struct wt_buf *out);

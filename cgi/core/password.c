@@ -1,10 +1,17 @@
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <crack.h>
 #include <libscrypt.h>
 #include <openssl/crypto.h>
 
+#include "buf.h"
+#include "conf.h"
+#include "log.h"
 #include "password.h"
 
 int
@@ -26,4 +33,45 @@ password_verify(const char *mcf, const char *pw)
 	rc = libscrypt_check(copy, pw);
 	OPENSSL_cleanse(copy, sizeof(copy));
 	return rc > 0 ? 1 : rc == 0 ? 0 : -1;
+}
+
+static size_t
+chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+const char *
+password_policy(const char *pw, const char *email, const char *name)
+{
+	static char why[256];
+	const char *dict = config_get("auth.cracklib_dict"), *msg;
+	char pwd_file[1024], *user;
+	size_t n = chars(pw);
+
+	if (n < WT_PASSWORD_MIN_CHARS)
+		return "must be at least 12 characters long";
+	if (n > WT_PASSWORD_MAX_CHARS)
+		return "must be at most 256 characters long";
+	if (*dict == '\0')
+		dict = GetDefaultCracklibDict();
+	/* FascistCheck does not return when its dictionary is missing
+	 * (Debian #682735): look first, and refuse rather than skip. */
+	snprintf(pwd_file, sizeof(pwd_file), "%s.pwd", dict);
+	if (access(pwd_file, R_OK) != 0) {
+		log_error("password", "cracklib dictionary %s is missing", pwd_file);
+		return "cannot be checked right now; try again later";
+	}
+	user = xstrndup(email, strcspn(email, "@"));
+	msg = FascistCheckUser(pw, dict, user, name);
+	free(user);
+	if (msg == NULL)
+		return NULL;
+	snprintf(why, sizeof(why), "is too weak: %s", msg);
+	return why;
 }

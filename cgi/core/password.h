@@ -21,4 +21,13 @@ int	password_hash(const char *pw, char out[WT_MCF_LEN]);
 /* 1 match, 0 mismatch, -1 malformed hash. */
 int	password_verify(const char *mcf, const char *pw);
 
+#define WT_PASSWORD_MIN_CHARS	12
+#define WT_PASSWORD_MAX_CHARS	256
+
+/* NULL when the new password is acceptable, else why not, for the user:
+ * at least 12 characters, and not refused by cracklib (dictionary words,
+ * simple patterns, the user's own e-mail or name).  The reuse rule needs
+ * the database and is checked by the caller. */
+const char *password_policy(const char *pw, const char *email, const char *name);
+
 #endif

@@ -7,6 +7,7 @@
 #include "decode.h"
 #include "http.h"
 #include "log.h"
+#include "session.h"
 #include "view.h"
 
 const char *
@@ -95,6 +96,10 @@ req_free(struct wt_req *r)
 	free(r->body);
 	free(r->values);
 	view_free(r->view);
+	user_free(r->user);
+	free(r->session_token);
+	free(r->pre_token);
+	free(r->csrf);
 	memset(r, 0, sizeof(*r));
 }
 

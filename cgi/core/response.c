@@ -10,6 +10,8 @@
 #include "http.h"
 #include "log.h"
 #include "view.h"
+#include "decode.h"
+#include "session.h"
 
 /* Sent with every answer of every program.  The CSP allows no inline
  * script or style at all: pages load /static/ files only. */
@@ -120,7 +122,14 @@ req_view(struct wt_req *r)
 		view_set(r->view, "Site.Name", config_get("site.name"));
 		view_set(r->view, "Page.Path", r->path);
 		view_set(r->view, "Request.Id", r->request_id ? r->request_id : "");
+		if (r->user != NULL) {
+			view_set(r->view, "User.Name", r->user->display_name);
+			view_set(r->view, "User.Email", r->user->email);
+			view_set(r->view, "User.Role", r->user->role);
+		}
 	}
+	if (r->user != NULL && r->csrf == NULL && r->auth_via == WT_AUTH_COOKIE)
+		csrf_token(r);	/* the sign-out button in the header */
 	return r->view;
 }
 
@@ -154,6 +163,8 @@ wt_redirect(struct wt_req *r, int status, const char *location)
 	buf_printf(&r->resp.body, "See %s\n", location);
 }
 
+static void error_answer(struct wt_req *, int, const char *, struct wt_buf *);
+
 void
 wt_error(struct wt_req *r, int status, const char *field, const char *fmt, ...)
 {
@@ -164,10 +175,53 @@ wt_error(struct wt_req *r, int status, const char *field, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
+	error_answer(r, status, field, &msg);
+}
 
+void
+form_fail(struct wt_req *r, int status, const char *field, const char *fmt, ...)
+{
+	struct wt_buf msg;
+	struct wt_view *v;
+	va_list ap;
+
+	buf_init(&msg);
+	va_start(ap, fmt);
+	buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (req_wants_json(r) || r->route == NULL || r->route->form == NULL) {
+		error_answer(r, status, field, &msg);
+		return;
+	}
+	v = req_view(r);
+	/* What the user typed goes back into the form, except secrets. */
+	for (const struct wt_field *f = r->route->fields; f && f->name; f++) {
+		const char *val;
+
+		if (f->type == WT_T_PASSWORD || f->src != WT_SRC_BODY)
+			continue;
+		if ((val = kv_get(&r->form, f->name)) != NULL && utf8_valid_str(val))
+			view_setf(v, val, "Form.Value.%s", f->name);
+	}
+	for (const struct wt_field *f = r->route->fields; f && f->name; f++) {
+		const char *val;
+
+		if (f->src == WT_SRC_QUERY && (val = kv_get(&r->query, f->name)) != NULL &&
+		    utf8_valid_str(val))
+			view_setf(v, val, "Form.Value.%s", f->name);
+	}
+	view_setf(v, msg.data ? msg.data : "", "Form.Error.%s", field ? field : "_");
+	csrf_token(r);
+	wt_html(r, status, r->route->form);
+	buf_free(&msg);
+}
+
+static void
+error_answer(struct wt_req *r, int status, const char *field, struct wt_buf *msg)
+{
 	if (req_wants_json(r)) {
 		json_t *body = json_pack("{si ss ss}", "status", status,
-		    "error", http_reason(status), "message", msg.data ? msg.data : "");
+		    "error", http_reason(status), "message", msg->data ? msg->data : "");
 
 		/* A client may send a field name that is not valid UTF-8:
 		 * json_pack would fail on it, so check first. */
@@ -184,7 +238,7 @@ wt_error(struct wt_req *r, int status, const char *field, const char *fmt, ...)
 
 		view_set_int(v, "Error.Status", status);
 		view_set(v, "Error.Title", http_reason(status));
-		view_set(v, "Error.Message", msg.data ? msg.data : "");
+		view_set(v, "Error.Message", msg->data ? msg->data : "");
 		if (field != NULL)
 			view_set(v, "Error.Field", field);
 		wt_html(r, status, "error.cs");
@@ -192,11 +246,11 @@ wt_error(struct wt_req *r, int status, const char *field, const char *fmt, ...)
 			/* The error page itself failed: say the original error. */
 			buf_reset(&r->resp.body);
 			buf_printf(&r->resp.body, "%d %s: %s\n", status,
-			    http_reason(status), msg.data ? msg.data : "");
+			    http_reason(status), msg->data ? msg->data : "");
 			r->resp.status = status;
 		}
 	}
-	buf_free(&msg);
+	buf_free(msg);
 }
 
 void
@@ -209,7 +263,7 @@ resp_serialize(struct wt_req *r, struct wt_buf *out)
 			    security_headers[i].value);
 	if (!has_header(r, "Content-Type"))
 		buf_puts(out, "Content-Type: text/plain; charset=utf-8\r\n");
-	if (r->request_id != NULL)
+	if (r->request_id != NULL && strpbrk(r->request_id, "\r\n") == NULL)
 		buf_printf(out, "X-Request-Id: %s\r\n", r->request_id);
 	for (size_t i = 0; i < r->resp.headers.n; i++) {
 		const char *v = r->resp.headers.items[i].val;

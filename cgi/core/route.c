@@ -44,6 +44,25 @@ fail:
 	return 0;
 }
 
+/* Adds method to a comma-separated list unless it is already there. */
+static void
+allow_add(struct wt_buf *allow, const char *method)
+{
+	size_t n = strlen(method);
+	const char *p = allow->data;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, method, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return;
+		p = strchr(p, ',');
+		if (p != NULL)
+			p += 2;
+	}
+	if (allow->len > 0)
+		buf_puts(allow, ", ");
+	buf_puts(allow, method);
+}
+
 int
 route_match(const struct wt_route *routes, const char *method, const char *path,
     struct wt_kvlist *args, const struct wt_route **out, struct wt_buf *allow)
@@ -69,13 +88,9 @@ route_match(const struct wt_route *routes, const char *method, const char *path,
 		}
 		kv_free(&scratch);
 		/* Same path, other method: collect for the Allow header. */
-		if (!(allow->len > 0 && strstr(allow->data, rt->method) != NULL)) {
-			if (allow->len > 0)
-				buf_puts(allow, ", ");
-			buf_puts(allow, rt->method);
-			if (strcmp(rt->method, "GET") == 0)
-				buf_puts(allow, ", HEAD");
-		}
+		allow_add(allow, rt->method);
+		if (strcmp(rt->method, "GET") == 0)
+			allow_add(allow, "HEAD");
 		path_seen = 1;
 	}
 	return path_seen ? 405 : 404;

@@ -24,6 +24,7 @@
 #include "conf.h"
 #include "decode.h"
 #include "log.h"
+#include "mail.h"
 
 #define MAX_WORKERS	64
 
@@ -92,6 +93,7 @@ worker_loop(const struct wt_app *app, int listen_fd, size_t max_body)
 		struct wt_buf out;
 		double t0;
 		char scratch[4096];
+		int r_status_ok;
 
 		if (FCGX_Accept_r(&fr) < 0) {
 			if (stop_requested)
@@ -114,10 +116,16 @@ worker_loop(const struct wt_app *app, int listen_fd, size_t max_body)
 		while (FCGX_GetStr(scratch, sizeof(scratch), fr.in) > 0)
 			;
 		access_log(&r, now_ms() - t0, r.head ? 0 : r.resp.body.len);
+		r_status_ok = r.resp.status < 500;
 		buf_free(&out);
 		req_free(&r);
 		log_set_request(NULL);
 		FCGX_Finish_r(&fr);
+		/* After the answer is out: its timing reveals nothing. */
+		if (r_status_ok)
+			mail_flush();
+		else
+			mail_discard();
 		in_request = 0;
 	}
 	db_close();

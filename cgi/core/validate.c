@@ -254,7 +254,8 @@ json_scalar(const struct wt_field *f, json_t *j, char *num, size_t numsz,
 static int
 fail(struct wt_req *r, const struct wt_field *f, struct wt_buf *why)
 {
-	wt_error(r, 400, f->name, "%s %s", f->name, why->data ? why->data : "is invalid");
+	form_fail(r, 400, f->name, "%s %s", f->label ? f->label : f->name,
+	    why->data ? why->data : "is invalid");
 	buf_free(why);
 	return -1;
 }
@@ -293,7 +294,9 @@ validate_fields(struct wt_req *r)
 				return -1;
 			}
 			j = json_object_get(r->json, f->name);
-			if (j != NULL && !json_is_null(j)) {
+			/* "" and null mean "not given", as an empty form field does. */
+			if (j != NULL && !json_is_null(j) &&
+			    !(json_is_string(j) && json_string_length(j) == 0)) {
 				if (f->type == WT_T_JSON) {
 					v->present = 1;
 					v->json = j;

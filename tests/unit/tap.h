@@ -32,14 +32,20 @@ static inline void diag(const char *, ...) __attribute__((format(printf, 1, 2)))
 static inline void
 diag(const char *fmt, ...)
 {
+	char msg[4096];
+	const char *p = msg;
 	va_list ap;
 
-	fflush(stdout);
-	printf("# ");
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	printf("\n");
+	/* Every line of a multi-line message is a comment. */
+	do {
+		size_t n = strcspn(p, "\n");
+
+		printf("# %.*s\n", (int)n, p);
+		p += n + (p[n] == '\n');
+	} while (*p != '\0');
 	fflush(stdout);
 }
 

@@ -140,8 +140,9 @@ parse(const char *s, struct wt_kvlist *l, char **bad)
 static void
 test_parse_ok(void)
 {
+	static char sentinel[] = "sentinel";
 	struct wt_kvlist l;
-	char *bad = (char *)"sentinel";
+	char *bad = sentinel;	/* urlencoded_parse must reset it */
 
 	is_int(parse("", &l, &bad), WT_DEC_OK, "empty query parses");
 	is_int(l.n, 0, "empty query has no pairs");
@@ -428,9 +429,7 @@ test_cookies(void)
 	/* decode.h promises decoded values are valid UTF-8; a cookie value
 	 * is not even allowed non-ASCII bytes by RFC 6265 (cookie-octet). */
 	cookies("a=\xff\xfe; b=ok", &l);
-	todo_start("cookies_parse accepts bytes >= 0x80 (invalid UTF-8)");
 	ok(kv_find(&l, "a") == NULL, "value with invalid UTF-8 skipped");
-	todo_end();
 	is_str(kv_get(&l, "b"), "ok", "the next cookie is kept");
 	kv_free(&l);
 }

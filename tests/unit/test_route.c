@@ -20,15 +20,15 @@ h_other(struct wt_req *r)
 }
 
 static const struct wt_route routes[] = {
-	{ "GET", "/", h_list, NULL, 0 },
-	{ "GET", "/sessions", h_list, NULL, 0 },
-	{ "POST", "/sessions", h_other, NULL, 0 },
-	{ "GET", "/sessions/:id", h_list, NULL, 0 },
-	{ "DELETE", "/sessions/:id", h_other, NULL, 0 },
-	{ "PUT", "/sessions/current", h_other, NULL, 0 },
-	{ "GET", "/teams/:team/members/:user", h_list, NULL, 0 },
-	{ "POST", "/upload", h_other, NULL, WT_ROUTE_RAW_BODY },
-	{ NULL, NULL, NULL, NULL, 0 }
+	{ .method = "GET", .pattern = "/", .handler = h_list },
+	{ .method = "GET", .pattern = "/sessions", .handler = h_list },
+	{ .method = "POST", .pattern = "/sessions", .handler = h_other },
+	{ .method = "GET", .pattern = "/sessions/:id", .handler = h_list },
+	{ .method = "DELETE", .pattern = "/sessions/:id", .handler = h_other },
+	{ .method = "PUT", .pattern = "/sessions/current", .handler = h_other },
+	{ .method = "GET", .pattern = "/teams/:team/members/:user", .handler = h_list },
+	{ .method = "POST", .pattern = "/upload", .handler = h_other, .flags = WT_ROUTE_RAW_BODY },
+	{ .pattern = NULL }
 };
 
 struct match {
