@@ -15,6 +15,17 @@ def:page_head(title) ?><!DOCTYPE html>
   <nav class="site-nav" aria-label="Main">
     <a href="/"<?cs if:Page.Nav == "home" ?> aria-current="page"<?cs /if ?>>My day</a>
   </nav>
+  <div class="site-user">
+  <?cs if:User.Name ?>
+    <a href="/account"<?cs if:Page.Nav == "account" ?> aria-current="page"<?cs /if ?>><?cs var:User.Name ?></a>
+    <form method="post" action="/logout" class="inline">
+      <input type="hidden" name="csrf" value="<?cs var:CSRF.Token ?>">
+      <button type="submit" class="link">Sign out</button>
+    </form>
+  <?cs else ?>
+    <a href="/login">Sign in</a>
+  <?cs /if ?>
+  </div>
 </header>
 <main id="main" class="site-main">
 <?cs /def ?><?cs
