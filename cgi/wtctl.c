@@ -14,6 +14,7 @@
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "mail.h"
 #include "password.h"
 
 static const struct wt_stmt stmts[] = {
@@ -79,10 +80,30 @@ create_admin(const char *email, const char *name)
 	return 0;
 }
 
+/* Sends one message through the configured transport: how an admin
+ * checks the mail settings, and how the tests prove the SMTP path. */
+static int
+send_test_mail(const char *to)
+{
+	if (mail_queue(to, "Worktime test message", "This is a test message from "
+	    "Worktime: if you read it, e-mail from this server works.\n") != 0) {
+		fprintf(stderr, "wtctl: '%s' is not an e-mail address\n", to);
+		return 2;
+	}
+	if (mail_flush() != 0) {
+		fprintf(stderr, "wtctl: sending failed; see the log line above\n");
+		return 1;
+	}
+	printf("sent a test message to %s through the %s transport\n", to,
+	    config_get("mail.transport"));
+	return 0;
+}
+
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: wtctl [--config FILE] create-admin [--email E] [--name N]\n");
+	fprintf(stderr, "usage: wtctl [--config FILE] create-admin [--email E] [--name N]\n"
+	    "       wtctl [--config FILE] send-test-mail ADDRESS\n");
 }
 
 int
@@ -107,7 +128,7 @@ main(int argc, char **argv)
 		default: usage(); return 2;
 		}
 	}
-	if (optind >= argc || strcmp(argv[optind], "create-admin") != 0) {
+	if (optind >= argc) {
 		usage();
 		return 2;
 	}
@@ -115,6 +136,17 @@ main(int argc, char **argv)
 	if (config_load(config_path, &err) != 0) {
 		fprintf(stderr, "wtctl: %s\n", err);
 		return 1;
+	}
+	if (strcmp(argv[optind], "send-test-mail") == 0) {
+		if (optind + 1 >= argc) {
+			usage();
+			return 2;
+		}
+		return send_test_mail(argv[optind + 1]);
+	}
+	if (strcmp(argv[optind], "create-admin") != 0) {
+		usage();
+		return 2;
 	}
 	db_setup(config_get("db.conninfo"), "wtctl", stmts);
 	if (db_ensure() != 0)
