@@ -45,6 +45,24 @@ user_json(const struct wt_user *u)
 	    "target_pace_min", (json_int_t)u->target_pace_min);
 }
 
+/* The user's row (auth_user_by_id), or NULL after answering 503. */
+static PGresult *
+user_row(struct wt_req *r, long long uid)
+{
+	char id[32];
+	const char *p = id;
+	PGresult *res;
+
+	snprintf(id, sizeof(id), "%lld", uid);
+	if ((res = db_exec("auth_user_by_id", 1, &p)) == NULL || PQntuples(res) != 1) {
+		if (res != NULL)
+			PQclear(res);
+		db_unavailable(r);
+		return NULL;
+	}
+	return res;
+}
+
 void
 login_page(struct wt_req *r)
 {
@@ -66,8 +84,6 @@ login_post(struct wt_req *r)
 {
 	const char *next = wt_str(r, "next");
 	long long uid;
-	char id[32];
-	const char *p = id;
 	PGresult *res;
 
 	if (authenticate(r, wt_str(r, "email"), wt_str(r, "password"), &uid) != 0)
@@ -81,13 +97,8 @@ login_post(struct wt_req *r)
 		wt_redirect(r, 303, next ? next : "/");
 		return;
 	}
-	snprintf(id, sizeof(id), "%lld", uid);
-	if ((res = db_exec("auth_user_by_id", 1, &p)) == NULL || PQntuples(res) != 1) {
-		if (res != NULL)
-			PQclear(res);
-		db_unavailable(r);
+	if ((res = user_row(r, uid)) == NULL)
 		return;
-	}
 	user_free(r->user);
 	r->user = user_from_row(res, 0, 0);
 	PQclear(res);
@@ -110,8 +121,7 @@ void
 token_post(struct wt_req *r)
 {
 	long long uid, ttl;
-	char id[32], *token, *err = NULL;
-	const char *p = id;
+	char *token, *err = NULL;
 	PGresult *res;
 
 	if (authenticate(r, wt_str(r, "email"), wt_str(r, "password"), &uid) != 0)
@@ -121,13 +131,8 @@ token_post(struct wt_req *r)
 		free(err);
 		ttl = 900;
 	}
-	snprintf(id, sizeof(id), "%lld", uid);
-	if ((res = db_exec("auth_user_by_id", 1, &p)) == NULL || PQntuples(res) != 1) {
-		if (res != NULL)
-			PQclear(res);
-		db_unavailable(r);
+	if ((res = user_row(r, uid)) == NULL)
 		return;
-	}
 	token = jwt_issue(uid, atoll(PQgetvalue(res, 0, 7)), time(NULL), (long)ttl);
 	PQclear(res);
 	if (token == NULL) {

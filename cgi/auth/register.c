@@ -82,6 +82,24 @@ message_page(struct wt_req *r, int status, const char *title, const char *text)
 	wt_html(r, status, "message.cs");
 }
 
+/* 1 with the invite when the token is live; else 0 after answering,
+ * on the form (in_form) or as a page of its own. */
+static int
+live_invite(struct wt_req *r, const char *token, struct invite *inv, int in_form)
+{
+	static const char text[] = "This invitation link is invalid, used or expired. "
+	    "Ask for a new one.";
+	int found = find_invite(token, inv);
+
+	if (found < 0)
+		db_unavailable(r);
+	else if (!found && in_form)
+		form_fail(r, 400, "invite", "%s", text);
+	else if (!found)
+		message_page(r, 400, "Invitation not valid", text);
+	return found > 0;
+}
+
 void
 register_page(struct wt_req *r)
 {
@@ -94,18 +112,8 @@ register_page(struct wt_req *r)
 		return;
 	}
 	if (invite != NULL) {
-		int found = find_invite(invite, &inv);
-
-		if (found < 0) {
-			db_unavailable(r);
+		if (!live_invite(r, invite, &inv, 0))
 			return;
-		}
-		if (!found) {
-			message_page(r, 400, "Invitation not valid",
-			    "This invitation link is invalid, used or expired. "
-			    "Ask for a new one.");
-			return;
-		}
 		view_set(v, "Form.Value.email", inv.email);
 		view_set(v, "Form.Value.invite", invite);
 		view_set(v, "Invite.Email", inv.email);
@@ -177,17 +185,8 @@ register_post(struct wt_req *r)
 		return;
 	}
 	if (invite != NULL) {
-		int found = find_invite(invite, &inv);
-
-		if (found < 0) {
-			db_unavailable(r);
+		if (!live_invite(r, invite, &inv, 1))
 			return;
-		}
-		if (!found) {
-			form_fail(r, 400, "invite", "This invitation link is invalid, "
-			    "used or expired. Ask for a new one.");
-			return;
-		}
 		email = inv.email;
 	} else if (strcmp(mode, "open") != 0) {
 		form_fail(r, 403, NULL, strcmp(mode, "closed") == 0 ?

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "conf.h"
 #include "crypto.h"
+#include "decode.h"
 
 int
 random_bytes(void *p, size_t n)
@@ -91,18 +92,6 @@ hmac_sha256(const void *key, size_t keylen, const void *msg, size_t len,
 	HMAC(EVP_sha256(), key, (int)keylen, msg, len, out, &n);
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 secret_key(const char *purpose, unsigned char out[32])
 {
@@ -113,7 +102,7 @@ secret_key(const char *purpose, unsigned char out[32])
 	if (n < 64 || n % 2 != 0 || n / 2 > sizeof(raw))
 		return -1;
 	for (size_t i = 0; i < n / 2; i++) {
-		int h = hexval(hex[2 * i]), l = hexval(hex[2 * i + 1]);
+		int h = hex_digit(hex[2 * i]), l = hex_digit(hex[2 * i + 1]);
 
 		if (h < 0 || l < 0)
 			return -1;

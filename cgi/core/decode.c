@@ -90,8 +90,8 @@ url_encode_component(const char *s)
 	return buf_take(&b);
 }
 
-static int
-hexval(char c)
+int
+hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -114,8 +114,8 @@ url_decode(const char *in, size_t len, int plus_is_space, char **out, size_t *ou
 		if (c == '%') {
 			int h, l;
 
-			if (len - i < 3 || (h = hexval(in[i + 1])) < 0 ||
-			    (l = hexval(in[i + 2])) < 0) {
+			if (len - i < 3 || (h = hex_digit(in[i + 1])) < 0 ||
+			    (l = hex_digit(in[i + 2])) < 0) {
 				free(o);
 				return WT_DEC_BAD_ESCAPE;
 			}

@@ -23,6 +23,8 @@ enum wt_decode {
 const char	*decode_strerror(enum wt_decode);
 int		 utf8_valid(const char *, size_t);
 int		 utf8_valid_str(const char *);
+/* 0-15 for a hex digit (either case), else -1. */
+int		 hex_digit(int);
 /* Percent-encodes everything but RFC 3986's unreserved characters. */
 char		*url_encode_component(const char *);
 /* Decodes in[0..len) into a new NUL-terminated string. */
