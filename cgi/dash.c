@@ -45,7 +45,9 @@ static const struct wt_route routes[] = {
 	WT_ROUTES_END
 };
 
-static const struct wt_app app = { "dash", routes, stmts, NULL };
+static const struct wt_app app = {
+	.name = "dash", .routes = routes, .stmts = stmts
+};
 
 int
 main(int argc, char **argv)

@@ -9,7 +9,7 @@ static const struct wt_route routes[] = {
 	WT_ROUTES_END
 };
 
-static const struct wt_app app = { "ingest", routes, NULL, NULL };
+static const struct wt_app app = { .name = "ingest", .routes = routes };
 
 int
 main(int argc, char **argv)

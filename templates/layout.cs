@@ -14,6 +14,17 @@ def:page_head(title) ?><!DOCTYPE html>
   <a class="brand" href="/"><span class="brand-mark" aria-hidden="true"></span><?cs var:Site.Name ?></a>
   <nav class="site-nav" aria-label="Main">
     <a href="/"<?cs if:Page.Nav == "home" ?> aria-current="page"<?cs /if ?>>My day</a>
+    <?cs if:User.Role == "manager" || User.Role == "admin" ?>
+    <a href="/admin/users"<?cs if:Page.Nav == "people" ?> aria-current="page"<?cs /if ?>>People</a>
+    <a href="/admin/teams"<?cs if:Page.Nav == "teams" ?> aria-current="page"<?cs /if ?>>Teams</a>
+    <?cs /if ?>
+    <?cs if:User.Name ?>
+    <a href="/admin/devices"<?cs if:Page.Nav == "devices" ?> aria-current="page"<?cs /if ?>>Devices</a>
+    <?cs /if ?>
+    <?cs if:User.Role == "admin" ?>
+    <a href="/admin/settings"<?cs if:Page.Nav == "settings" ?> aria-current="page"<?cs /if ?>>Settings</a>
+    <a href="/admin/audit"<?cs if:Page.Nav == "audit" ?> aria-current="page"<?cs /if ?>>Audit log</a>
+    <?cs /if ?>
   </nav>
   <div class="site-user">
   <?cs if:User.Name ?>

@@ -45,7 +45,10 @@ static const struct wt_route routes[] = {
 	WT_ROUTES_END
 };
 
-static const struct wt_app app = { "auth", routes, auth_stmts, auth_worker_init };
+static const struct wt_app app = {
+	.name = "auth", .routes = routes, .stmts = auth_stmts,
+	.worker_init = auth_worker_init
+};
 
 int
 main(int argc, char **argv)

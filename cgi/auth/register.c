@@ -261,6 +261,11 @@ register_post(struct wt_req *r)
 			return;
 		}
 		PQclear(res);
+		if ((res = db_exec("auth_invite_team", 2, params)) == NULL) {
+			db_unavailable(r);
+			return;
+		}
+		PQclear(res);
 		if (db_commit() != 0 || session_start(r, atoll(uid)) != 0) {
 			db_unavailable(r);
 			return;

@@ -71,6 +71,13 @@ const struct wt_stmt auth_stmts[] = {
 	{ "auth_invite_peek",
 	  "SELECT id, email, role FROM invites"
 	  " WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()", 1 },
+	/* An invitation into a team: a manager's invitation makes them the
+	 * team's manager. */
+	{ "auth_invite_team",
+	  "INSERT INTO team_members (team_id, user_id, role)"
+	  " SELECT team_id, $2, CASE WHEN role = 'manager' THEN 'manager' ELSE 'member' END"
+	  " FROM invites WHERE id = $1 AND team_id IS NOT NULL"
+	  " ON CONFLICT (team_id, user_id) DO NOTHING", 0 },
 	{ "auth_invite_use",
 	  "UPDATE invites SET used_at = now(), used_by = $2"
 	  " WHERE id = $1 AND used_at IS NULL AND expires_at > now() RETURNING id", 0 },

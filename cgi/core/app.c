@@ -90,6 +90,8 @@ app_dispatch(const struct wt_app *app, struct wt_req *r, wt_reader rd, void *ctx
 		require_sign_in(r);
 		return;
 	}
+	if (app->authorize != NULL && app->authorize(r) != 0)
+		return;
 	/* Browsers send cookies with cross-site requests; bearer tokens
 	 * are never sent by a browser on its own. */
 	if (strcmp(r->method, "GET") != 0 && r->auth_via != WT_AUTH_BEARER &&

@@ -14,6 +14,9 @@ struct wt_app {
 	const struct wt_stmt	*stmts;
 	/* Runs in each worker after fork; non-zero stops the worker. */
 	int			(*worker_init)(void);
+	/* Decides, for every request after sign-in, whether its user may
+	 * call the route; 0 to go on, -1 after answering (403, 404). */
+	int			(*authorize)(struct wt_req *);
 };
 
 /* Reads up to n bytes of request body; 0 at the end, -1 on error. */

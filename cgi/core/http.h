@@ -53,6 +53,7 @@ struct wt_value {
 	const char	*str;	/* every type but JSON; points into the request */
 	long long	 num;	/* INT; BOOL as 0/1 */
 	json_t		*json;	/* JSON, borrowed */
+	char		*owned;	/* str's storage when it was made from JSON */
 };
 
 typedef void (*wt_handler)(struct wt_req *);
@@ -114,6 +115,7 @@ struct wt_req {
 	size_t			 body_len;
 	const struct wt_route	*route;
 	struct wt_value		*values;	/* parallel to route->fields */
+	size_t			 nvalues;
 	struct wt_view		*view;		/* created on first use */
 	struct wt_resp		 resp;
 	struct wt_user		*user;		/* NULL: anonymous */

@@ -94,6 +94,8 @@ req_free(struct wt_req *r)
 	buf_free(&r->resp.body);
 	json_decref(r->json);
 	free(r->body);
+	for (size_t i = 0; i < r->nvalues; i++)
+		free(r->values[i].owned);
 	free(r->values);
 	view_free(r->view);
 	user_free(r->user);
@@ -109,6 +111,9 @@ req_wants_json(const struct wt_req *r)
 	const char *accept, *j, *h;
 
 	if (r->want_json || strncmp(r->path, "/api/", 5) == 0)
+		return 1;
+	/* A client that writes JSON reads JSON. */
+	if (r->json != NULL)
 		return 1;
 	if ((accept = req_header(r, "HTTP_ACCEPT")) == NULL)
 		return 0;

@@ -120,6 +120,7 @@ req_view(struct wt_req *r)
 	if (r->view == NULL) {
 		r->view = view_new();
 		view_set(r->view, "Site.Name", config_get("site.name"));
+		view_set(r->view, "Site.Url", config_get("site.url"));
 		view_set(r->view, "Page.Path", r->path);
 		view_set(r->view, "Request.Id", r->request_id ? r->request_id : "");
 		if (r->user != NULL) {

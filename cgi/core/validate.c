@@ -271,6 +271,7 @@ validate_fields(struct wt_req *r)
 	while (fields[n].name != NULL)
 		n++;
 	r->values = xcalloc(n, sizeof(*r->values));
+	r->nvalues = n;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct wt_field *f = &fields[i];
@@ -330,7 +331,9 @@ validate_fields(struct wt_req *r)
 		if (validate_value(f, s, len, &why) != 0)
 			return fail(r, f, &why);
 		v->present = 1;
-		v->str = s;
+		/* A number or boolean from JSON was printed into num, which
+		 * lives only in this loop: keep a copy with the request. */
+		v->str = s == num ? (v->owned = xstrdup(num)) : s;
 		if (f->type == WT_T_INT)
 			parse_int(s, &v->num);
 		else if (f->type == WT_T_BOOL)

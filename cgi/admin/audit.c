@@ -1,0 +1,113 @@
+/* The audit log: every change made through admin.fcgi is recorded in the
+ * same transaction as the change itself, with the row before and after.
+ * Admins read it here; nothing on the site changes or deletes it (and a
+ * trigger in the database refuses it too). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin.h"
+#include "view.h"
+
+#define PAGE_SIZE 50
+
+int
+audit(struct wt_req *r, const char *action, const char *target_type,
+    const char *target_id, const char *label, const char *before, const char *after)
+{
+	const char *params[9] = { me(r), r->user->email, action, target_type,
+	    target_id ? target_id : "", label ? label : "", before, after,
+	    r->remote_addr ? r->remote_addr : "" };
+	PGresult *res = db_exec("admin_audit_insert", 9, params);
+
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+const struct wt_field audit_fields[] = {
+	{ .name = "actor", .src = WT_SRC_QUERY, .type = WT_T_STRING, .max = 254,
+	  .label = "Actor" },
+	{ .name = "action", .src = WT_SRC_QUERY, .type = WT_T_STRING, .max = 64,
+	  .label = "Action" },
+	{ .name = "target_type", .src = WT_SRC_QUERY, .type = WT_T_ENUM,
+	  .choices = (const char *const[]){ "user", "team", "device", "enrollment_code",
+	  "settings", NULL }, .label = "Target" },
+	{ .name = "target_id", .src = WT_SRC_QUERY, .type = WT_T_INT, .min = 1,
+	  .max = 1LL << 53, .label = "Target id" },
+	{ .name = "from", .src = WT_SRC_QUERY, .type = WT_T_DATE, .label = "From" },
+	{ .name = "to", .src = WT_SRC_QUERY, .type = WT_T_DATE, .label = "To" },
+	{ .name = "page", .src = WT_SRC_QUERY, .type = WT_T_INT, .min = 1, .max = 100000,
+	  .label = "Page" },
+	{ .name = NULL }
+};
+
+static const char *
+opt(struct wt_req *r, const char *name)
+{
+	const char *s = wt_str(r, name);
+
+	return s ? s : "";
+}
+
+/* In the order of the statement's parameters $2..$7. */
+static const char *const filters[] = { "actor", "action", "target_type", "target_id",
+    "from", "to" };
+
+void
+audit_page(struct wt_req *r)
+{
+	long long page = wt_int(r, "page", 1), total = 0;
+	char limit[16], offset[24];
+	const char *params[9];
+	struct wt_view *v = req_view(r);
+	PGresult *res;
+	json_t *list = json_array();
+
+	snprintf(limit, sizeof(limit), "%d", PAGE_SIZE);
+	snprintf(offset, sizeof(offset), "%lld", (page - 1) * PAGE_SIZE);
+	params[0] = r->user->timezone;
+	for (int i = 0; i < 6; i++)
+		params[i + 1] = opt(r, filters[i]);
+	params[7] = limit;
+	params[8] = offset;
+	if ((res = db_exec("admin_audit_list", 9, params)) == NULL) {
+		json_decref(list);
+		db_unavailable(r);
+		return;
+	}
+	for (int i = 0; i < PQntuples(res); i++) {
+		static const char *const cols[] = { "id", "at", "actor", "action",
+		    "target_type", "target_id", "target_label", "before", "after", "ip" };
+		json_t *row = json_object();
+
+		for (int c = 0; c < 10; c++) {
+			const char *val = PQgetvalue(res, i, c);
+
+			view_setf(v, val, "Audit.%d.%s", i, cols[c]);
+			if ((c == 7 || c == 8) && *val != '\0')
+				json_object_set_new(row, cols[c], json_loads(val, 0, NULL));
+			else
+				json_object_set_new(row, cols[c], json_string(val));
+		}
+		json_array_append_new(list, row);
+		total = atoll(PQgetvalue(res, i, 10));
+	}
+	PQclear(res);
+	if (req_wants_json(r)) {
+		wt_json(r, 200, json_pack("{sI sI so}", "total", (json_int_t)total,
+		    "page", (json_int_t)page, "entries", list));
+		return;
+	}
+	json_decref(list);
+	for (int i = 0; i < 6; i++)
+		view_setf(v, params[i + 1], "Form.Value.%s", filters[i]);
+	view_set_int(v, "Page.Number", page);
+	view_set_int(v, "Page.Total", total);
+	view_set_int(v, "Page.Last", (total + PAGE_SIZE - 1) / PAGE_SIZE);
+	view_set(v, "Page.Nav", "audit");
+	wt_html(r, 200, "admin_audit.cs");
+}

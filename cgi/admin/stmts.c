@@ -1,0 +1,172 @@
+/* Every statement admin.fcgi runs.  Statements that read people take the
+ * caller as $1 (id) and $2 (role) and apply the scope rule in SQL, so a
+ * row outside the caller's scope is never even read. */
+#include "config.h"
+
+#include "admin.h"
+
+/* May the caller ($1, $2) see person u? */
+#define SCOPE(u) \
+	"(" u ".id = $1::bigint OR $2 = 'admin' OR ($2 = 'manager' AND EXISTS (" \
+	"SELECT 1 FROM team_members mm JOIN team_members tm ON tm.team_id = mm.team_id" \
+	" WHERE mm.user_id = $1::bigint AND mm.role = 'manager' AND tm.user_id = " u ".id)))"
+/* May the caller see team t? */
+#define TEAM_SCOPE(t) \
+	"($2 = 'admin' OR ($2 = 'manager' AND EXISTS (SELECT 1 FROM team_members mm" \
+	" WHERE mm.team_id = " t ".id AND mm.user_id = $1::bigint AND mm.role = 'manager')))"
+#define DEVICE_STATUS \
+	"CASE WHEN d.revoked_at IS NOT NULL THEN 'revoked'" \
+	" WHEN d.last_seen_at IS NULL THEN 'never'" \
+	" WHEN d.last_seen_at > now() - interval '2 minutes' THEN 'online'" \
+	" WHEN d.last_seen_at > now() - interval '30 minutes' THEN 'idle'" \
+	" ELSE 'offline' END"
+#define USER_JSON(u) \
+	"json_build_object('id', " u ".id, 'email', " u ".email, 'display_name', " \
+	u ".display_name, 'role', " u ".role, 'status', " u ".status)::text"
+
+const struct wt_stmt admin_stmts[] = {
+	{ "admin_counts",
+	  "SELECT (SELECT count(*) FROM users u WHERE " SCOPE("u") "),"
+	  " (SELECT count(*) FROM teams t WHERE " TEAM_SCOPE("t") "),"
+	  " (SELECT count(*) FROM devices d JOIN users u ON u.id = d.user_id"
+	  "  WHERE d.revoked_at IS NULL AND " SCOPE("u") ")", 1 },
+
+	/* people */
+	{ "admin_user_visible", "SELECT 1 FROM users u WHERE u.id = $3 AND " SCOPE("u"), 1 },
+	{ "admin_users_list",
+	  "SELECT u.id, u.email, u.display_name, u.role, u.status,"
+	  " to_char(u.created_at, 'YYYY-MM-DD'),"
+	  " coalesce((SELECT string_agg(t.name, ', ' ORDER BY lower(t.name))"
+	  "  FROM team_members m JOIN teams t ON t.id = m.team_id WHERE m.user_id = u.id), ''),"
+	  " count(*) OVER ()"
+	  " FROM users u WHERE " SCOPE("u") " AND ($3 = '' OR"
+	  " lower(u.display_name) || ' ' || u.email LIKE '%' || replace(replace(replace("
+	  "  lower($3), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')"
+	  " AND ($4::bigint = 0 OR EXISTS (SELECT 1 FROM team_members f"
+	  "  WHERE f.team_id = $4::bigint AND f.user_id = u.id))"
+	  " AND ($5 = '' OR u.role = $5)"
+	  " ORDER BY lower(u.display_name), u.id LIMIT $6::int OFFSET $7::int", 1 },
+	{ "admin_user_get",
+	  "SELECT u.id, u.email, u.display_name, u.role, u.status, u.timezone,"
+	  " to_char(u.created_at, 'YYYY-MM-DD'),"
+	  " (SELECT to_char(max(s.last_seen_at), 'YYYY-MM-DD HH24:MI') FROM web_sessions s"
+	  "  WHERE s.user_id = u.id)"
+	  " FROM users u WHERE u.id = $3 AND " SCOPE("u"), 1 },
+	{ "admin_user_json", "SELECT " USER_JSON("u") " FROM users u WHERE u.id = $1", 1 },
+	{ "admin_user_teams",
+	  "SELECT t.id, t.name, m.role FROM team_members m JOIN teams t ON t.id = m.team_id"
+	  " WHERE m.user_id = $1 ORDER BY lower(t.name)", 1 },
+	{ "admin_user_by_email", "SELECT id FROM users WHERE email = lower($1)", 1 },
+	{ "admin_user_update",
+	  "UPDATE users SET display_name = $2, role = $3, updated_at = now() WHERE id = $1", 0 },
+	{ "admin_user_disable",
+	  "UPDATE users SET status = 'disabled', token_version = token_version + 1,"
+	  " updated_at = now() WHERE id = $1 AND status <> 'disabled'", 0 },
+	{ "admin_user_enable",
+	  "UPDATE users SET status = 'active', updated_at = now()"
+	  " WHERE id = $1 AND status = 'disabled'", 0 },
+	{ "admin_user_sessions_end", "DELETE FROM web_sessions WHERE user_id = $1", 0 },
+	{ "admin_user_delete", "DELETE FROM users WHERE id = $1", 0 },
+	/* Other active admins, locked: of two admins demoting each other at
+	 * once, the second sees the first already gone. */
+	{ "admin_other_admins",
+	  "SELECT id FROM users WHERE role = 'admin' AND status = 'active' AND id <> $1"
+	  " FOR UPDATE", 0 },
+	{ "admin_invite_insert",
+	  "INSERT INTO invites (token_hash, email, role, invited_by, team_id, expires_at)"
+	  " VALUES ($1, lower($2), $3, $4, NULLIF($5, '0')::bigint, now() + interval '7 days')"
+	  " RETURNING id", 0 },
+
+	/* teams */
+	{ "admin_teams_list",
+	  "SELECT t.id, t.name, (SELECT count(*) FROM team_members c WHERE c.team_id = t.id),"
+	  " coalesce((SELECT string_agg(u.display_name, ', ' ORDER BY lower(u.display_name))"
+	  "  FROM team_members m JOIN users u ON u.id = m.user_id"
+	  "  WHERE m.team_id = t.id AND m.role = 'manager'), '')"
+	  " FROM teams t WHERE " TEAM_SCOPE("t") " ORDER BY lower(t.name)", 1 },
+	{ "admin_team_get",
+	  "SELECT t.id, t.name, to_char(t.created_at, 'YYYY-MM-DD') FROM teams t"
+	  " WHERE t.id = $3 AND " TEAM_SCOPE("t"), 1 },
+	{ "admin_team_json",
+	  "SELECT json_build_object('id', id, 'name', name)::text FROM teams WHERE id = $1", 1 },
+	{ "admin_team_members",
+	  "SELECT u.id, u.display_name, u.email, m.role, u.status"
+	  " FROM team_members m JOIN users u ON u.id = m.user_id WHERE m.team_id = $1"
+	  " ORDER BY m.role DESC, lower(u.display_name)", 1 },
+	{ "admin_team_insert", "INSERT INTO teams (name) VALUES ($1) RETURNING id", 0 },
+	{ "admin_team_rename", "UPDATE teams SET name = $2 WHERE id = $1", 0 },
+	{ "admin_team_delete", "DELETE FROM teams WHERE id = $1", 0 },
+	{ "admin_member_get",
+	  "SELECT role FROM team_members WHERE team_id = $1 AND user_id = $2", 1 },
+	{ "admin_member_upsert",
+	  "INSERT INTO team_members (team_id, user_id, role) VALUES ($1, $2, $3)"
+	  " ON CONFLICT (team_id, user_id) DO UPDATE SET role = EXCLUDED.role", 0 },
+	{ "admin_member_delete",
+	  "DELETE FROM team_members WHERE team_id = $1 AND user_id = $2", 0 },
+	{ "admin_promote_manager",
+	  "UPDATE users SET role = 'manager', updated_at = now()"
+	  " WHERE id = $1 AND role = 'member'", 0 },
+
+	/* devices */
+	{ "admin_devices_list",
+	  "SELECT d.id, d.name, d.kind, d.hostname, d.os, d.agent_version, u.id,"
+	  " u.display_name, coalesce(to_char(d.last_seen_at AT TIME ZONE $3,"
+	  " 'YYYY-MM-DD HH24:MI'), ''), " DEVICE_STATUS
+	  " FROM devices d JOIN users u ON u.id = d.user_id"
+	  " WHERE " SCOPE("u") " AND ($4::bigint = 0 OR u.id = $4::bigint)"
+	  " ORDER BY lower(u.display_name), lower(d.name), d.id", 1 },
+	{ "admin_codes_list",
+	  "SELECT c.id, c.device_name, c.kind, u.id, u.display_name,"
+	  " to_char(c.expires_at AT TIME ZONE $3, 'YYYY-MM-DD HH24:MI')"
+	  " FROM enrollment_codes c JOIN users u ON u.id = c.user_id"
+	  " WHERE " SCOPE("u") " AND c.used_at IS NULL AND c.revoked_at IS NULL"
+	  " AND c.expires_at > now() AND ($4::bigint = 0 OR u.id = $4::bigint)"
+	  " ORDER BY c.created_at DESC", 1 },
+	{ "admin_code_insert",
+	  "INSERT INTO enrollment_codes (code_hash, user_id, kind, device_name, created_by,"
+	  " expires_at) VALUES ($1, $2, $3, $4, $5, now() + interval '24 hours')"
+	  " RETURNING id, to_char(expires_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", 0 },
+	{ "admin_code_get",
+	  "SELECT c.user_id, c.device_name, c.used_at IS NULL AND c.revoked_at IS NULL"
+	  " FROM enrollment_codes c JOIN users u ON u.id = c.user_id"
+	  " WHERE c.id = $3 AND " SCOPE("u"), 1 },
+	{ "admin_code_revoke",
+	  "UPDATE enrollment_codes SET revoked_at = now()"
+	  " WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL", 0 },
+	{ "admin_device_get",
+	  "SELECT d.user_id, d.name, d.revoked_at IS NULL FROM devices d"
+	  " JOIN users u ON u.id = d.user_id WHERE d.id = $3 AND " SCOPE("u"), 1 },
+	{ "admin_device_revoke",
+	  "UPDATE devices SET revoked_at = now(), token_hash = NULL, hmac_secret = NULL"
+	  " WHERE id = $1 AND revoked_at IS NULL", 0 },
+
+	/* settings */
+	{ "admin_settings_get",
+	  "SELECT registration_mode, retention_days, screenshot_mode, screenshot_interval_min,"
+	  " screenshot_from_hour, screenshot_to_hour, screenshot_blur, screenshot_visibility,"
+	  " idle_timeout_s, day_gap_min FROM settings", 1 },
+	{ "admin_settings_json",
+	  "SELECT (to_jsonb(s) - 'id' - 'updated_at')::text FROM settings s", 1 },
+	{ "admin_settings_update",
+	  "UPDATE settings SET registration_mode = $1, retention_days = $2,"
+	  " screenshot_mode = $3, screenshot_interval_min = $4, screenshot_from_hour = $5,"
+	  " screenshot_to_hour = $6, screenshot_blur = $7, screenshot_visibility = $8,"
+	  " idle_timeout_s = $9, day_gap_min = $10, updated_at = now()", 0 },
+
+	/* audit */
+	{ "admin_audit_insert",
+	  "INSERT INTO audit_log (actor_id, actor_email, action, target_type, target_id,"
+	  " target_label, before, after, ip)"
+	  " VALUES ($1, $2, $3, $4, NULLIF($5, '')::bigint, $6, $7::jsonb, $8::jsonb, $9)", 0 },
+	{ "admin_audit_list",
+	  "SELECT id, to_char(at AT TIME ZONE $1, 'YYYY-MM-DD HH24:MI:SS'), actor_email,"
+	  " action, target_type, coalesce(target_id::text, ''), target_label,"
+	  " coalesce(before::text, ''), coalesce(after::text, ''), ip, count(*) OVER ()"
+	  " FROM audit_log WHERE ($2 = '' OR strpos(actor_email, lower($2)) > 0)"
+	  " AND ($3 = '' OR action = $3) AND ($4 = '' OR target_type = $4)"
+	  " AND ($5 = '' OR target_id = NULLIF($5, '')::bigint)"
+	  " AND ($6 = '' OR at >= ($6::date::timestamp AT TIME ZONE $1))"
+	  " AND ($7 = '' OR at < (($7::date + 1)::timestamp AT TIME ZONE $1))"
+	  " ORDER BY at DESC, id DESC LIMIT $8::int OFFSET $9::int", 1 },
+	{ NULL, NULL, 0 }
+};
