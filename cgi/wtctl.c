@@ -20,6 +20,12 @@
 static const struct wt_stmt stmts[] = {
 	{ "ctl_admin_exists",
 	  "SELECT email FROM users WHERE role = 'admin' ORDER BY id LIMIT 1", 1 },
+	{ "ctl_create_user",
+	  "INSERT INTO users (email, display_name, password_hash, role, status,"
+	  " email_verified_at, password_changed_at)"
+	  " VALUES (lower($1), $2, $3, $4, 'active', now(), now()) RETURNING id", 0 },
+	{ "ctl_history_add",
+	  "INSERT INTO password_history (user_id, password_hash) VALUES ($1, $2)", 0 },
 	{ "ctl_create_admin",
 	  "INSERT INTO users (email, display_name, password_hash, role, status) "
 	  "VALUES (lower($1), $2, $3, 'admin', 'active') RETURNING id", 0 },
@@ -99,10 +105,73 @@ send_test_mail(const char *to)
 	return 0;
 }
 
+/* An account made from the shell (closed registration, scripts): the
+ * password comes on standard input, never on the command line where
+ * other users could read it in the process list. */
+static int
+create_user(const char *email, const char *name, const char *role)
+{
+	char pw[1100], mcf[WT_MCF_LEN], id[32];
+	const char *params[4], *why;
+	PGresult *res;
+	size_t n;
+
+	if (!valid_email(email)) {
+		fprintf(stderr, "wtctl: '%s' is not an e-mail address\n", email);
+		return 2;
+	}
+	if (strcmp(role, "member") != 0 && strcmp(role, "manager") != 0 &&
+	    strcmp(role, "admin") != 0) {
+		fprintf(stderr, "wtctl: role must be member, manager or admin\n");
+		return 2;
+	}
+	if (fgets(pw, sizeof(pw), stdin) == NULL) {
+		fprintf(stderr, "wtctl: give the password on standard input\n");
+		return 2;
+	}
+	n = strcspn(pw, "\r\n");
+	pw[n] = '\0';
+	if ((why = password_policy(pw, email, name)) != NULL) {
+		fprintf(stderr, "wtctl: the password %s\n", why);
+		OPENSSL_cleanse(pw, sizeof(pw));
+		return 2;
+	}
+	if (password_hash(pw, mcf) != 0) {
+		OPENSSL_cleanse(pw, sizeof(pw));
+		return 1;
+	}
+	OPENSSL_cleanse(pw, sizeof(pw));
+	params[0] = email;
+	params[1] = name;
+	params[2] = mcf;
+	params[3] = role;
+	if (db_begin() != 0 || (res = db_exec("ctl_create_user", 4, params)) == NULL) {
+		fprintf(stderr, "wtctl: could not create the account%s\n",
+		    strcmp(db_sqlstate(), SQLSTATE_UNIQUE_VIOLATION) == 0 ?
+		    ": the address has one already" : "");
+		db_rollback();
+		return 1;
+	}
+	snprintf(id, sizeof(id), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	params[0] = id;
+	params[1] = mcf;
+	if ((res = db_exec("ctl_history_add", 2, params)) == NULL || db_commit() != 0) {
+		if (res != NULL)
+			PQclear(res);
+		db_rollback();
+		return 1;
+	}
+	PQclear(res);
+	printf("%s\n", id);
+	return 0;
+}
+
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: wtctl [--config FILE] create-admin [--email E] [--name N]\n"
+	    "       wtctl [--config FILE] create-user --email E --name N [--role R] < password\n"
 	    "       wtctl [--config FILE] send-test-mail ADDRESS\n");
 }
 
@@ -113,18 +182,20 @@ main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "email", required_argument, NULL, 'e' },
 		{ "name", required_argument, NULL, 'n' },
+		{ "role", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *config_path = getenv("WORKTIME_CONFIG");
-	const char *email = "admin@worktime.test", *name = "Administrator";
+	const char *email = "admin@worktime.test", *name = "Administrator", *role = "member";
 	char *err = NULL;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "c:e:n:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:e:n:r:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': config_path = optarg; break;
 		case 'e': email = optarg; break;
 		case 'n': name = optarg; break;
+		case 'r': role = optarg; break;
 		default: usage(); return 2;
 		}
 	}
@@ -144,14 +215,18 @@ main(int argc, char **argv)
 		}
 		return send_test_mail(argv[optind + 1]);
 	}
-	if (strcmp(argv[optind], "create-admin") != 0) {
+	if (strcmp(argv[optind], "create-admin") != 0 &&
+	    strcmp(argv[optind], "create-user") != 0) {
 		usage();
 		return 2;
 	}
 	db_setup(config_get("db.conninfo"), "wtctl", stmts);
 	if (db_ensure() != 0)
 		return 1;
-	rc = create_admin(email, name);
+	if (strcmp(argv[optind], "create-user") == 0)
+		rc = create_user(email, name, role);
+	else
+		rc = create_admin(email, name);
 	db_close();
 	return rc;
 }

@@ -49,6 +49,10 @@ breq h POST /login --data-urlencode "csrf=$tok" --data-urlencode "email=$NOBODY"
 	--data-urlencode "password=Secret-Typed-Wrong-77"
 is "$STATUS" 401 "HTML: unknown e-mail: 401"
 is "$(form_error "$BODY")" "$html_known" "HTML: unknown e-mail: the same error text"
+breq h POST /login --data-urlencode "csrf=$tok" --data-urlencode 'email=<script>alert(1)</script>' \
+	--data-urlencode "password=Secret-Typed-Wrong-77"
+unlike "$BODY" '<script>alert' "HTML: markup typed as the e-mail is not sent back as markup"
+like "$BODY" 'value="&lt;script&gt;alert\(1\)&lt;/script&gt;"' "... but escaped"
 clear_lockouts
 
 # --- backoff per account ----------------------------------------------------
@@ -230,7 +234,7 @@ breq j GET /account
 tok=$(csrf_from "$BODY")
 breq j POST /logout -H 'Accept: application/json' -H "X-CSRF-Token: $tok"
 is "$STATUS" 200 "JSON logout: 200"
-is "$(jq_body -c .)" '{"status":"signed out"}' "... says signed out"
+is "$(jq_c .)" '{"status":"signed out"}' "... says signed out"
 is "$(session_exists "$s2")" 0 "... and the session row is gone"
 
 # --- session expiry ---------------------------------------------------------

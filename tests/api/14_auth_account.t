@@ -36,7 +36,7 @@ like "$BODY" 'value="Alice Account"' "... and A's name in the form"
 ACSRF=$(csrf_from "$BODY")
 breq a1 GET /account.json
 is "$STATUS" 200 "GET /account.json: 200"
-is "$(jq_body -c '[.id, .email, .display_name, .role, .timezone, .target_pace_min]')" \
+is "$(jq_c '[.id, .email, .display_name, .role, .timezone, .target_pace_min]')" \
 	"[$AID,\"$EA\",\"Alice Account\",\"member\",\"UTC\",30]" "... A's profile"
 is "$(jq_body 'has("password_hash")')" false "... without the password hash"
 
@@ -82,7 +82,7 @@ is "$STATUS $(jq_body .field)" "400 display_name" "a name of 101 characters: 400
 is "$(user_row "$EA")" "$before" "none of those changed anything"
 post_profile "Alice Edge" Etc/GMT+5 1440 -H 'Accept: application/json'
 is "$STATUS" 200 "JSON profile update at the limits (pace 1440, Etc/GMT+5): 200"
-is "$(jq_body -c '[.display_name, .timezone, .target_pace_min]')" '["Alice Edge","Etc/GMT+5",1440]' \
+is "$(jq_c '[.display_name, .timezone, .target_pace_min]')" '["Alice Edge","Etc/GMT+5",1440]' \
 	"... answers the new profile"
 is "$(profile "$AID")" "Alice Edge|Etc/GMT+5|1440" "... saved"
 
@@ -110,7 +110,7 @@ breq a1 GET /account.json
 is "$STATUS" 200 "this browser is still signed in"
 is "$(session_rows "$EA")" 1 "one session left"
 breq a1 POST /account/sessions/revoke-others -H 'Accept: application/json' -H "X-CSRF-Token: $ACSRF"
-is "$(jq_body -c .)" '{"ended":0}' "JSON: nothing else to end"
+is "$(jq_c .)" '{"ended":0}' "JSON: nothing else to end"
 
 # --- the password -----------------------------------------------------------
 login a2 "$EA" "$PWA"
@@ -133,7 +133,7 @@ is "$(field_error "$BODY" current_password)" "Current password is not right" "..
 unlike "$BODY" 'Not-My-Password-12|Tangerine-Obelisk' "... no password sent back"
 chpw "$PWA" "$NEWPW" "${NEWPW}x" -H 'Accept: application/json'
 is "$STATUS $(jq_body .field)" "400 password_confirm" "the repeated password differs: 400"
-chpw "$PWA" short -H 'Accept: application/json'
+chpw "$PWA" short short -H 'Accept: application/json'
 is "$STATUS $(jq_body .field)" "400 password" "a short new password: 400"
 is "$(pw_hash "$EA")" "$hash_before" "none of those changed the password"
 is "$(session_rows "$EA")" 3 "... or ended a session"
@@ -184,7 +184,7 @@ breq a1 POST /account.json -H "X-CSRF-Token: $ACSRF" -H 'Content-Type: applicati
 	--data-raw "$(jq -cn --argjson b "$BID" --arg e "$EB" \
 	'{id: $b, user_id: $b, email: $e, display_name: "Alice JSON", timezone: "UTC", target_pace_min: 32}')"
 is "$STATUS" 200 "a JSON body with B's id and address: 200"
-is "$(jq_body -c '[.id, .email]')" "[$AID,\"$EA\"]" "... answers A"
+is "$(jq_c '[.id, .email]')" "[$AID,\"$EA\"]" "... answers A"
 is "$(profile "$AID")" "Alice JSON|UTC|32" "... changed A"
 is "$(user_row "$EB")" "$b_before" "... B unchanged"
 
@@ -193,7 +193,7 @@ ATOK=$TOKEN
 areq POST /account.json -H "Authorization: Bearer $ATOK" -H 'Content-Type: application/json' \
 	--data-raw "$(jq -cn --argjson b "$BID" --arg e "$EB" \
 	'{id: $b, user_id: $b, sub: ($b | tostring), email: $e, display_name: "Alice Token", timezone: "UTC", target_pace_min: 33}')"
-is "$(jq_body -c '[.id, .email]')" "[$AID,\"$EA\"]" "A's token with B's id in the body: answers A"
+is "$(jq_c '[.id, .email]')" "[$AID,\"$EA\"]" "A's token with B's id in the body: answers A"
 is "$(profile "$AID")" "Alice Token|UTC|33" "... changed A"
 is "$(user_row "$EB")" "$b_before" "... B unchanged"
 

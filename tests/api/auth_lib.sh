@@ -9,7 +9,18 @@
 
 # --- database ---------------------------------------------------------------
 
-sql() { "$WT_ROOT/stack" psql -qAt -c "$1"; }
+# As "$WT_ROOT/stack" psql -qAt -c SQL (the database owner, over the
+# instance's socket), but calling psql itself: Debian's psql wrapper and
+# ./stack cost more than most queries, and these files run many.
+_psql_bin=$(ls /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -1)
+sql() {
+	if [ -n "$_psql_bin" ] && [ -S "$WT_STATE/pg/run/.s.PGSQL.5432" ]; then
+		PGHOST="$WT_STATE/pg/run" PGPORT=5432 PGUSER=worktime PGDATABASE=worktime \
+			"$_psql_bin" -X -qAt -c "$1"
+	else
+		"$WT_ROOT/stack" psql -qAt -c "$1"
+	fi
+}
 # A string as an SQL literal.
 sqlq() { printf "'%s'" "${1//\'/\'\'}"; }
 user_id() { sql "SELECT id FROM users WHERE email = lower($(sqlq "$1"))"; }
@@ -47,10 +58,10 @@ make_invite() {
 # tests the limit itself with plain curl.
 areq() {
 	local i
-	for i in 1 2 3 4 5 6 7 8; do
+	for i in $(seq 1 40); do
 		req "$@"
 		if [ "$STATUS" = 429 ] && grep -q 'too many requests from your address' <<<"$BODY"; then
-			sleep 1
+			sleep 0.2
 			continue
 		fi
 		return 0
@@ -90,6 +101,8 @@ field_error() {
 # The page's <main> part: what differs between two answers, minus the
 # request id in the footer.
 main_part() { sed -n '/<main/,/<\/main>/p' <<<"$1"; }
+# jq_c FILTER: like jq_body, compact.
+jq_c() { jq -c "$1" <<<"$BODY" 2>/dev/null; }
 # A JSON body without its request_id.
 json_sans_id() { jq -c 'del(.request_id)' <<<"$1" 2>/dev/null; }
 
@@ -219,3 +232,5 @@ jwt_claims() {
 		'{iss: $iss, sub: $sub, iat: $iat, nbf: $nbf, exp: $exp, ver: $ver}'
 }
 HS256_HEADER='{"alg":"HS256","typ":"JWT"}'
+# TRACE-HOOK
+if [ -n "${WT_AUTH_TRACE:-}" ]; then exec 3>>"$WT_AUTH_TRACE.$(basename "$0")"; BASH_XTRACEFD=3; PS4='+ $EPOCHREALTIME ${BASH_SOURCE##*/}:${LINENO}: '; set -x; fi
