@@ -13,7 +13,7 @@
   </select></label>
   <button type="submit">Filter</button>
 </form>
-<p class="aside"><?cs var:Page.Total ?> people</p>
+<p class="aside"><?cs var:Page.Total ?> <?cs if:Page.Total == 1 ?>person<?cs else ?>people<?cs /if ?></p>
 <table class="data">
   <thead><tr><th>Name</th><th>E-mail</th><th>Role</th><th>Status</th><th>Teams</th></tr></thead>
   <tbody>

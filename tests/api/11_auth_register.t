@@ -93,6 +93,13 @@ breq r2 POST /register -H 'Accept: application/json' --data-urlencode "csrf=$CSR
 	--data-urlencode "password=$PW"
 is "$STATUS" 202 "JSON, taken address: 202"
 is "$(json_sans_id "$BODY")" "$j_new" "... the identical body"
+# A confirmation link is no password-reset link.
+vlink=$(link_from_mail "$(latest_mail_to "$E2")")
+VT=${vlink##*token=}
+areq GET "/password/reset?token=$VT"
+is "$STATUS" 400 "a confirmation token used as a reset link: 400"
+areq GET "$(local_path "$vlink")"
+is "$STATUS" 200 "... and it still confirms the address"
 
 # --- password rules ---------------------------------------------------------
 E3=weak-$$@example.test

@@ -161,6 +161,8 @@ for i in 1 2 3 4 5; do chpw "Not-My-Password-$i" 'Another-Strong-Pass-99' 'Anoth
 chpw "$NEWPW" 'Another-Strong-Pass-99' 'Another-Strong-Pass-99' -H 'Accept: application/json'
 is "$STATUS" 429 "five wrong current passwords: then 429, even with the right one"
 is "$(jq_body .field)" current_password "... field current_password"
+is "$(jq_body .message)" "Too many wrong passwords. Try again in 30 seconds." "... says when"
+is "$(header retry-after)" 30 "... with Retry-After: 30, as the sign-in form's 429 has"
 clear_lockouts
 
 # --- another person's account -----------------------------------------------

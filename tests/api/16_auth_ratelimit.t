@@ -7,7 +7,7 @@
 . "$(dirname "$0")/auth_lib.sh"
 
 dir=$TMPD/flood
-mkdir -p "$dir"
+mkdir -p "$dir/code"
 # 120 POSTs in parallel, multiplexed by one curl over HTTP/2 so that the
 # flood is fast even on a slow machine.  Without a CSRF token the program
 # answers 403 at once: only nginx's limit can say 429.
@@ -18,16 +18,16 @@ for i in $(seq 1 120); do
 		--data "email=flood@example.test&password=x" "$WT_BASE/login")
 done
 t0=$(date +%s.%N)
-curl "${args[@]}" >"$dir/codes" 2>"$dir/errors" || true
-elapsed=$(echo "$(date +%s.%N) - $t0" | bc)
+curl "${args[@]}" >/dev/null 2>"$dir/errors" || true
+elapsed=$(printf "%.2f" "$(echo "$(date +%s.%N) - $t0" | bc)")
 for i in $(seq 1 120); do
-	sed -n '1s/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p' "$dir/h$i" 2>/dev/null >"$dir/c$i"
+	sed -n '1s/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p' "$dir/h$i" 2>/dev/null >"$dir/code/$i"
 done
-[ -s "$dir/errors" ] && diag "curl: $(head -3 "$dir/errors")"
-total=$(cat "$dir"/c* | wc -w)
+total=$(cat "$dir"/code/* | wc -w)
 is "$total" 120 "120 requests were answered"
-n429=$(cat "$dir"/c* | tr ' ' '\n' | grep -c '^429$' || true)
-n403=$(cat "$dir"/c* | tr ' ' '\n' | grep -c '^403$' || true)
+[ "$total" = 120 ] || diag "curl: $(head -c 300 "$dir/errors")"
+n429=$(cat "$dir"/code/* | tr ' ' '\n' | grep -c '^429$' || true)
+n403=$(cat "$dir"/code/* | tr ' ' '\n' | grep -c '^403$' || true)
 other=$((total - n429 - n403))
 diag "429: $n429, 403: $n403, other: $other"
 ok $(( n429 == 0 )) "some were refused with 429 ($n429)"
@@ -37,8 +37,8 @@ is "$other" 0 "every answer is 429 or 403"
 allowed=$(echo "40 + 20 * ($elapsed + 1)" | bc | cut -d. -f1)
 ok $(( n403 > allowed )) "no more got through than the burst and the rate allow ($n403 <= $allowed in ${elapsed:0:4} s)"
 
-one=$(grep -l '^429$' "$dir"/c* | head -1)
-k=${one##*/c}
+one=$(grep -l '^429$' "$dir"/code/* | head -1)
+k=${one##*/}
 h=$(tr -d '\r' <"$dir/h$k")
 like "$h" '^[Rr]etry-[Aa]fter: 1$' "a 429 carries Retry-After: 1"
 like "$h" '^[Cc]ontent-[Tt]ype: application/json' "... is JSON"
@@ -47,8 +47,8 @@ is "$(jq -c . <"$dir/b$k")" \
 	"... nginx's 429 body"
 like "$h" '^[Cc]ontent-[Ss]ecurity-[Pp]olicy: ' "... with the security headers"
 bad=0
-for f in $(grep -l '^429$' "$dir"/c*); do
-	k=${f##*/c}
+for f in $(grep -l '^429$' "$dir"/code/*); do
+	k=${f##*/}
 	jq -e '.status == 429' <"$dir/b$k" >/dev/null 2>&1 || bad=$((bad + 1))
 done
 is "$bad" 0 "every 429 has the JSON body"

@@ -13,10 +13,21 @@ PERSON_PW='Copper-Valley-Orchid-93'
 
 # --- database ---------------------------------------------------------------
 
+# _psql ARGS: psql as the database owner.  The same connection `./stack
+# psql` makes (PGHOST etc. of the instance), without starting the script
+# each time; `./stack psql` itself when the socket is not where expected.
+_psql() {
+	if [ -S "$WT_STATE/pg/run/.s.PGSQL.5432" ]; then
+		PGHOST=$WT_STATE/pg/run PGPORT=5432 PGUSER=worktime PGDATABASE=worktime \
+			psql -X "$@"
+	else
+		"$WT_ROOT/stack" psql "$@"
+	fi
+}
 # asql SQL: runs SQL as the database owner; prints unaligned tuples.
-asql() { "$WT_ROOT/stack" psql -qAt -v ON_ERROR_STOP=1 -c "$1"; }
+asql() { _psql -qAt -v ON_ERROR_STOP=1 -c "$1"; }
 # asql_err SQL: like asql, but stdout and stderr together (for failures).
-asql_err() { "$WT_ROOT/stack" psql -qAt -v ON_ERROR_STOP=1 -c "$1" 2>&1; }
+asql_err() { _psql -qAt -v ON_ERROR_STOP=1 -c "$1" 2>&1; }
 # q TEXT: TEXT as an SQL string literal.
 q() { printf "'%s'" "${1//\'/\'\'}"; }
 uid_of() { asql "SELECT id FROM users WHERE email = lower($(q "$1"))"; }
@@ -64,19 +75,22 @@ api() {
 	rreq "$m" "$p" "${args[@]}"
 }
 
-# token_of EMAIL PASSWORD: prints an access token (empty if refused; STATUS
-# and BODY tell why).
-token_of() {
+# get_token EMAIL PASSWORD: sets TOKEN to an access token (empty if
+# refused; STATUS and BODY tell why).
+get_token() {
 	rreq POST /api/v1/token -H 'Content-Type: application/json' \
 		--data-raw "$(jq -cn --arg e "$1" --arg p "$2" '{email: $e, password: $p}')"
-	jq_body '.access_token // empty'
+	TOKEN=$(jq_body '.access_token // empty')
 }
+# token_of EMAIL PASSWORD: prints the token (in $(...): STATUS is lost).
+token_of() { get_token "$@"; echo "$TOKEN"; }
 
 ADMIN_EMAIL=$(sed -n 's/^email: //p' "$WT_STATE/initial-admin.txt")
 ADMIN_PW=$(sed -n 's/^password: //p' "$WT_STATE/initial-admin.txt")
 # admin_token: a fresh token for the first admin (sets ADMIN_TOKEN too).
 admin_token() {
-	ADMIN_TOKEN=$(token_of "$ADMIN_EMAIL" "$ADMIN_PW")
+	get_token "$ADMIN_EMAIL" "$ADMIN_PW"
+	ADMIN_TOKEN=$TOKEN
 	[ -n "$ADMIN_TOKEN" ] || diag "no token for the first admin: $STATUS ${BODY:0:200}"
 }
 ADMIN_ID=$(uid_of "$ADMIN_EMAIL")

@@ -206,17 +206,16 @@ b64url_decode() {
 	base64 -d <<<"$s" 2>/dev/null
 }
 jwt_payload() { b64url_decode "$(cut -d. -f2 <<<"$1")"; }
-# The server's JWT key: HMAC-SHA256(secret bytes, "jwt"), as hex.
-jwt_key() {
-	local secret
-	secret=$(sed -n 's/^secret *= *//p' "$WT_STATE/worktime.conf")
-	printf jwt | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$secret" -binary |
-		od -An -v -tx1 | tr -d ' \n'
-}
+# The server's JWT key: HMAC-SHA256(secret bytes, "jwt"), as hex; worked
+# out once, here.
+_jwt_key=$(printf jwt | openssl dgst -sha256 -mac HMAC \
+	-macopt "hexkey:$(sed -n 's/^secret *= *//p' "$WT_STATE/worktime.conf")" -binary |
+	od -An -v -tx1 | tr -d ' \n')
+jwt_key() { echo "$_jwt_key"; }
 # jwt_make HEADER-JSON PAYLOAD-JSON [KEY-HEX]: a token signed with HS256
 # (with the server's key unless another is given).
 jwt_make() {
-	local h p s key=${3:-$(jwt_key)}
+	local h p s key=${3:-$_jwt_key}
 	h=$(printf '%s' "$1" | b64url)
 	p=$(printf '%s' "$2" | b64url)
 	s=$(printf '%s' "$h.$p" | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$key" -binary | b64url)
