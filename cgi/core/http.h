@@ -123,6 +123,8 @@ struct wt_req {
 	char			*session_token;	/* raw cookie token, if valid */
 	char			*pre_token;	/* anonymous visitor's token */
 	char			*csrf;		/* token for this page's forms */
+	char			*bearer;	/* a bearer token that is not a JWT
+						 * (a device's), for the program */
 };
 
 /* request.c */

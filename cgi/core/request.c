@@ -102,6 +102,7 @@ req_free(struct wt_req *r)
 	free(r->session_token);
 	free(r->pre_token);
 	free(r->csrf);
+	free(r->bearer);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -1,0 +1,23 @@
+/* ingest.fcgi: everything machines post: the enrollment exchange, the
+ * policy agents poll, and (to come) activity, heartbeats, screenshots. */
+#include "config.h"
+
+#include "ingest.h"
+
+static const struct wt_route routes[] = {
+	WT_CORE_ROUTES,
+	{ .method = "POST", .pattern = "/api/v1/enroll", .handler = enroll_post,
+	  .fields = enroll_fields, .flags = WT_ROUTE_NO_CSRF },
+	{ .method = "GET", .pattern = "/api/v1/agent/config", .handler = agent_config },
+	WT_ROUTES_END
+};
+
+static const struct wt_app app = {
+	.name = "ingest", .routes = routes, .stmts = ingest_stmts
+};
+
+int
+main(int argc, char **argv)
+{
+	return wt_main(argc, argv, &app);
+}
