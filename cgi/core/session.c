@@ -155,8 +155,9 @@ session_load(struct wt_req *r)
 		/* A JWT has dots; a device token is plain hex and belongs to
 		 * the program (ingest) to check. */
 		if (strchr(authz + 7, '.') == NULL) {
+			/* Not a person's credential: nobody is signed in, and
+			 * CSRF rules stay as for any cookie-less request. */
 			r->bearer = xstrdup(authz + 7);
-			r->auth_via = WT_AUTH_BEARER;
 			return 0;
 		}
 		return load_bearer(r, authz + 7);

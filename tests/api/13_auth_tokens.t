@@ -117,7 +117,9 @@ refused "$(jwt_make "$HS256_HEADER" "$(jwt_claims 0 "$VER")")" "sub 0" "token su
 refused "$(jwt_make "$HS256_HEADER" "$(jwt_claims 99999999 1)")" "a user that does not exist" \
 	"token was revoked"
 
-refused garbage "garbage" "malformed token"
+# (A token without dots may be another program's device token: the
+# status and the header are what matters for it here.)
+refused garbage "garbage"
 refused "$H.$P" "two parts" "malformed token"
 refused "$H.$P.$S.$S" "four parts" "malformed token"
 refused "..$S" "empty header and payload" "token has an empty part"

@@ -142,6 +142,22 @@ breq xc GET /account.json
 is "$STATUS" 200 "... still signed in"
 is "$(sql "SELECT display_name FROM users WHERE email = '$EC'")" "Form Name" "... nothing changed"
 
+# A bearer token that is not a valid JWT proves nothing, so it must not
+# stand in for the CSRF token either.
+xcs=$(cookie_of xc __Host-wt_session)
+breq xc POST /logout -H 'Authorization: Bearer notajwt'
+ok $([ "$STATUS" = 401 ] || [ "$STATUS" = 403 ]; echo $?) \
+	"POST /logout with 'Authorization: Bearer notajwt' and no CSRF token: refused (got $STATUS)"
+areq GET /account.json -H "Cookie: __Host-wt_session=$xcs"
+is "$STATUS" 200 "... the session is still signed in"
+forget_browser xd
+csrf_of xd
+breq xd POST /login -H 'Authorization: Bearer notajwt' --data-urlencode "email=$EC" \
+	--data-urlencode "password=$NEWPW"
+ok $([ "$STATUS" = 401 ] || [ "$STATUS" = 403 ]; echo $?) \
+	"POST /login with 'Authorization: Bearer notajwt' and no CSRF token: refused (got $STATUS)"
+is "$(cookie_of xd __Host-wt_session)" "" "... not signed in"
+
 mail_mark
 breq xa POST /register -H "X-CSRF-Token: $TA" --data-urlencode "email=$NEWU" \
 	--data-urlencode "display_name=New Person" --data-urlencode "password=$PWC"

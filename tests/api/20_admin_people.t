@@ -267,6 +267,13 @@ is "$STATUS" 401 "the token from before the deactivation stays dead"
 AUD=$(audit_last user.activate "$DEE_ID")
 is "$(jq_of "$AUD" '[.actor_email, .before.status, .after.status] | join(" ")')" \
 	"$ADMIN_EMAIL disabled active" "audit: user.activate, disabled -> active"
+# An account that never confirmed its address is not "disabled": whatever
+# activate does with it, its answer must tell the truth.
+UNV=$(asql "INSERT INTO users (email, display_name, status) VALUES ('unv-$$@example.test', 'Una Unverified', 'unverified') RETURNING id")
+api POST "/admin/users/$UNV/activate" "$ADMIN_TOKEN"
+is "$(jq_body .status)" "$(asql "SELECT status FROM users WHERE id = $UNV")" \
+	"activating an unverified account: the answer's status is the stored one"
+asql "DELETE FROM users WHERE id = $UNV" >/dev/null
 api POST /admin/users/999999999/deactivate "$ADMIN_TOKEN"
 is_error 404 "" "deactivating a person who does not exist: 404"
 api POST /admin/users/999999999/activate "$ADMIN_TOKEN"

@@ -39,7 +39,7 @@ step 200 team.member_add POST "/admin/teams/$T/members" "{\"user_id\":$MEM}"
 step 200 team.member_role POST "/admin/teams/$T/members" "{\"user_id\":$MEM,\"role\":\"manager\"}"
 step 200 team.member_remove POST "/admin/teams/$T/members/$MEM/delete"
 step 201 user.invite POST /admin/users "{\"email\":\"new-$$@example.test\",\"role\":\"manager\"}"
-step 200 user.update POST "/admin/users/$MEM" '{"display_name":"Ada Renamed","role":"manager"}'
+step 200 user.update POST "/admin/users/$MEM" '{"display_name":"Ada Renamed","role":"member"}'
 step 200 user.deactivate POST "/admin/users/$MEM/deactivate"
 step 200 user.activate POST "/admin/users/$MEM/activate"
 step 201 device.code_create POST /admin/devices/codes "{\"user_id\":$MEM,\"device_name\":\"Ada laptop\"}"
@@ -77,7 +77,7 @@ check team.member_remove team "$T" ".before.user_id == $MEM and .after == \"\"" 
 check team.delete team "$T" '.before.name == "Audit Renamed '"$$"'" and .after == ""' "team.delete: the team before"
 check user.invite user "" ".target_label == \"new-$$@example.test\" and .after.role == \"manager\" and .before == \"\"" \
 	"user.invite: the address and role"
-check user.update user "$MEM" '.before.display_name == "Ada Audited" and .after.display_name == "Ada Renamed" and .before.role == "member" and .after.role == "manager"' \
+check user.update user "$MEM" '.before.display_name == "Ada Audited" and .after.display_name == "Ada Renamed" and .before.role == "manager" and .after.role == "member"' \
 	"user.update: name and role before and after"
 check user.deactivate user "$MEM" '.before.status == "active" and .after.status == "disabled"' "user.deactivate: active -> disabled"
 check user.activate user "$MEM" '.before.status == "disabled" and .after.status == "active"' "user.activate: disabled -> active"
@@ -158,6 +158,7 @@ api GET "/admin/audit?page=$LASTPAGE" "$ADMIN_TOKEN"
 is "$(jq_body '"\(.entries | length) \(.total)"')" "0 $TOTAL" "past the last page: no entries, and still the total"
 
 # --- who may read it ----------------------------------------------------------------------
+MEM_TOKEN=$(token_of "$EM" "$PERSON_PW")	# the old one died with the deactivation
 api GET /admin/audit "$MGR_TOKEN"
 is_error 403 "" "a manager: 403"
 api GET /admin/audit "$MEM_TOKEN"

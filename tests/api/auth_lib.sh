@@ -231,5 +231,3 @@ jwt_claims() {
 		'{iss: $iss, sub: $sub, iat: $iat, nbf: $nbf, exp: $exp, ver: $ver}'
 }
 HS256_HEADER='{"alg":"HS256","typ":"JWT"}'
-# TRACE-HOOK
-if [ -n "${WT_AUTH_TRACE:-}" ]; then exec 3>>"$WT_AUTH_TRACE.$(basename "$0")"; BASH_XTRACEFD=3; PS4='+ $EPOCHREALTIME ${BASH_SOURCE##*/}:${LINENO}: '; set -x; fi

@@ -472,6 +472,10 @@ test_fields_ok(void)
 	is_int(run(&r), 0, "a good JSON request validates");
 	is_str(wt_str(&r, "name"), "Ann \xC3\xA9", "  wt_str(name) from JSON");
 	is_int(wt_int(&r, "age", -1), 7, "  wt_int(age) from a JSON integer");
+	/* The text of a JSON number must outlive validation (it once
+	 * pointed into a buffer on validate_fields' stack). */
+	is_str(wt_str(&r, "age"), "7", "  wt_str(age) of a JSON integer after validation");
+	is_str(wt_str(&r, "active"), "false", "  wt_str(active) of a JSON boolean");
 	is_int(wt_bool(&r, "active", 1), 0, "  wt_bool(active) false");
 	ok(wt_str(&r, "kind") == NULL, "  null is absent");
 	ok(!wt_has(&r, "kind"), "  wt_has(kind) is 0");
