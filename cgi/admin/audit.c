@@ -79,22 +79,26 @@ audit_page(struct wt_req *r)
 		db_unavailable(r);
 		return;
 	}
-	for (int i = 0; i < PQntuples(res); i++) {
+	for (int i = 0, row = 0; i < PQntuples(res); i++) {
 		static const char *const cols[] = { "id", "at", "actor", "action",
 		    "target_type", "target_id", "target_label", "before", "after", "ip" };
-		json_t *row = json_object();
+		json_t *entry;
 
+		total = atoll(PQgetvalue(res, i, 10));
+		if (PQgetisnull(res, i, 0))
+			continue;	/* an empty page: only the total */
+		entry = json_object();
 		for (int c = 0; c < 10; c++) {
 			const char *val = PQgetvalue(res, i, c);
 
-			view_setf(v, val, "Audit.%d.%s", i, cols[c]);
+			view_setf(v, val, "Audit.%d.%s", row, cols[c]);
 			if ((c == 7 || c == 8) && *val != '\0')
-				json_object_set_new(row, cols[c], json_loads(val, 0, NULL));
+				json_object_set_new(entry, cols[c], json_loads(val, 0, NULL));
 			else
-				json_object_set_new(row, cols[c], json_string(val));
+				json_object_set_new(entry, cols[c], json_string(val));
 		}
-		json_array_append_new(list, row);
-		total = atoll(PQgetvalue(res, i, 10));
+		json_array_append_new(list, entry);
+		row++;
 	}
 	PQclear(res);
 	if (req_wants_json(r)) {

@@ -110,18 +110,23 @@ people_page(struct wt_req *r)
 		db_unavailable(r);
 		return;
 	}
-	for (int i = 0; i < PQntuples(res); i++) {
-		json_t *p = person_json(res, i);
+	for (int i = 0, row = 0; i < PQntuples(res); i++) {
+		json_t *p;
+
+		total = atoll(PQgetvalue(res, i, 7));
+		if (PQgetisnull(res, i, 0))
+			continue;	/* an empty page: only the total */
+		p = person_json(res, i);
 
 		json_object_set_new(p, "teams", json_string(PQgetvalue(res, i, 6)));
 		json_array_append_new(list, p);
-		view_setf(v, PQgetvalue(res, i, 0), "Users.%d.id", i);
-		view_setf(v, PQgetvalue(res, i, 1), "Users.%d.email", i);
-		view_setf(v, PQgetvalue(res, i, 2), "Users.%d.name", i);
-		view_setf(v, PQgetvalue(res, i, 3), "Users.%d.role", i);
-		view_setf(v, PQgetvalue(res, i, 4), "Users.%d.status", i);
-		view_setf(v, PQgetvalue(res, i, 6), "Users.%d.teams", i);
-		total = atoll(PQgetvalue(res, i, 7));
+		view_setf(v, PQgetvalue(res, i, 0), "Users.%d.id", row);
+		view_setf(v, PQgetvalue(res, i, 1), "Users.%d.email", row);
+		view_setf(v, PQgetvalue(res, i, 2), "Users.%d.name", row);
+		view_setf(v, PQgetvalue(res, i, 3), "Users.%d.role", row);
+		view_setf(v, PQgetvalue(res, i, 4), "Users.%d.status", row);
+		view_setf(v, PQgetvalue(res, i, 6), "Users.%d.teams", row);
+		row++;
 	}
 	PQclear(res);
 	if (req_wants_json(r)) {
@@ -165,7 +170,7 @@ person_page(struct wt_req *r)
 		not_found(r, "person");
 		return;
 	}
-	if ((teams = db_exec("admin_user_teams", 1, &p)) == NULL) {
+	if ((teams = scoped_exec(r, "admin_user_teams", 1, &p)) == NULL) {
 		PQclear(res);
 		db_unavailable(r);
 		return;
@@ -430,6 +435,16 @@ set_status(struct wt_req *r, int enable)
 	if ((res = db_exec(enable ? "admin_user_enable" : "admin_user_disable", 1, &id)) == NULL) {
 		free(before);
 		db_unavailable(r);
+		return;
+	}
+	if (atoll(PQcmdTuples(res)) == 0) {
+		/* Nothing to do is not a change: no audit entry, and the
+		 * answer says why. */
+		PQclear(res);
+		free(before);
+		db_rollback();
+		wt_error(r, 409, NULL, enable ? "this account is not disabled" :
+		    "this account is disabled already");
 		return;
 	}
 	PQclear(res);

@@ -33,19 +33,26 @@ const struct wt_stmt admin_stmts[] = {
 
 	/* people */
 	{ "admin_user_visible", "SELECT 1 FROM users u WHERE u.id = $3 AND " SCOPE("u"), 1 },
+	/* The page's ids first, then the teams for those rows only; the
+	 * LEFT JOIN keeps one row (with NULLs) when the page is empty, so the
+	 * total is known past the last page too. */
 	{ "admin_users_list",
-	  "SELECT u.id, u.email, u.display_name, u.role, u.status,"
-	  " to_char(u.created_at, 'YYYY-MM-DD'),"
+	  "WITH f AS (SELECT u.id, u.email, u.display_name, u.role, u.status, u.created_at"
+	  "  FROM users u WHERE " SCOPE("u") " AND ($3 = '' OR"
+	  "  lower(u.display_name) || ' ' || u.email LIKE '%' || replace(replace(replace("
+	  "   lower($3), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')"
+	  "  AND ($4::bigint = 0 OR EXISTS (SELECT 1 FROM team_members f"
+	  "   WHERE f.team_id = $4::bigint AND f.user_id = u.id))"
+	  "  AND ($5 = '' OR u.role = $5)),"
+	  " pg AS (SELECT * FROM f ORDER BY lower(display_name), id LIMIT $6::int OFFSET $7::int)"
+	  " SELECT p.id, p.email, p.display_name, p.role, p.status,"
+	  " to_char(p.created_at, 'YYYY-MM-DD'),"
 	  " coalesce((SELECT string_agg(t.name, ', ' ORDER BY lower(t.name))"
-	  "  FROM team_members m JOIN teams t ON t.id = m.team_id WHERE m.user_id = u.id), ''),"
-	  " count(*) OVER ()"
-	  " FROM users u WHERE " SCOPE("u") " AND ($3 = '' OR"
-	  " lower(u.display_name) || ' ' || u.email LIKE '%' || replace(replace(replace("
-	  "  lower($3), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')"
-	  " AND ($4::bigint = 0 OR EXISTS (SELECT 1 FROM team_members f"
-	  "  WHERE f.team_id = $4::bigint AND f.user_id = u.id))"
-	  " AND ($5 = '' OR u.role = $5)"
-	  " ORDER BY lower(u.display_name), u.id LIMIT $6::int OFFSET $7::int", 1 },
+	  "  FROM team_members m JOIN teams t ON t.id = m.team_id"
+	  "  WHERE m.user_id = p.id AND " TEAM_SCOPE("t") "), ''),"
+	  " (SELECT count(*) FROM f)"
+	  " FROM (SELECT 1) one LEFT JOIN pg p ON true"
+	  " ORDER BY lower(p.display_name), p.id", 1 },
 	{ "admin_user_get",
 	  "SELECT u.id, u.email, u.display_name, u.role, u.status, u.timezone,"
 	  " to_char(u.created_at, 'YYYY-MM-DD'),"
@@ -53,9 +60,10 @@ const struct wt_stmt admin_stmts[] = {
 	  "  WHERE s.user_id = u.id)"
 	  " FROM users u WHERE u.id = $3 AND " SCOPE("u"), 1 },
 	{ "admin_user_json", "SELECT " USER_JSON("u") " FROM users u WHERE u.id = $1", 1 },
+	/* A person's teams, as far as the caller may see teams. */
 	{ "admin_user_teams",
 	  "SELECT t.id, t.name, m.role FROM team_members m JOIN teams t ON t.id = m.team_id"
-	  " WHERE m.user_id = $1 ORDER BY lower(t.name)", 1 },
+	  " WHERE m.user_id = $3 AND " TEAM_SCOPE("t") " ORDER BY lower(t.name)", 1 },
 	{ "admin_user_by_email", "SELECT id FROM users WHERE email = lower($1)", 1 },
 	{ "admin_user_update",
 	  "UPDATE users SET display_name = $2, role = $3, updated_at = now() WHERE id = $1", 0 },
@@ -92,7 +100,7 @@ const struct wt_stmt admin_stmts[] = {
 	{ "admin_team_members",
 	  "SELECT u.id, u.display_name, u.email, m.role, u.status"
 	  " FROM team_members m JOIN users u ON u.id = m.user_id WHERE m.team_id = $1"
-	  " ORDER BY m.role DESC, lower(u.display_name)", 1 },
+	  " ORDER BY m.role = 'manager' DESC, lower(u.display_name)", 1 },
 	{ "admin_team_insert", "INSERT INTO teams (name) VALUES ($1) RETURNING id", 0 },
 	{ "admin_team_rename", "UPDATE teams SET name = $2 WHERE id = $1", 0 },
 	{ "admin_team_delete", "DELETE FROM teams WHERE id = $1", 0 },
@@ -159,14 +167,16 @@ const struct wt_stmt admin_stmts[] = {
 	  " target_label, before, after, ip)"
 	  " VALUES ($1, $2, $3, $4, NULLIF($5, '')::bigint, $6, $7::jsonb, $8::jsonb, $9)", 0 },
 	{ "admin_audit_list",
-	  "SELECT id, to_char(at AT TIME ZONE $1, 'YYYY-MM-DD HH24:MI:SS'), actor_email,"
-	  " action, target_type, coalesce(target_id::text, ''), target_label,"
-	  " coalesce(before::text, ''), coalesce(after::text, ''), ip, count(*) OVER ()"
-	  " FROM audit_log WHERE ($2 = '' OR strpos(actor_email, lower($2)) > 0)"
-	  " AND ($3 = '' OR action = $3) AND ($4 = '' OR target_type = $4)"
-	  " AND ($5 = '' OR target_id = NULLIF($5, '')::bigint)"
-	  " AND ($6 = '' OR at >= ($6::date::timestamp AT TIME ZONE $1))"
-	  " AND ($7 = '' OR at < (($7::date + 1)::timestamp AT TIME ZONE $1))"
-	  " ORDER BY at DESC, id DESC LIMIT $8::int OFFSET $9::int", 1 },
+	  "WITH f AS (SELECT * FROM audit_log WHERE ($2 = '' OR strpos(actor_email, lower($2)) > 0)"
+	  "  AND ($3 = '' OR action = $3) AND ($4 = '' OR target_type = $4)"
+	  "  AND ($5 = '' OR target_id = NULLIF($5, '')::bigint)"
+	  "  AND ($6 = '' OR at >= ($6::date::timestamp AT TIME ZONE $1))"
+	  "  AND ($7 = '' OR at < (($7::date + 1)::timestamp AT TIME ZONE $1))),"
+	  " pg AS (SELECT * FROM f ORDER BY at DESC, id DESC LIMIT $8::int OFFSET $9::int)"
+	  " SELECT p.id, to_char(p.at AT TIME ZONE $1, 'YYYY-MM-DD HH24:MI:SS'), p.actor_email,"
+	  " p.action, p.target_type, coalesce(p.target_id::text, ''), p.target_label,"
+	  " coalesce(p.before::text, ''), coalesce(p.after::text, ''), p.ip,"
+	  " (SELECT count(*) FROM f)"
+	  " FROM (SELECT 1) one LEFT JOIN pg p ON true ORDER BY p.at DESC, p.id DESC", 1 },
 	{ NULL, NULL, 0 }
 };

@@ -146,6 +146,10 @@ password_change_post(struct wt_req *r)
 	}
 	profile_view(r);
 	if (wait > 0) {
+		char secs[24];
+
+		snprintf(secs, sizeof(secs), "%ld", wait);
+		resp_set_header(r, "Retry-After", secs);
 		wait_text(wait, when, sizeof(when));
 		form_fail(r, 429, "current_password", "Too many wrong passwords. Try "
 		    "again in %s.", when);

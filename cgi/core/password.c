@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,84 @@ chars(const char *s)
 	return n;
 }
 
+/* Words people pad with digits and symbols to pass a length rule; cracklib
+ * alone lets "password1234" or "Welcome2024!" through. */
+static const char *const common[] = {
+	"password", "passw0rd", "welcome", "qwerty", "qwertyuiop", "asdfgh",
+	"asdfghjkl", "zxcvbnm", "letmein", "iloveyou", "admin", "administrator",
+	"monkey", "dragon", "football", "baseball", "sunshine", "princess",
+	"master", "shadow", "superman", "trustno1", "changeme", "secret",
+	"abc", "abcdef", "abcdefgh", "login", "worktime", "company", "summer",
+	"winter", "spring", "autumn", "hello", "freedom", "whatever", "starwars",
+	NULL
+};
+
+/* The password without leading and trailing digits and symbols, lower
+ * case: the part that carries the strength. */
+static char *
+core_of(const char *pw)
+{
+	const char *s = pw, *e = pw + strlen(pw);
+	char *core, *p;
+
+	while (*s && !isalpha((unsigned char)*s) && !((unsigned char)*s & 0x80))
+		s++;
+	while (e > s && !isalpha((unsigned char)e[-1]) && !((unsigned char)e[-1] & 0x80))
+		e--;
+	core = xstrndup(s, (size_t)(e - s));
+	for (p = core; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return core;
+}
+
+/* A string that is one shorter string over and over ("abcabcabcabc"). */
+static int
+repeats(const char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t k = 1; k <= n / 2; k++) {
+		size_t i;
+
+		if (n % k != 0)
+			continue;
+		for (i = k; i < n && s[i] == s[i % k]; i++)
+			;
+		if (i == n)
+			return 1;
+	}
+	return 0;
+}
+
+static const char *
+weak_core(const char *pw, const char *dict)
+{
+	char *core = core_of(pw), *half;
+	const char *why = NULL;
+	size_t n = strlen(core);
+
+	for (int i = 0; common[i] != NULL && why == NULL; i++)
+		if (strcmp(core, common[i]) == 0)
+			why = "it is one of the most common passwords";
+	if (why == NULL && repeats(pw))
+		why = "it repeats itself";
+	if (why == NULL && n > 0 && repeats(core))
+		why = "it is a word repeated";
+	if (why == NULL && n < 8)
+		why = "without the digits and symbols around it, it is too short";
+	if (why == NULL && FascistCheck(core, dict) != NULL &&
+	    strstr(FascistCheck(core, dict), "dictionary") != NULL)
+		why = "it is a dictionary word with digits or symbols added";
+	if (why == NULL && n % 2 == 0) {
+		half = xstrndup(core, n / 2);
+		if (strcmp(half, core + n / 2) == 0)
+			why = "it is a word repeated";
+		free(half);
+	}
+	free(core);
+	return why;
+}
+
 const char *
 password_policy(const char *pw, const char *email, const char *name)
 {
@@ -70,6 +149,8 @@ password_policy(const char *pw, const char *email, const char *name)
 	user = xstrndup(email, strcspn(email, "@"));
 	msg = FascistCheckUser(pw, dict, user, name);
 	free(user);
+	if (msg == NULL)
+		msg = weak_core(pw, dict);
 	if (msg == NULL)
 		return NULL;
 	snprintf(why, sizeof(why), "is too weak: %s", msg);

@@ -271,8 +271,8 @@ is "$(jq_of "$AUD" '[.actor_email, .before.status, .after.status] | join(" ")')"
 # activate does with it, its answer must tell the truth.
 UNV=$(asql "INSERT INTO users (email, display_name, status) VALUES ('unv-$$@example.test', 'Una Unverified', 'unverified') RETURNING id")
 api POST "/admin/users/$UNV/activate" "$ADMIN_TOKEN"
-is "$(jq_body .status)" "$(asql "SELECT status FROM users WHERE id = $UNV")" \
-	"activating an unverified account: the answer's status is the stored one"
+is "$STATUS" 409 "activating an account that is not disabled: 409"
+is "$(asql "SELECT status FROM users WHERE id = $UNV")" unverified "... and it stays unverified"
 asql "DELETE FROM users WHERE id = $UNV" >/dev/null
 api POST /admin/users/999999999/deactivate "$ADMIN_TOKEN"
 is_error 404 "" "deactivating a person who does not exist: 404"

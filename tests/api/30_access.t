@@ -177,7 +177,9 @@ case_deactivate() {
 }
 
 CASE["POST /admin/users/:id/activate"]=case_activate
-case_activate() { by_person "admin" 200 POST "/admin/users/{id}/activate"; }
+# Everyone is active here: admins get past the access check and are told
+# there is nothing to activate.
+case_activate() { by_person "admin" 409 POST "/admin/users/{id}/activate"; }
 
 # Admins get past the access check and stop at the missing confirmation.
 CASE["POST /admin/users/:id/delete"]=case_delete
