@@ -44,7 +44,6 @@ extern const struct wt_field audit_fields[];
 void	audit_page(struct wt_req *);
 
 /* Helpers shared by the pages. */
-void	db_unavailable(struct wt_req *);
 void	not_found(struct wt_req *, const char *what);
 /* The id of r's user, as text for statement parameters. */
 const char *me(struct wt_req *);

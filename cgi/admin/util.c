@@ -7,14 +7,6 @@
 #include "admin.h"
 
 void
-db_unavailable(struct wt_req *r)
-{
-	db_rollback();
-	resp_set_header(r, "Retry-After", "5");
-	wt_error(r, 503, NULL, "the database is unavailable; try again shortly");
-}
-
-void
 not_found(struct wt_req *r, const char *what)
 {
 	/* The same answer whether the row does not exist or is outside the

@@ -65,8 +65,6 @@ int		 issue_mail_token(long long uid, const char *kind, char out[65]);
 int		 password_matches(const char *mcf_or_null, const char *pw);
 const char	*registration_mode(void);
 char		*lowercase(const char *);
-/* Answers 503 for a database failure, in the right format. */
-void		 db_unavailable(struct wt_req *);
 /* The sign-in check shared by /login and /api/v1/token: 0 with *uid,
  * or -1 after answering (401, 403, 429). */
 int		 authenticate(struct wt_req *, const char *email, const char *pw,

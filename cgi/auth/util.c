@@ -12,7 +12,6 @@
 #include "conf.h"
 #include "crypto.h"
 #include "log.h"
-#include "mail.h"
 #include "password.h"
 
 static char dummy_hash[WT_MCF_LEN];
@@ -70,15 +69,6 @@ lowercase(const char *s)
 	for (char *p = out; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	return out;
-}
-
-void
-db_unavailable(struct wt_req *r)
-{
-	db_rollback();
-	mail_discard();
-	resp_set_header(r, "Retry-After", "5");
-	wt_error(r, 503, NULL, "the database is unavailable; try again shortly");
 }
 
 const char *

@@ -178,6 +178,9 @@ void		 wt_error(struct wt_req *, int status, const char *field,
  * otherwise a JSON/HTML error naming the field. */
 void		 form_fail(struct wt_req *, int status, const char *field,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* 503 for a database that is away, after rolling back whatever the
+ * request had begun. */
+void		 db_unavailable(struct wt_req *);
 /* Serialises status line, headers (security headers added) and body. */
 void		 resp_serialize(struct wt_req *, struct wt_buf *out);
 struct wt_view	*req_view(struct wt_req *);

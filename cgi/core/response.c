@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "conf.h"
+#include "db.h"
 #include "http.h"
 #include "log.h"
 #include "view.h"
@@ -252,6 +253,14 @@ error_answer(struct wt_req *r, int status, const char *field, struct wt_buf *msg
 		}
 	}
 	buf_free(msg);
+}
+
+void
+db_unavailable(struct wt_req *r)
+{
+	db_rollback();
+	resp_set_header(r, "Retry-After", "5");
+	wt_error(r, 503, NULL, "the database is unavailable; try again shortly");
 }
 
 void

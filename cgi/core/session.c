@@ -126,7 +126,7 @@ load_bearer(struct wt_req *r, const char *token)
 	params[0] = ids[0];
 	params[1] = ids[1];
 	if ((res = db_exec("session_token_user", 2, params)) == NULL) {
-		wt_error(r, 503, NULL, "the database is unavailable; try again shortly");
+		db_unavailable(r);
 		return -1;
 	}
 	if (PQntuples(res) != 1) {
@@ -175,7 +175,7 @@ session_load(struct wt_req *r)
 	params[0] = hash;
 	params[1] = idle;
 	if ((res = db_exec("session_lookup", 2, params)) == NULL) {
-		wt_error(r, 503, NULL, "the database is unavailable; try again shortly");
+		db_unavailable(r);
 		return -1;
 	}
 	if (PQntuples(res) != 1) {

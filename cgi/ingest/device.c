@@ -12,14 +12,6 @@
 #include "ingest.h"
 #include "log.h"
 
-static void
-unavailable(struct wt_req *r)
-{
-	db_rollback();
-	resp_set_header(r, "Retry-After", "5");
-	wt_error(r, 503, NULL, "the database is unavailable; try again shortly");
-}
-
 int
 device_auth(struct wt_req *r, struct device *d)
 {
@@ -34,7 +26,7 @@ device_auth(struct wt_req *r, struct device *d)
 	}
 	sha256_hex(r->bearer, 64, hash);
 	if ((res = db_exec("ingest_device_by_token", 1, &p)) == NULL) {
-		unavailable(r);
+		db_unavailable(r);
 		return -1;
 	}
 	if (PQntuples(res) != 1) {
@@ -120,12 +112,12 @@ enroll_post(struct wt_req *r)
 	normalise_code(wt_str(r, "code"), code);
 	sha256_hex(code, 16, hash);
 	if (db_begin() != 0) {
-		unavailable(r);
+		db_unavailable(r);
 		return;
 	}
 	params[0] = hash;
 	if ((res = db_exec("ingest_code_spend", 1, params)) == NULL) {
-		unavailable(r);
+		db_unavailable(r);
 		return;
 	}
 	if (PQntuples(res) != 1) {
@@ -142,7 +134,7 @@ enroll_post(struct wt_req *r)
 	PQclear(res);
 	if (random_token_hex(32, token) != 0 ||
 	    (strcmp(kind, "phone") == 0 && random_token_hex(32, secret) != 0)) {
-		unavailable(r);
+		db_unavailable(r);
 		return;
 	}
 	sha256_hex(token, 64, token_hash);
@@ -155,7 +147,7 @@ enroll_post(struct wt_req *r)
 	params[6] = token_hash;
 	params[7] = secret;
 	if ((res = db_exec("ingest_device_insert", 8, params)) == NULL) {
-		unavailable(r);
+		db_unavailable(r);
 		return;
 	}
 	snprintf(device_id, sizeof(device_id), "%s", PQgetvalue(res, 0, 0));
@@ -165,7 +157,7 @@ enroll_post(struct wt_req *r)
 	if ((res = db_exec("ingest_code_device", 2, params)) == NULL || db_commit() != 0) {
 		if (res != NULL)
 			PQclear(res);
-		unavailable(r);
+		db_unavailable(r);
 		return;
 	}
 	PQclear(res);
@@ -187,7 +179,7 @@ agent_config(struct wt_req *r)
 	if (device_auth(r, &d) != 0)
 		return;
 	if ((res = db_exec("ingest_agent_settings", 0, NULL)) == NULL) {
-		unavailable(r);
+		db_unavailable(r);
 		return;
 	}
 	wt_json(r, 200, json_pack("{s{sI ss} sI si s{ss sI sI sI sb}}",
