@@ -9,29 +9,44 @@
 #include "http.h"
 
 struct wt_app {
-	const char		*name;
-	const struct wt_route	*routes;
-	const struct wt_stmt	*stmts;
+	const char			*name;
+	const struct wt_route		*routes;
+	struct wt_stmt_table		 stmts;
+	/* Messages for the program's constraint violations (may be NULL). */
+	const struct wt_constraint	*constraints;
 	/* Runs in each worker after fork; non-zero stops the worker. */
-	int			(*worker_init)(void);
-	/* Decides, for every request after sign-in, whether its user may
-	 * call the route; 0 to go on, -1 after answering (403, 404). */
-	int			(*authorize)(struct wt_req *);
+	int				(*worker_init)(void);
+	/* For routes open to WT_DEVICE: checks r->bearer and sets
+	 * r->device, or returns the 401. */
+	struct wt_err			*(*authenticate)(struct wt_req *);
+	/* After the route's access rule let the caller in: a program's
+	 * further checks (NULL: none). */
+	struct wt_err			*(*authorize)(struct wt_req *);
 };
 
 /* Reads up to n bytes of request body; 0 at the end, -1 on error. */
 typedef ssize_t (*wt_reader)(void *ctx, char *buf, size_t n);
 
-/* Every program answers these (GET /healthz). */
-void	core_healthz(struct wt_req *);
+/* Every program answers GET /healthz, to anyone. */
+struct wt_err	*core_healthz(struct wt_req *);
 #define WT_CORE_ROUTES \
-	{ .method = "GET", .pattern = "/healthz", .handler = core_healthz }
+	{ .method = "GET", .pattern = "/healthz", .handler = core_healthz, \
+	  .access = { WT_ANYONE, "nothing personal (health check, no sign-in)" } }
 #define WT_ROUTES_END	{ .pattern = NULL }
 
-/* Runs one request through parse, route, validate, handler; the answer
- * is left in r->resp.  max_body is the largest body read. */
+/* Registers the core's, the session's and the program's statements with
+ * db; -1 if a table has a hole (a statement declared without SQL). */
+int	app_db_setup(const struct wt_app *);
+/* Runs one request through parse, route, sign-in, access, CSRF,
+ * validation and handler; every error answer is written here.  The
+ * answer is left in r->resp.  max_body is the largest body read. */
 void	app_dispatch(const struct wt_app *, struct wt_req *, wt_reader, void *ctx,
 	    size_t max_body);
+/* Routes without an access rule, each reported on stderr (0: none). */
+int	app_check_routes(const struct wt_app *);
+/* Prints the access table (method, path, roles, whose data), tab
+ * separated; 1 if a route has no rule. */
+int	app_print_access(const struct wt_app *);
 int	wt_main(int argc, char **argv, const struct wt_app *);
 
 #endif

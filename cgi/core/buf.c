@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,4 +152,21 @@ buf_take(struct wt_buf *b)
 	p = b->data;
 	buf_init(b);
 	return p;
+}
+
+int
+bsnprintf(char *dst, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	va_start(ap, fmt);
+	w = vsnprintf(dst, n, fmt, ap);
+	va_end(ap);
+	if (w < 0 || (size_t)w >= n) {
+		if (n > 0)
+			dst[0] = '\0';
+		return -1;
+	}
+	return 0;
 }

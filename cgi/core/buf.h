@@ -28,6 +28,11 @@ void	 buf_printf(struct wt_buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 buf_vprintf(struct wt_buf *, const char *, va_list)
 	    __attribute__((format(printf, 2, 0)));
+/* snprintf that refuses to truncate, as cgit's fmt() does: 0, or -1
+ * (and dst emptied) when the text would not fit in n bytes.  A copy of
+ * user data into a fixed buffer goes through this or is an error. */
+int	 bsnprintf(char *dst, size_t n, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
 /* Hands the contents to the caller (never NULL) and empties the buffer. */
 char	*buf_take(struct wt_buf *);
 

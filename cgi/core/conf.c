@@ -6,37 +6,68 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stddef.h>
+
 #include "buf.h"
 #include "conf.h"
+#include "decode.h"
 
-/* The whole list lives here so README can document it from one place. */
+#define OFF(f)	offsetof(struct wt_config, f)
+
+static const char *const log_levels[] = { "debug", "info", "warn", "error", NULL };
+static const char *const transports[] = { "file", "smtp", NULL };
+
+/* The whole list lives here so README can document it from one place:
+ * every key with its type, range and default, parsed once at start. */
 const struct wt_config_key wt_config_keys[] = {
 	{ "db.conninfo", "dbname=worktime connect_timeout=3",
-	  "libpq connection string" },
-	{ "templates.dir", "templates", "directory of the ClearSilver templates" },
-	{ "server.workers", "2", "worker processes per program" },
-	{ "server.socket", "", "unix socket path (or :port) the program listens on" },
-	{ "http.max_body", "1048576", "largest request body accepted, in bytes" },
-	{ "log.level", "info", "debug, info, warn or error" },
-	{ "site.name", "Worktime", "name shown in page titles" },
-	{ "site.url", "https://localhost:8443", "public base URL, used in links in e-mail" },
-	{ "secret", "", "server secret (hex, at least 32 bytes) for tokens and signatures" },
-	{ "session.idle_minutes", "480", "a browser session ends after this long unused" },
-	{ "session.max_hours", "168", "a browser session ends this long after sign-in, used or not" },
-	{ "token.ttl_seconds", "900", "lifetime of an access token (JWT) from /api/v1/token" },
-	{ "auth.account_threshold", "5", "failed sign-ins for one e-mail before the wait starts" },
-	{ "auth.ip_threshold", "20", "failed sign-ins from one address before the wait starts" },
-	{ "auth.lock_base_seconds", "30", "first wait after the threshold; it doubles with each failure" },
-	{ "auth.lock_max_seconds", "900", "the longest wait" },
-	{ "auth.cracklib_dict", "", "cracklib dictionary (empty: the system default)" },
-	{ "mail.transport", "file", "file (write .eml files to mail.dir) or smtp" },
-	{ "mail.dir", "var/mail", "where the file transport writes messages" },
-	{ "mail.smtp_url", "smtp://127.0.0.1:25", "SMTP relay for the smtp transport (smtp:// or smtps://)" },
-	{ "mail.smtp_user", "", "SMTP user name, if the relay wants one" },
-	{ "mail.smtp_password", "", "SMTP password" },
-	{ "mail.from", "Worktime <worktime@localhost>", "sender of every message" },
-	{ NULL, NULL, NULL }
+	  "libpq connection string", CK_STR, OFF(db_conninfo), 0, 0, NULL },
+	{ "templates.dir", "templates", "directory of the ClearSilver templates",
+	  CK_STR, OFF(templates_dir), 0, 0, NULL },
+	{ "server.workers", "2", "worker processes per program",
+	  CK_INT, OFF(server_workers), 0, 64, NULL },
+	{ "server.socket", "", "unix socket path (or :port) the program listens on",
+	  CK_STR, OFF(server_socket), 0, 0, NULL },
+	{ "http.max_body", "1048576", "largest request body accepted, in bytes",
+	  CK_INT, OFF(http_max_body), 1024, 1LL << 30, NULL },
+	{ "log.level", "info", "debug, info, warn or error",
+	  CK_ENUM, OFF(log_level), 0, 0, log_levels },
+	{ "site.name", "Worktime", "name shown in page titles", CK_STR, OFF(site_name), 0, 0, NULL },
+	{ "site.url", "https://localhost:8443", "public base URL, used in links in e-mail",
+	  CK_URL, OFF(site_url), 0, 0, NULL },
+	{ "secret", "", "server secret (hex, at least 32 bytes) for tokens and signatures",
+	  CK_SECRET, OFF(secret), 0, 0, NULL },
+	{ "session.idle_minutes", "480", "a browser session ends after this long unused",
+	  CK_INT, OFF(session_idle_minutes), 1, 1000000, NULL },
+	{ "session.max_hours", "168", "a browser session ends this long after sign-in, used or not",
+	  CK_INT, OFF(session_max_hours), 1, 1000000, NULL },
+	{ "token.ttl_seconds", "900", "lifetime of an access token (JWT) from /api/v1/token",
+	  CK_INT, OFF(token_ttl_seconds), 60, 86400, NULL },
+	{ "auth.account_threshold", "5", "failed sign-ins for one e-mail before the wait starts",
+	  CK_INT, OFF(auth_account_threshold), 1, 86400, NULL },
+	{ "auth.ip_threshold", "20", "failed sign-ins from one address before the wait starts",
+	  CK_INT, OFF(auth_ip_threshold), 1, 86400, NULL },
+	{ "auth.lock_base_seconds", "30", "first wait after the threshold; it doubles with each failure",
+	  CK_INT, OFF(auth_lock_base_seconds), 1, 86400, NULL },
+	{ "auth.lock_max_seconds", "900", "the longest wait",
+	  CK_INT, OFF(auth_lock_max_seconds), 1, 86400, NULL },
+	{ "auth.cracklib_dict", "", "cracklib dictionary (empty: the system default)",
+	  CK_STR, OFF(auth_cracklib_dict), 0, 0, NULL },
+	{ "mail.transport", "file", "file (write .eml files to mail.dir) or smtp",
+	  CK_ENUM, OFF(mail_transport), 0, 0, transports },
+	{ "mail.dir", "var/mail", "where the file transport writes messages",
+	  CK_STR, OFF(mail_dir), 0, 0, NULL },
+	{ "mail.smtp_url", "smtp://127.0.0.1:25", "SMTP relay for the smtp transport (smtp:// or smtps://)",
+	  CK_STR, OFF(mail_smtp_url), 0, 0, NULL },
+	{ "mail.smtp_user", "", "SMTP user name, if the relay wants one",
+	  CK_STR, OFF(mail_smtp_user), 0, 0, NULL },
+	{ "mail.smtp_password", "", "SMTP password", CK_STR, OFF(mail_smtp_password), 0, 0, NULL },
+	{ "mail.from", "Worktime <worktime@localhost>", "sender of every message",
+	  CK_STR, OFF(mail_from), 0, 0, NULL },
+	{ NULL, NULL, NULL, CK_STR, 0, 0, 0, NULL }
 };
+
+struct wt_config wt_cfg;
 
 static char **values;	/* parallel to wt_config_keys; NULL = default */
 
@@ -173,7 +204,7 @@ config_load(const char *path, char **err)
 	if (path != NULL && load_file(path, err) != 0)
 		return -1;
 	load_env();
-	return 0;
+	return config_apply(err);
 }
 
 void
@@ -185,6 +216,7 @@ config_free(void)
 		free(values[i]);
 	free(values);
 	values = NULL;
+	memset(&wt_cfg, 0, sizeof(wt_cfg));
 }
 
 const char *
@@ -201,24 +233,90 @@ config_get(const char *key)
 	return wt_config_keys[i].def;
 }
 
-int
-config_int(const char *key, long long min, long long max, long long *out, char **err)
+static int
+parse_int(const struct wt_config_key *k, const char *s, long long *out, char **err)
 {
-	const char *s = config_get(key);
 	char *end;
 	long long v;
 
 	errno = 0;
 	v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
+	if (errno != 0 || end == s || *end != '\0' || v < k->min || v > k->max) {
 		struct wt_buf b;
 
 		buf_init(&b);
 		buf_printf(&b, "config %s = '%s': expected an integer from %lld to %lld",
-		    key, s, min, max);
+		    k->key, s, k->min, k->max);
 		*err = buf_take(&b);
 		return -1;
 	}
 	*out = v;
+	return 0;
+}
+
+static int
+bad(const struct wt_config_key *k, const char *s, const char *want, char **err)
+{
+	struct wt_buf b;
+
+	buf_init(&b);
+	buf_printf(&b, "config %s = '%s': expected %s", k->key, s, want);
+	*err = buf_take(&b);
+	return -1;
+}
+
+/* Checks one key's text against its type and stores it in wt_cfg. */
+static int
+apply_key(const struct wt_config_key *k, const char *s, char **err)
+{
+	char *field = (char *)&wt_cfg + k->offset;
+	long long v;
+	int i;
+
+	switch (k->type) {
+	case CK_INT:
+		if (parse_int(k, s, &v, err) != 0)
+			return -1;
+		*(long long *)(void *)field = v;
+		return 0;
+	case CK_ENUM:
+		for (i = 0; k->choices[i] != NULL; i++)
+			if (strcmp(s, k->choices[i]) == 0) {
+				*(int *)(void *)field = i;
+				return 0;
+			}
+		return bad(k, s, "one of the documented values", err);
+	case CK_URL:
+		if (strncmp(s, "https://", 8) != 0 && strncmp(s, "http://", 7) != 0)
+			return bad(k, s, "an http:// or https:// URL", err);
+		if (strpbrk(s, " \t\r\n\"<>") != NULL)
+			return bad(k, s, "a URL without spaces or quotes", err);
+		break;
+	case CK_SECRET: {
+		size_t n = strlen(s);
+
+		if (n != 0 && (n < 64 || n % 2 != 0))
+			return bad(k, s[0] ? "(hidden)" : "", "at least 64 hex digits", err);
+		for (size_t j = 0; j < n; j++)
+			if (hex_digit(s[j]) < 0)
+				return bad(k, "(hidden)", "at least 64 hex digits", err);
+		break;
+	}
+	case CK_STR:
+		break;
+	}
+	if (!utf8_valid_str(s))
+		return bad(k, "(not UTF-8)", "valid UTF-8", err);
+	*(const char **)(void *)field = s;
+	return 0;
+}
+
+int
+config_apply(char **err)
+{
+	*err = NULL;
+	for (size_t i = 0; wt_config_keys[i].key != NULL; i++)
+		if (apply_key(&wt_config_keys[i], config_get(wt_config_keys[i].key), err) != 0)
+			return -1;
 	return 0;
 }

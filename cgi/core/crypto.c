@@ -95,7 +95,7 @@ hmac_sha256(const void *key, size_t keylen, const void *msg, size_t len,
 int
 secret_key(const char *purpose, unsigned char out[32])
 {
-	const char *hex = config_get("secret");
+	const char *hex = wt_cfg.secret;
 	size_t n = strlen(hex);
 	unsigned char raw[256];
 

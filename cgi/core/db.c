@@ -7,27 +7,67 @@
 #include "buf.h"
 #include "db.h"
 #include "log.h"
-#include "session.h"
 
 static const struct wt_stmt core_stmts[] = {
-	{ "core_ping", "SELECT 1", 1 },
-	{ NULL, NULL, 0 }
+	STMT(ST_CORE_PING) = { "core_ping", "SELECT 1", 0, 1 },
 };
 
 static PGconn			*conn;
 static char			*conninfo;
 static char			 appname[64];
-static const struct wt_stmt	*app_stmts;
+static struct wt_stmt_table	 tables[WT_NSLOTS];
+static const struct wt_constraint *constraints;
 static int			 in_txn;
+/* The last failure, for db_err(). */
 static char			 last_state[6];
+static char			 last_constraint[64];
+static const char		*last_stmt = "";
+
+static const struct wt_stmt *
+find_stmt(int id)
+{
+	unsigned slot = (unsigned)id >> WT_STMT_SLOT_BITS, i = WT_STMT_INDEX(id);
+
+	if (id < 0 || slot >= WT_NSLOTS || i >= tables[slot].n ||
+	    tables[slot].stmts[i].name == NULL)
+		return NULL;
+	return &tables[slot].stmts[i];
+}
+
+const char *
+db_stmt_name(int id)
+{
+	const struct wt_stmt *s = find_stmt(id);
+
+	return s != NULL ? s->name : "(unknown)";
+}
+
+int
+db_register(enum wt_stmt_slot slot, struct wt_stmt_table t)
+{
+	tables[slot] = t;
+	/* An enum entry without SQL leaves a hole in the table. */
+	for (size_t i = 0; i < t.n; i++)
+		if (t.stmts[i].name == NULL || t.stmts[i].sql == NULL) {
+			log_error("bug", "statement %zu of slot %d has no SQL", i, (int)slot);
+			return -1;
+		}
+	return 0;
+}
 
 void
-db_setup(const char *ci, const char *app, const struct wt_stmt *stmts)
+db_set_constraints(const struct wt_constraint *c)
+{
+	constraints = c;
+}
+
+void
+db_setup(const char *ci, const char *app)
 {
 	free(conninfo);
 	conninfo = xstrdup(ci);
 	snprintf(appname, sizeof(appname), "%s", app);
-	app_stmts = stmts;
+	(void)db_register(WT_SLOT_CORE, (struct wt_stmt_table)WT_STMT_TABLE(core_stmts));
 }
 
 void
@@ -39,39 +79,39 @@ db_close(void)
 	in_txn = 0;
 }
 
-static const struct wt_stmt *
-find_stmt(const char *name)
+static int
+prepare_one(const struct wt_stmt *s)
 {
-	for (const struct wt_stmt *s = core_stmts; s->name != NULL; s++)
-		if (strcmp(s->name, name) == 0)
-			return s;
-	for (const struct wt_stmt *s = session_stmts; s->name != NULL; s++)
-		if (strcmp(s->name, name) == 0)
-			return s;
-	for (const struct wt_stmt *s = app_stmts; s && s->name != NULL; s++)
-		if (strcmp(s->name, name) == 0)
-			return s;
-	return NULL;
+	PGresult *res = PQprepare(conn, s->name, s->sql, 0, NULL);
+	int nparams;
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		/* A statement that does not prepare is a bug in this program
+		 * or a missing migration: say which. */
+		log_write(WT_ERROR, "db_prepare", json_pack("{ss}", "stmt", s->name),
+		    "%s", PQresultErrorMessage(res));
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	res = PQdescribePrepared(conn, s->name);
+	nparams = PQresultStatus(res) == PGRES_COMMAND_OK ? PQnparams(res) : -1;
+	PQclear(res);
+	if (nparams != s->nparams) {
+		log_write(WT_ERROR, "db_prepare", json_pack("{ss}", "stmt", s->name),
+		    "declared with %d parameters; the SQL has %d", s->nparams, nparams);
+		return -1;
+	}
+	return 0;
 }
 
 static int
-prepare_table(const struct wt_stmt *t)
+prepare_all(void)
 {
-	for (const struct wt_stmt *s = t; s != NULL && s->name != NULL; s++) {
-		PGresult *res = PQprepare(conn, s->name, s->sql, 0, NULL);
-
-		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			/* A statement that does not prepare is a bug in this
-			 * program or a missing migration: say which. */
-			json_t *extra = json_pack("{ss}", "stmt", s->name);
-
-			log_write(WT_ERROR, "db_prepare", extra, "%s",
-			    PQresultErrorMessage(res));
-			PQclear(res);
-			return -1;
-		}
-		PQclear(res);
-	}
+	for (int slot = 0; slot < WT_NSLOTS; slot++)
+		for (size_t i = 0; i < tables[slot].n; i++)
+			if (prepare_one(&tables[slot].stmts[i]) != 0)
+				return -1;
 	return 0;
 }
 
@@ -86,10 +126,13 @@ session_setup(void)
 	PQclear(res);
 	if (!ok)
 		return -1;
-	if (prepare_table(core_stmts) != 0 || prepare_table(session_stmts) != 0 ||
-	    prepare_table(app_stmts) != 0)
-		return -1;
-	return 0;
+	return prepare_all();
+}
+
+static void
+set_state(const char *state)
+{
+	snprintf(last_state, sizeof(last_state), "%s", state);
 }
 
 static int
@@ -105,14 +148,14 @@ connect_now(void)
 	in_txn = 0;
 	if (PQstatus(conn) != CONNECTION_OK) {
 		log_warn("db_connect", "cannot connect: %s", PQerrorMessage(conn));
-		strcpy(last_state, SQLSTATE_CONNECTION);
+		set_state(SQLSTATE_CONNECTION);
 		return -1;
 	}
 	if (session_setup() != 0) {
 		/* Next request starts again from a fresh connection. */
 		PQfinish(conn);
 		conn = NULL;
-		strcpy(last_state, SQLSTATE_CONNECTION);
+		set_state(SQLSTATE_CONNECTION);
 		return -1;
 	}
 	log_info("db_connect", "connected");
@@ -124,19 +167,22 @@ db_ensure(void)
 {
 	if (conn != NULL && PQstatus(conn) == CONNECTION_OK)
 		return 0;
+	last_stmt = "(connect)";
 	return connect_now();
+}
+
+int
+db_check_tables(void)
+{
+	if (db_ensure() != 0)
+		return -1;
+	return 0;
 }
 
 const char *
 db_sqlstate(void)
 {
 	return last_state;
-}
-
-static PGresult *
-exec_once(const char *name, int n, const char *const *params)
-{
-	return PQexecPrepared(conn, name, n, params, NULL, NULL, 0);
 }
 
 static int
@@ -147,57 +193,68 @@ result_ok(PGresult *res)
 	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
 }
 
-PGresult *
-db_exec(const char *name, int n, const char *const *params)
+static void
+note_failure(const char *name, PGresult *res)
 {
-	const struct wt_stmt *s = find_stmt(name);
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	const char *cons = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+
+	set_state(state ? state : SQLSTATE_CONNECTION);
+	snprintf(last_constraint, sizeof(last_constraint), "%s", cons ? cons : "");
+	/* Constraint violations become 4xx answers; not server errors. */
+	log_write(strncmp(last_state, "23", 2) == 0 ? WT_INFO : WT_ERROR, "db_error",
+	    json_pack("{ss ss ss}", "stmt", name, "sqlstate", last_state,
+	    "constraint", last_constraint), "%s", PQresultErrorMessage(res));
+}
+
+PGresult *
+db_exec(int id, int n, const char *const *params)
+{
+	const struct wt_stmt *s = find_stmt(id);
 	PGresult *res;
-	const char *state;
 
 	last_state[0] = '\0';
-	if (s == NULL) {
-		log_error("bug", "unknown statement %s", name);
-		abort();
+	last_constraint[0] = '\0';
+	if (s == NULL || n != s->nparams) {
+		/* A caller passing the wrong count is a bug; the request
+		 * fails with 500 instead of sending PostgreSQL garbage. */
+		log_error("bug", "statement %d (%s) called with %d parameters, declared %d",
+		    id, s ? s->name : "unknown", n, s ? s->nparams : -1);
+		last_stmt = s ? s->name : "(unknown)";
+		set_state(SQLSTATE_BUG);
+		return NULL;
 	}
+	last_stmt = s->name;
 	if (db_ensure() != 0)
 		return NULL;
-	res = exec_once(name, n, params);
+	last_stmt = s->name;
+	res = PQexecPrepared(conn, s->name, n, params, NULL, NULL, 0);
 	if (!result_ok(res) && PQstatus(conn) == CONNECTION_BAD) {
 		int was_in_txn = in_txn;
 
 		PQclear(res);
-		res = NULL;
-		log_warn("db_lost", "connection lost during %s; reconnecting", name);
+		log_warn("db_lost", "connection lost during %s; reconnecting", s->name);
 		if (connect_now() != 0)
 			return NULL;
 		/* A write might have been applied before the loss; only a read
 		 * outside a transaction is known to be safe to repeat. */
 		if (!s->idempotent || was_in_txn) {
-			strcpy(last_state, SQLSTATE_CONNECTION);
+			set_state(SQLSTATE_CONNECTION);
 			return NULL;
 		}
-		res = exec_once(name, n, params);
+		res = PQexecPrepared(conn, s->name, n, params, NULL, NULL, 0);
 	}
 	if (result_ok(res))
 		return res;
-	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-	snprintf(last_state, sizeof(last_state), "%s", state ? state : SQLSTATE_CONNECTION);
-	{
-		json_t *extra = json_pack("{ss ss}", "stmt", name, "sqlstate", last_state);
-
-		/* Constraint violations are answered as 4xx by the caller;
-		 * they are not server errors. */
-		log_write(last_state[0] == '2' && last_state[1] == '3' ? WT_INFO : WT_ERROR,
-		    "db_error", extra, "%s", PQresultErrorMessage(res));
-	}
+	note_failure(s->name, res);
 	PQclear(res);
 	return NULL;
 }
 
 long long
-db_exec_count(const char *name, int n, const char *const *params)
+db_exec_count(int id, int n, const char *const *params)
 {
-	PGresult *res = db_exec(name, n, params);
+	PGresult *res = db_exec(id, n, params);
 	long long count;
 
 	if (res == NULL)
@@ -205,6 +262,47 @@ db_exec_count(const char *name, int n, const char *const *params)
 	count = atoll(PQcmdTuples(res));
 	PQclear(res);
 	return count;
+}
+
+static const struct wt_constraint *
+constraint_rule(const char *name)
+{
+	for (const struct wt_constraint *c = constraints; c && c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+struct wt_err *
+db_err(void)
+{
+	const struct wt_constraint *c;
+	struct wt_err *e;
+
+	db_rollback();
+	if (last_state[0] == '\0' || strncmp(last_state, "08", 2) == 0 ||
+	    strncmp(last_state, "57P", 3) == 0)
+		return err_header(wt_fail(503, NULL,
+		    "the database is unavailable; try again shortly"), "Retry-After", "5");
+	if (strcmp(last_state, "40001") == 0 || strcmp(last_state, "40P01") == 0) {
+		e = err_header(wt_fail(503, NULL,
+		    "the database was busy; try again shortly"), "Retry-After", "1");
+		e->retry = 1;
+		return e;
+	}
+	if (strncmp(last_state, "23", 2) == 0) {
+		if ((c = constraint_rule(last_constraint)) != NULL)
+			return wt_form_fail(c->status, c->field, "%s", c->message);
+		if (strcmp(last_state, SQLSTATE_UNIQUE_VIOLATION) == 0)
+			return wt_form_fail(409, NULL, "this already exists");
+		if (strcmp(last_state, SQLSTATE_FOREIGN_KEY) == 0)
+			return wt_form_fail(409, NULL, "this refers to something that does "
+			    "not exist any more, or is still in use");
+		return wt_form_fail(400, NULL, "a value is not allowed here");
+	}
+	log_write(WT_ERROR, "db_failed", json_pack("{ss ss}", "stmt", last_stmt,
+	    "sqlstate", last_state), "answered 500");
+	return wt_fail(500, NULL, "the server failed to do this; the error is logged");
 }
 
 static int
@@ -217,8 +315,10 @@ simple(const char *sql)
 		return -1;
 	res = PQexec(conn, sql);
 	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-	if (!ok)
-		log_error("db_error", "%s: %s", sql, PQresultErrorMessage(res));
+	if (!ok) {
+		last_stmt = sql;
+		note_failure(sql, res);
+	}
 	PQclear(res);
 	return ok ? 0 : -1;
 }
@@ -244,8 +344,12 @@ db_commit(void)
 void
 db_rollback(void)
 {
-	if (conn != NULL && PQstatus(conn) == CONNECTION_OK)
-		(void)simple("ROLLBACK");
+	if (conn != NULL && PQstatus(conn) == CONNECTION_OK &&
+	    PQtransactionStatus(conn) != PQTRANS_IDLE) {
+		PGresult *res = PQexec(conn, "ROLLBACK");
+
+		PQclear(res);
+	}
 	in_txn = 0;
 }
 
@@ -264,7 +368,7 @@ db_after_request(void)
 int
 db_ping(void)
 {
-	PGresult *res = db_exec("core_ping", 0, NULL);
+	PGresult *res = db_exec(ST_CORE_PING, 0, NULL);
 
 	if (res == NULL)
 		return -1;

@@ -1,34 +1,86 @@
 /* The worker's one PostgreSQL connection.
  *
- * Opened after fork, lazily; every statement a program runs is declared in
- * a table (core's and the program's) and prepared once per connection.
+ * Opened after fork, lazily.  Every statement a program runs is declared
+ * in a table indexed by an enum the compiler knows (a misspelt statement
+ * does not compile), with its parameter count, which is checked against
+ * the server's when it is prepared and against the caller's at every
+ * call.  Tables live in slots: core, session, mail, and the program's own.
+ *
  * A lost connection is reset and the statements prepared again on the
  * next use, and an idempotent statement outside a transaction is retried
  * once, so a database restart costs the requests in flight at that moment
- * and nothing after it. */
+ * and nothing after it.
+ *
+ * A failure is told apart by its SQLSTATE in one place, db_err():
+ * connection (08, 57P) -> 503 with Retry-After; constraint (23) -> 409 or
+ * 400 in words; serialization or deadlock (40001, 40P01) -> the handler is
+ * run once more by the dispatcher, then 503; anything else -> 500, with
+ * the state and statement logged under the request id, never sent. */
 #ifndef WT_DB_H
 #define WT_DB_H
 
+#include <stddef.h>
+
 #include <libpq-fe.h>
 
+#include "err.h"
+
+#define WT_STMT_SLOT_BITS	10
+#define WT_STMT_INDEX(id)	((unsigned)(id) & ((1u << WT_STMT_SLOT_BITS) - 1))
+enum wt_stmt_slot {
+	WT_SLOT_CORE,
+	WT_SLOT_SESSION,
+	WT_SLOT_MAIL,
+	WT_SLOT_APP,
+	WT_NSLOTS
+};
+#define WT_STMT_BASE(slot)	((int)(slot) << WT_STMT_SLOT_BITS)
+/* A table entry for statement id: [STMT(ST_X)] = { ... }. */
+#define STMT(id)		[WT_STMT_INDEX(id)]
+
 struct wt_stmt {
-	const char	*name;
+	const char	*name;		/* the prepared name, in logs */
 	const char	*sql;
+	int		 nparams;
 	int		 idempotent;	/* safe to run twice (reads) */
 };
 
-/* stmts ends with a NULL name; the pointer must stay valid. */
-void		 db_setup(const char *conninfo, const char *appname,
-		    const struct wt_stmt *stmts);
+struct wt_stmt_table {
+	const struct wt_stmt	*stmts;
+	size_t			 n;
+};
+#define WT_STMT_TABLE(a)	{ (a), sizeof(a) / sizeof((a)[0]) }
+
+/* A constraint's name and what a person is told when it is violated
+ * (ends with a NULL name).  Violations of constraints not listed get a
+ * generic message by kind. */
+struct wt_constraint {
+	const char	*name;
+	int		 status;	/* 409 or 400 */
+	const char	*field;
+	const char	*message;
+};
+
+enum wt_core_stmt {
+	ST_CORE_PING = WT_STMT_BASE(WT_SLOT_CORE),
+	ST_CORE_END
+};
+
+/* Registers a slot's table; -1 (logged) if an entry is missing. */
+int		 db_register(enum wt_stmt_slot, struct wt_stmt_table);
+void		 db_set_constraints(const struct wt_constraint *);
+void		 db_setup(const char *conninfo, const char *appname);
 void		 db_close(void);
 /* 0 when connected (connecting first if needed). */
 int		 db_ensure(void);
 /* A result whose status is COMMAND_OK or TUPLES_OK, or NULL after
- * logging; the SQLSTATE of the failure is then in db_sqlstate(). */
-PGresult	*db_exec(const char *name, int nparams, const char *const *params);
+ * logging; db_err() then says what went wrong. */
+PGresult	*db_exec(int stmt, int nparams, const char *const *params);
+/* Rows affected, or -1. */
+long long	 db_exec_count(int stmt, int nparams, const char *const *params);
+/* The last failure as an error value, the transaction rolled back. */
+struct wt_err	*db_err(void);
 const char	*db_sqlstate(void);
-/* Convenience: rows affected / first value, -1 or NULL on error. */
-long long	 db_exec_count(const char *name, int nparams, const char *const *params);
 int		 db_begin(void);
 int		 db_commit(void);
 void		 db_rollback(void);
@@ -36,10 +88,16 @@ void		 db_rollback(void);
 void		 db_after_request(void);
 /* 0 when a trivial query succeeds. */
 int		 db_ping(void);
+/* Every registered table is complete and every statement prepares with
+ * the declared parameter count (tests and --check). */
+int		 db_check_tables(void);
+/* A statement's name (logs, tests). */
+const char	*db_stmt_name(int stmt);
 
 #define SQLSTATE_UNIQUE_VIOLATION	"23505"
 #define SQLSTATE_FOREIGN_KEY		"23503"
 #define SQLSTATE_CHECK			"23514"
 #define SQLSTATE_CONNECTION		"08006"
+#define SQLSTATE_BUG			"XXBUG"	/* ours: wrong parameter count */
 
 #endif

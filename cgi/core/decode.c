@@ -236,3 +236,18 @@ cookies_parse(const char *h, struct wt_kvlist *out)
 		p = *end ? end + 1 : end;
 	}
 }
+
+size_t
+utf8_cut(const char *s, size_t len, size_t max)
+{
+	size_t n;
+
+	if (len <= max)
+		return len;
+	/* Back off continuation bytes (10xxxxxx) to the start of the
+	 * character that would be split. */
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}

@@ -23,6 +23,10 @@ enum wt_decode {
 const char	*decode_strerror(enum wt_decode);
 int		 utf8_valid(const char *, size_t);
 int		 utf8_valid_str(const char *);
+/* Where to cut s[0..len) to at most max bytes without splitting a
+ * character: the one helper for text that must be shortened (titles,
+ * user agents).  s must be valid UTF-8. */
+size_t		 utf8_cut(const char *s, size_t len, size_t max);
 /* 0-15 for a hex digit (either case), else -1. */
 int		 hex_digit(int);
 /* Percent-encodes everything but RFC 3986's unreserved characters. */

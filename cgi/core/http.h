@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "err.h"
 #include "kv.h"
 
 struct wt_req;
@@ -56,13 +57,35 @@ struct wt_value {
 	char		*owned;	/* str's storage when it was made from JSON */
 };
 
-typedef void (*wt_handler)(struct wt_req *);
+/* A handler answers with wt_json / wt_html / wt_redirect and returns
+ * what they return (NULL), or returns an error for app_dispatch to
+ * answer.  It never writes an error answer itself. */
+typedef struct wt_err *(*wt_handler)(struct wt_req *);
 
 #define WT_ROUTE_RAW_BODY	0x01u	/* body is not parsed (images) */
-#define WT_ROUTE_SIGNED_IN	0x02u	/* anonymous: 401 (JSON) or to /login */
+#define WT_ROUTE_FORM		0x02u	/* renders a form: the CSRF token is
+					 * made (and an anonymous visitor
+					 * given a pre cookie) before the
+					 * handler runs */
 #define WT_ROUTE_NO_CSRF	0x04u	/* state-changing without a browser
 					 * session: credentials in the body,
 					 * device tokens */
+
+/* Who may call a route.  Every route has a rule (a route without one is
+ * refused with 500, and the route-table unit test fails), so a route
+ * cannot be added without deciding who may use it. */
+#define WT_ROLE_MEMBER		0x01u
+#define WT_ROLE_MANAGER		0x02u
+#define WT_ROLE_ADMIN		0x04u
+#define WT_ROLE_ANY		(WT_ROLE_MEMBER | WT_ROLE_MANAGER | WT_ROLE_ADMIN)
+#define WT_ANYONE		0x08u	/* no sign-in needed */
+#define WT_DEVICE		0x10u	/* a device token, checked by the
+					 * program's authenticate hook */
+
+struct wt_access {
+	unsigned	 who;
+	const char	*sees;		/* whose data, in words (README) */
+};
 
 struct wt_route {
 	const char		*method;
@@ -70,6 +93,7 @@ struct wt_route {
 	wt_handler		 handler;
 	const struct wt_field	*fields;	/* ends with a NULL name */
 	unsigned		 flags;
+	struct wt_access	 access;
 	/* The template that shows this route's form: validation errors of
 	 * a browser request re-render it with the message next to the
 	 * field and the typed values kept (never passwords). */
@@ -84,6 +108,14 @@ struct wt_resp {
 };
 
 enum wt_auth_via { WT_AUTH_NONE, WT_AUTH_COOKIE, WT_AUTH_BEARER };
+
+/* A device, when the request carries its token (ingest). */
+struct wt_device {
+	long long	 id;
+	long long	 user_id;
+	char		*kind;		/* desktop | phone */
+	char		*name;
+};
 
 /* The signed-in person, loaded from the session cookie or bearer token. */
 struct wt_user {
@@ -125,6 +157,7 @@ struct wt_req {
 	char			*csrf;		/* token for this page's forms */
 	char			*bearer;	/* a bearer token that is not a JWT
 						 * (a device's), for the program */
+	struct wt_device	*device;	/* set by the authenticate hook */
 };
 
 /* request.c */
@@ -133,19 +166,20 @@ void		 req_free(struct wt_req *);
 const char	*req_param(const struct wt_req *, const char *name);
 const char	*req_header(const struct wt_req *, const char *http_name);
 int		 req_wants_json(const struct wt_req *);
-/* Parses a body the caller has read; on failure answers the request
- * (400 or 415) and returns -1. */
-int		 req_parse_body(struct wt_req *);
-int		 req_parse_query(struct wt_req *);
+/* Parse a body the caller has read, and the query string. */
+struct wt_err	*req_parse_body(struct wt_req *);
+struct wt_err	*req_parse_query(struct wt_req *);
 
 /* route.c: 0 and *out on a match, else 404 or 405 (with the allowed
  * methods in allow, comma-separated). */
 int		 route_match(const struct wt_route *, const char *method,
 		    const char *path, struct wt_kvlist *args,
 		    const struct wt_route **out, struct wt_buf *allow);
+/* The roles of an access rule in words ("manager, admin"; "anyone"). */
+void		 access_words(unsigned who, struct wt_buf *out, const char *sep);
 
-/* validate.c: 0, or -1 after answering 400 naming the field. */
-int		 validate_fields(struct wt_req *);
+/* validate.c: NULL, or a 400 naming the field. */
+struct wt_err	*validate_fields(struct wt_req *);
 /* 0 if s[0..len) satisfies the field's rule, else -1 with the reason
  * the client will read in why. */
 int		 validate_value(const struct wt_field *, const char *s,
@@ -161,28 +195,28 @@ int		 wt_bool(const struct wt_req *, const char *name, int def);
 int		 wt_has(const struct wt_req *, const char *name);
 json_t		*wt_json_field(const struct wt_req *, const char *name);
 
-/* response.c */
+/* response.c: each answers and returns NULL, or returns the error that
+ * stopped it (a template that failed to render) for the dispatcher. */
 const char	*http_reason(int status);
 void		 resp_header(struct wt_req *, const char *name, const char *value);
 void		 resp_set_header(struct wt_req *, const char *name, const char *value);
 /* Answers with JSON; takes the reference to body. */
-void		 wt_json(struct wt_req *, int status, json_t *body);
+struct wt_err	*wt_json(struct wt_req *, int status, json_t *body);
 /* Renders templates/<name> with the request's view. */
-void		 wt_html(struct wt_req *, int status, const char *tpl);
-void		 wt_redirect(struct wt_req *, int status, const char *location);
-/* An error in the format the client asked for (JSON or HTML). */
-void		 wt_error(struct wt_req *, int status, const char *field,
-		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-/* A problem with submitted input: for a browser posting a route's form,
- * the form again with the message next to field (NULL: above the form);
- * otherwise a JSON/HTML error naming the field. */
-void		 form_fail(struct wt_req *, int status, const char *field,
-		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-/* 503 for a database that is away, after rolling back whatever the
- * request had begun. */
-void		 db_unavailable(struct wt_req *);
+struct wt_err	*wt_html(struct wt_req *, int status, const char *tpl);
+struct wt_err	*wt_redirect(struct wt_req *, int status, const char *location);
+/* The dispatcher's one way to turn an error into an answer: JSON, an
+ * error page, or the route's form again with the message next to the
+ * field and what was typed kept. */
+void		 resp_error(struct wt_req *, const struct wt_err *);
 /* Serialises status line, headers (security headers added) and body. */
 void		 resp_serialize(struct wt_req *, struct wt_buf *out);
+/* The request's view, made on first use with the site, the page, the
+ * signed-in person and the CSRF token (when one was made). */
 struct wt_view	*req_view(struct wt_req *);
+/* A Set-Cookie header (__Host-: Secure, Path=/, HttpOnly, SameSite=Lax).
+ * NULL, or an error when the cookie would not fit. */
+void		 cookie_set(struct wt_req *, const char *name, const char *value,
+		    long max_age);
 
 #endif

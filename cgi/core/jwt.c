@@ -34,7 +34,7 @@ jwt_issue(long long user_id, long long version, time_t now, long ttl)
 	json_t *payload;
 
 	snprintf(sub, sizeof(sub), "%lld", user_id);
-	payload = json_pack("{ss ss sI sI sI sI}", "iss", config_get("site.url"),
+	payload = json_pack("{ss ss sI sI sI sI}", "iss", wt_cfg.site_url,
 	    "sub", sub, "iat", (json_int_t)now, "nbf", (json_int_t)now,
 	    "exp", (json_int_t)(now + ttl), "ver", (json_int_t)version);
 	if (payload == NULL)
@@ -133,7 +133,7 @@ jwt_verify(const char *token, time_t now, long long *user_id, long long *version
 	    !json_is_object(payload))
 		goto out;
 	iss = json_object_get(payload, "iss");
-	if (!json_is_string(iss) || strcmp(json_string_value(iss), config_get("site.url")) != 0) {
+	if (!json_is_string(iss) || strcmp(json_string_value(iss), wt_cfg.site_url) != 0) {
 		*why = "token issuer is wrong";
 		goto out;
 	}

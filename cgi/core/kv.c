@@ -70,3 +70,13 @@ kv_count(const struct wt_kvlist *l, const char *key)
 			n++;
 	return n;
 }
+
+void
+kv_truncate(struct wt_kvlist *l, size_t n)
+{
+	while (l->n > n) {
+		l->n--;
+		free(l->items[l->n].key);
+		free(l->items[l->n].val);
+	}
+}

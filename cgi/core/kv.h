@@ -23,6 +23,8 @@ void		 kv_free(struct wt_kvlist *);
 /* Takes ownership of key and val (both malloc'd). */
 void		 kv_add_owned(struct wt_kvlist *, char *key, char *val, size_t vlen);
 void		 kv_add(struct wt_kvlist *, const char *key, const char *val);
+/* Drops the pairs after the first n. */
+void		 kv_truncate(struct wt_kvlist *, size_t n);
 /* First value for key, or NULL. */
 const char	*kv_get(const struct wt_kvlist *, const char *key);
 const struct wt_kv *kv_find(const struct wt_kvlist *, const char *key);

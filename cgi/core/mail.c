@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,13 +20,53 @@
 #include "mail.h"
 
 struct message {
-	char	*to;
-	char	*data;
-	size_t	 len;
+	const char	*to;
+	const char	*data;
+	size_t		 len;
 };
 
-static struct message	*queue;
-static size_t		 nqueue;
+/* ST_MAIL_DUE's columns. */
+enum { C_DUE_ID, C_DUE_TO, C_DUE_MESSAGE, C_DUE_ATTEMPTS };
+
+static const struct wt_stmt mail_stmts[] = {
+	STMT(ST_MAIL_QUEUE) = { "mail_queue",
+	  "INSERT INTO mail_outbox (to_addr, message) VALUES ($1, $2)", 2, 0 },
+	/* SKIP LOCKED: two senders never send one message twice. */
+	STMT(ST_MAIL_DUE) = { "mail_due",
+	  "SELECT id, to_addr, message, attempts FROM mail_outbox"
+	  " WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()"
+	  " ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED", 1, 0 },
+	STMT(ST_MAIL_SENT) = { "mail_sent",
+	  "UPDATE mail_outbox SET sent_at = now(), attempts = attempts + 1,"
+	  " last_error = NULL WHERE id = $1", 1, 0 },
+	STMT(ST_MAIL_RETRY) = { "mail_retry",
+	  "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $2,"
+	  " next_attempt_at = now() + make_interval(secs => $3::int),"
+	  " failed_at = CASE WHEN attempts + 1 >= $4::int THEN now() END"
+	  " WHERE id = $1", 4, 0 },
+	STMT(ST_MAIL_STATUS) = { "mail_status",
+	  "SELECT count(*) FILTER (WHERE sent_at IS NULL AND failed_at IS NULL),"
+	  " count(*) FILTER (WHERE failed_at IS NOT NULL),"
+	  " (SELECT last_error FROM mail_outbox WHERE last_error IS NOT NULL"
+	  "  ORDER BY id DESC LIMIT 1)"
+	  " FROM mail_outbox", 0, 1 },
+};
+
+int
+mail_register(void)
+{
+	return db_register(WT_SLOT_MAIL, (struct wt_stmt_table)WT_STMT_TABLE(mail_stmts));
+}
+
+long
+mail_backoff(int attempts)
+{
+	long s = 30;
+
+	for (int i = 1; i < attempts && s < 3600; i++)
+		s *= 2;
+	return s < 3600 ? s : 3600;
+}
 
 /* The bare address inside "Name <addr>" or the whole string. */
 static char *
@@ -70,45 +111,69 @@ mail_format(struct wt_buf *b, const char *from, const char *to,
 	buf_puts(b, "\r\n");
 }
 
-int
+struct wt_err *
 mail_queue(const char *to, const char *subject, const char *body)
 {
 	struct wt_buf b;
+	const char *params[2];
+	PGresult *res;
 
 	if (strpbrk(to, "\r\n") != NULL || strpbrk(subject, "\r\n") != NULL ||
 	    !valid_email(to)) {
 		log_error("mail", "refused a message with a bad address or subject");
-		return -1;
+		return wt_fail(400, NULL, "this e-mail address cannot receive mail");
 	}
 	buf_init(&b);
-	mail_format(&b, config_get("mail.from"), to, subject, body);
-	queue = xrealloc(queue, (nqueue + 1) * sizeof(*queue));
-	queue[nqueue].to = xstrdup(to);
-	queue[nqueue].len = b.len;
-	queue[nqueue].data = buf_take(&b);
-	nqueue++;
-	return 0;
+	mail_format(&b, wt_cfg.mail_from, to, subject, body);
+	params[0] = to;
+	params[1] = b.data;
+	res = db_exec(ST_MAIL_QUEUE, 2, params);
+	buf_free(&b);
+	if (res == NULL)
+		return db_err();
+	PQclear(res);
+	return NULL;
+}
+
+static char *why_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+why_printf(const char *fmt, ...)
+{
+	struct wt_buf w;
+	va_list ap;
+
+	buf_init(&w);
+	va_start(ap, fmt);
+	buf_vprintf(&w, fmt, ap);
+	va_end(ap);
+	return buf_take(&w);
 }
 
 static int
-send_file(const struct message *m)
+send_file(const struct message *m, char **why)
 {
-	const char *dir = config_get("mail.dir");
+	const char *dir = wt_cfg.mail_dir;
 	char tmp[4096], final[4096], rnd[17];
 	int fd;
 	ssize_t w;
 
-	if (random_token_hex(8, rnd) != 0)
+	if (random_token_hex(8, rnd) != 0) {
+		*why = xstrdup("no randomness available");
 		return -1;
-	snprintf(tmp, sizeof(tmp), "%s/.%ld-%s.tmp", dir, (long)time(NULL), rnd);
-	snprintf(final, sizeof(final), "%s/%ld-%s.eml", dir, (long)time(NULL), rnd);
+	}
+	if (bsnprintf(tmp, sizeof(tmp), "%s/.%ld-%s.tmp", dir, (long)time(NULL), rnd) != 0 ||
+	    bsnprintf(final, sizeof(final), "%s/%ld-%s.eml", dir, (long)time(NULL), rnd) != 0) {
+		*why = xstrdup("mail.dir is too long a path");
+		return -1;
+	}
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0640)) < 0) {
-		log_error("mail", "%s: %s", tmp, strerror(errno));
+		*why = why_printf("%s: %s", tmp, strerror(errno));
 		return -1;
 	}
 	w = write(fd, m->data, m->len);
 	if (w != (ssize_t)m->len || fsync(fd) != 0) {
-		log_error("mail", "%s: %s", tmp, strerror(errno));
+		*why = why_printf("%s: %s", tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);
 		return -1;
@@ -116,7 +181,7 @@ send_file(const struct message *m)
 	close(fd);
 	/* Readers never see a half-written message. */
 	if (rename(tmp, final) != 0) {
-		log_error("mail", "%s: %s", final, strerror(errno));
+		*why = why_printf("%s: %s", final, strerror(errno));
 		unlink(tmp);
 		return -1;
 	}
@@ -142,23 +207,25 @@ read_cb(char *dst, size_t size, size_t n, void *ctx)
 }
 
 static int
-send_smtp(const struct message *m)
+send_smtp(const struct message *m, char **why)
 {
 	CURL *c = curl_easy_init();
 	struct curl_slist *rcpt = NULL;
 	struct reader rd = { m->data, m->len };
-	char *from = bare_address(config_get("mail.from"));
-	char fromb[512];
+	char *from = bare_address(wt_cfg.mail_from);
+	struct wt_buf fromb;
 	CURLcode rc;
 
 	if (c == NULL) {
 		free(from);
+		*why = xstrdup("libcurl could not start");
 		return -1;
 	}
-	snprintf(fromb, sizeof(fromb), "<%s>", from);
+	buf_init(&fromb);
+	buf_printf(&fromb, "<%s>", from);
 	rcpt = curl_slist_append(rcpt, m->to);
-	curl_easy_setopt(c, CURLOPT_URL, config_get("mail.smtp_url"));
-	curl_easy_setopt(c, CURLOPT_MAIL_FROM, fromb);
+	curl_easy_setopt(c, CURLOPT_URL, wt_cfg.mail_smtp_url);
+	curl_easy_setopt(c, CURLOPT_MAIL_FROM, fromb.data);
 	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
 	curl_easy_setopt(c, CURLOPT_READDATA, &rd);
@@ -167,53 +234,92 @@ send_smtp(const struct message *m)
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	/* Use TLS whenever the relay offers it (STARTTLS). */
 	curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
-	if (*config_get("mail.smtp_user") != '\0') {
-		curl_easy_setopt(c, CURLOPT_USERNAME, config_get("mail.smtp_user"));
-		curl_easy_setopt(c, CURLOPT_PASSWORD, config_get("mail.smtp_password"));
+	if (*wt_cfg.mail_smtp_user != '\0') {
+		curl_easy_setopt(c, CURLOPT_USERNAME, wt_cfg.mail_smtp_user);
+		curl_easy_setopt(c, CURLOPT_PASSWORD, wt_cfg.mail_smtp_password);
 		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
 	}
 	rc = curl_easy_perform(c);
 	curl_slist_free_all(rcpt);
 	curl_easy_cleanup(c);
+	buf_free(&fromb);
 	free(from);
 	if (rc != CURLE_OK) {
-		log_error("mail", "SMTP to %s failed: %s", config_get("mail.smtp_url"),
+		*why = why_printf("SMTP to %s failed: %s", wt_cfg.mail_smtp_url,
 		    curl_easy_strerror(rc));
 		return -1;
 	}
-	log_info("mail", "sent a message through %s", config_get("mail.smtp_url"));
+	log_info("mail", "sent a message through %s", wt_cfg.mail_smtp_url);
 	return 0;
 }
 
-static void
-drop(size_t i)
+/* Sends one due message and records the outcome. */
+static int
+send_one(PGresult *due, int row)
 {
-	free(queue[i].to);
-	free(queue[i].data);
+	struct message m = {
+		PQgetvalue(due, row, C_DUE_TO), PQgetvalue(due, row, C_DUE_MESSAGE),
+		(size_t)PQgetlength(due, row, C_DUE_MESSAGE)
+	};
+	const char *id = PQgetvalue(due, row, C_DUE_ID);
+	int attempts = atoi(PQgetvalue(due, row, C_DUE_ATTEMPTS)) + 1;
+	char *why = NULL;
+	char wait[24], max[24];
+	const char *params[4];
+	PGresult *res;
+	int rc;
+
+	rc = wt_cfg.mail_transport == MAIL_SMTP ? send_smtp(&m, &why) : send_file(&m, &why);
+	params[0] = id;
+	if (rc == 0)
+		res = db_exec(ST_MAIL_SENT, 1, params);
+	else {
+		snprintf(wait, sizeof(wait), "%ld", mail_backoff(attempts));
+		snprintf(max, sizeof(max), "%d", MAIL_MAX_ATTEMPTS);
+		params[1] = why != NULL ? why : "unknown error";
+		params[2] = wait;
+		params[3] = max;
+		res = db_exec(ST_MAIL_RETRY, 4, params);
+		log_write(attempts >= MAIL_MAX_ATTEMPTS ? WT_ERROR : WT_WARN, "mail",
+		    json_pack("{ss si}", "outbox_id", id, "attempts", attempts),
+		    "%s; %s", params[1], attempts >= MAIL_MAX_ATTEMPTS ?
+		    "given up" : "will retry");
+	}
+	free(why);
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	return rc;
 }
 
 int
-mail_flush(void)
+mail_send_due(int max, int *failed)
 {
-	int failed = 0, smtp = strcmp(config_get("mail.transport"), "smtp") == 0;
+	char lim[24];
+	const char *p = lim;
+	PGresult *due;
+	int sent = 0;
 
-	for (size_t i = 0; i < nqueue; i++) {
-		if ((smtp ? send_smtp(&queue[i]) : send_file(&queue[i])) != 0)
-			failed++;
-		drop(i);
+	*failed = 0;
+	snprintf(lim, sizeof(lim), "%d", max);
+	/* The rows stay locked while they are sent, so a second sender
+	 * skips them; each outcome is committed with the batch. */
+	if (db_begin() != 0)
+		return -1;
+	if ((due = db_exec(ST_MAIL_DUE, 1, &p)) == NULL) {
+		db_rollback();
+		return -1;
 	}
-	free(queue);
-	queue = NULL;
-	nqueue = 0;
-	return failed;
-}
+	for (int i = 0; i < PQntuples(due); i++) {
+		int rc = send_one(due, i);
 
-void
-mail_discard(void)
-{
-	for (size_t i = 0; i < nqueue; i++)
-		drop(i);
-	free(queue);
-	queue = NULL;
-	nqueue = 0;
+		if (rc == 0)
+			sent++;
+		else
+			(*failed)++;
+	}
+	PQclear(due);
+	if (db_commit() != 0)
+		return -1;
+	return sent;
 }

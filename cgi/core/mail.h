@@ -1,7 +1,11 @@
-/* Outgoing e-mail.  Messages are queued while a request is handled and
- * sent after its answer has gone out (mail_flush from the server loop),
- * so the time to answer never tells whether a message was sent: "forgot
- * password" for an unknown address answers as fast as for a known one.
+/* Outgoing e-mail, durable.
+ *
+ * mail_queue writes the message into the mail_outbox table in the
+ * request's transaction: it is sent only if the change that caused it
+ * commits, and once committed it cannot be lost.  The sender process
+ * (wtctl mail-sender, started and supervised by ./stack) runs
+ * mail_send_due in a loop, woken by NOTIFY, retrying failures with
+ * exponential backoff; the answer to a request never waits for a relay.
  *
  * Transports (mail.transport): "file" writes each message as an .eml file
  * into mail.dir (development and tests read links from there); "smtp"
@@ -10,16 +14,34 @@
 #define WT_MAIL_H
 
 #include "buf.h"
+#include "db.h"
 
-/* Queues a plain-text message; -1 if an address or the subject would
- * break the header (CR, LF) or the address is not an e-mail address. */
-int	mail_queue(const char *to, const char *subject, const char *body);
-/* Sends everything queued; returns how many failed (each is logged). */
-int	mail_flush(void);
-/* Drops the queue without sending (a request that failed). */
-void	mail_discard(void);
+enum mail_stmt {
+	ST_MAIL_QUEUE = WT_STMT_BASE(WT_SLOT_MAIL),
+	ST_MAIL_DUE,
+	ST_MAIL_SENT,
+	ST_MAIL_RETRY,
+	ST_MAIL_STATUS,
+	ST_MAIL_END
+};
+
+/* Gives up on a message after this many failed attempts (about a day
+ * of backoff). */
+#define MAIL_MAX_ATTEMPTS	12
+
+int		 mail_register(void);
+/* Queues a plain-text message in the current transaction.  A 400 if an
+ * address or the subject would break the header (CR, LF) or the address
+ * is not an e-mail address; the database's error otherwise. */
+struct wt_err	*mail_queue(const char *to, const char *subject, const char *body);
+/* Sends what is due (at most max); returns how many were sent, or -1
+ * when the database is away.  Failures are logged and rescheduled. */
+int		 mail_send_due(int max, int *failed);
 /* Formats the full RFC 5322 message (for tests and both transports). */
-void	mail_format(struct wt_buf *, const char *from, const char *to,
-	    const char *subject, const char *body);
+void		 mail_format(struct wt_buf *, const char *from, const char *to,
+		    const char *subject, const char *body);
+/* Seconds before attempt n+1 after n failures: 30 s doubling, at most an
+ * hour. */
+long		 mail_backoff(int attempts);
 
 #endif

@@ -129,7 +129,7 @@ const char *
 password_policy(const char *pw, const char *email, const char *name)
 {
 	static char why[256];
-	const char *dict = config_get("auth.cracklib_dict"), *msg;
+	const char *dict = wt_cfg.auth_cracklib_dict, *msg;
 	char pwd_file[1024], *user;
 	size_t n = chars(pw);
 
@@ -141,8 +141,8 @@ password_policy(const char *pw, const char *email, const char *name)
 		dict = GetDefaultCracklibDict();
 	/* FascistCheck does not return when its dictionary is missing
 	 * (Debian #682735): look first, and refuse rather than skip. */
-	snprintf(pwd_file, sizeof(pwd_file), "%s.pwd", dict);
-	if (access(pwd_file, R_OK) != 0) {
+	if (bsnprintf(pwd_file, sizeof(pwd_file), "%s.pwd", dict) != 0 ||
+	    access(pwd_file, R_OK) != 0) {
 		log_error("password", "cracklib dictionary %s is missing", pwd_file);
 		return "cannot be checked right now; try again later";
 	}

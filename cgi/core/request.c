@@ -7,7 +7,7 @@
 #include "decode.h"
 #include "http.h"
 #include "log.h"
-#include "session.h"
+#include "user.h"
 #include "view.h"
 
 const char *
@@ -99,6 +99,7 @@ req_free(struct wt_req *r)
 	free(r->values);
 	view_free(r->view);
 	user_free(r->user);
+	device_free(r->device);
 	free(r->session_token);
 	free(r->pre_token);
 	free(r->csrf);
@@ -123,19 +124,20 @@ req_wants_json(const struct wt_req *r)
 	return j != NULL && (h == NULL || j < h);
 }
 
-int
+struct wt_err *
 req_parse_query(struct wt_req *r)
 {
 	char *bad = NULL;
 	enum wt_decode rc;
+	struct wt_err *e;
 
 	rc = urlencoded_parse(r->query_string, strlen(r->query_string),
 	    &r->query, &bad);
 	if (rc == WT_DEC_OK)
-		return 0;
-	wt_error(r, 400, bad, "query string: %s", decode_strerror(rc));
+		return NULL;
+	e = wt_fail(400, bad, "query string: %s", decode_strerror(rc));
 	free(bad);
-	return -1;
+	return e;
 }
 
 /* "application/json; charset=utf-8" has media type application/json. */
@@ -149,42 +151,38 @@ media_type_is(const char *ct, const char *type)
 	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
 }
 
-int
+struct wt_err *
 req_parse_body(struct wt_req *r)
 {
 	if (r->route != NULL && (r->route->flags & WT_ROUTE_RAW_BODY))
-		return 0;
+		return NULL;
 	if (r->body_len == 0 && !media_type_is(r->content_type, "application/json"))
-		return 0;
+		return NULL;
 	if (media_type_is(r->content_type, "application/x-www-form-urlencoded")) {
 		char *bad = NULL;
 		enum wt_decode rc;
+		struct wt_err *e;
 
 		rc = urlencoded_parse(r->body, r->body_len, &r->form, &bad);
 		if (rc == WT_DEC_OK)
-			return 0;
-		wt_error(r, 400, bad, "form body: %s", decode_strerror(rc));
+			return NULL;
+		e = wt_fail(400, bad, "form body: %s", decode_strerror(rc));
 		free(bad);
-		return -1;
+		return e;
 	}
 	if (media_type_is(r->content_type, "application/json")) {
 		json_error_t err;
 
-		if (r->body_len == 0) {
-			wt_error(r, 400, NULL, "malformed JSON: the body is empty");
-			return -1;
-		}
+		if (r->body_len == 0)
+			return wt_fail(400, NULL, "malformed JSON: the body is empty");
 		r->json = json_loadb(r->body, r->body_len,
 		    JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
-		if (r->json == NULL) {
-			wt_error(r, 400, NULL, "malformed JSON at line %d, column %d: %s",
+		if (r->json == NULL)
+			return wt_fail(400, NULL, "malformed JSON at line %d, column %d: %s",
 			    err.line, err.column, err.text);
-			return -1;
-		}
-		return 0;
+		return NULL;
 	}
-	wt_error(r, 415, NULL, "unsupported Content-Type '%s': send "
+	return wt_fail(415, NULL, "unsupported Content-Type '%s': send "
 	    "application/json or application/x-www-form-urlencoded",
-	    r->content_type ? r->content_type : "(none)");
-	return -1;
+	    r->content_type && utf8_valid_str(r->content_type) ? r->content_type : "(none)");
 }

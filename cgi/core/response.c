@@ -12,7 +12,6 @@
 #include "log.h"
 #include "view.h"
 #include "decode.h"
-#include "session.h"
 
 /* Sent with every answer of every program.  The CSP allows no inline
  * script or style at all: pages load /static/ files only. */
@@ -96,171 +95,170 @@ answer(struct wt_req *r, int status, const char *ctype)
 	resp_set_header(r, "Content-Type", ctype);
 }
 
-void
+struct wt_err *
 wt_json(struct wt_req *r, int status, json_t *body)
 {
-	char *s = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *s = body != NULL ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 
 	json_decref(body);
 	buf_reset(&r->resp.body);
 	if (s == NULL) {
-		log_error("json", "could not serialise a response");
-		buf_puts(&r->resp.body, "{\"error\":\"Internal Server Error\"}\n");
-		answer(r, 500, "application/json");
-		return;
+		/* json_pack fails on a string that is not UTF-8: a bug. */
+		log_error("bug", "could not serialise a response");
+		return wt_fail(500, NULL, "the server could not write its answer");
 	}
 	buf_puts(&r->resp.body, s);
 	buf_puts(&r->resp.body, "\n");
 	free(s);
 	answer(r, status, "application/json");
+	return NULL;
 }
 
 struct wt_view *
 req_view(struct wt_req *r)
 {
-	if (r->view == NULL) {
-		r->view = view_new();
-		view_set(r->view, "Site.Name", config_get("site.name"));
-		view_set(r->view, "Site.Url", config_get("site.url"));
-		view_set(r->view, "Page.Path", r->path);
-		view_set(r->view, "Request.Id", r->request_id ? r->request_id : "");
-		if (r->user != NULL) {
-			view_set(r->view, "User.Name", r->user->display_name);
-			view_set(r->view, "User.Email", r->user->email);
-			view_set(r->view, "User.Role", r->user->role);
-		}
+	if (r->view != NULL)
+		return r->view;
+	r->view = view_new();
+	view_set(r->view, "Site.Name", wt_cfg.site_name);
+	view_set(r->view, "Site.Url", wt_cfg.site_url);
+	view_set(r->view, "Page.Path", r->path);
+	view_set(r->view, "Request.Id", r->request_id ? r->request_id : "");
+	if (r->user != NULL) {
+		view_set(r->view, "User.Name", r->user->display_name);
+		view_set(r->view, "User.Email", r->user->email);
+		view_set(r->view, "User.Role", r->user->role);
 	}
-	if (r->user != NULL && r->csrf == NULL && r->auth_via == WT_AUTH_COOKIE)
-		csrf_token(r);	/* the sign-out button in the header */
+	if (r->csrf != NULL)
+		view_set(r->view, "CSRF.Token", r->csrf);
 	return r->view;
 }
 
-void
+struct wt_err *
 wt_html(struct wt_req *r, int status, const char *tpl)
 {
 	char *err = NULL;
 
 	buf_reset(&r->resp.body);
-	if (view_render(req_view(r), config_get("templates.dir"), tpl,
-	    &r->resp.body, &err) != 0) {
-		json_t *extra = json_pack("{ss}", "template", tpl);
-
-		log_write(WT_ERROR, "render", extra, "%s", err);
+	if (view_render(req_view(r), wt_cfg.templates_dir, tpl, &r->resp.body, &err) != 0) {
+		log_write(WT_ERROR, "render", json_pack("{ss}", "template", tpl), "%s", err);
 		free(err);
 		buf_reset(&r->resp.body);
-		buf_puts(&r->resp.body, "Internal Server Error: a page could not be "
-		    "rendered. The error has been logged.\n");
-		answer(r, 500, "text/plain; charset=utf-8");
-		return;
+		return wt_fail(500, NULL, "a page could not be rendered; the error is logged");
 	}
 	answer(r, status, "text/html; charset=utf-8");
+	return NULL;
 }
 
-void
+struct wt_err *
 wt_redirect(struct wt_req *r, int status, const char *location)
 {
 	buf_reset(&r->resp.body);
 	resp_set_header(r, "Location", location);
 	answer(r, status, "text/plain; charset=utf-8");
 	buf_printf(&r->resp.body, "See %s\n", location);
-}
-
-static void error_answer(struct wt_req *, int, const char *, struct wt_buf *);
-
-void
-wt_error(struct wt_req *r, int status, const char *field, const char *fmt, ...)
-{
-	struct wt_buf msg;
-	va_list ap;
-
-	buf_init(&msg);
-	va_start(ap, fmt);
-	buf_vprintf(&msg, fmt, ap);
-	va_end(ap);
-	error_answer(r, status, field, &msg);
+	return NULL;
 }
 
 void
-form_fail(struct wt_req *r, int status, const char *field, const char *fmt, ...)
+cookie_set(struct wt_req *r, const char *name, const char *value, long max_age)
 {
-	struct wt_buf msg;
-	struct wt_view *v;
-	va_list ap;
+	struct wt_buf hdr;
 
-	buf_init(&msg);
-	va_start(ap, fmt);
-	buf_vprintf(&msg, fmt, ap);
-	va_end(ap);
-	if (req_wants_json(r) || r->route == NULL || r->route->form == NULL) {
-		error_answer(r, status, field, &msg);
-		return;
-	}
-	v = req_view(r);
-	/* What the user typed goes back into the form, except secrets. */
+	/* __Host- cookies must be Secure, Path=/ and carry no Domain. */
+	buf_init(&hdr);
+	buf_printf(&hdr, "%s=%s; Path=/; Max-Age=%ld; HttpOnly; Secure; SameSite=Lax",
+	    name, value, max_age);
+	resp_header(r, "Set-Cookie", hdr.data);
+	buf_free(&hdr);
+}
+
+/* The route's form again: what the user typed (never secrets), the
+ * message next to the field. */
+static int
+form_again(struct wt_req *r, const struct wt_err *e)
+{
+	struct wt_view *v = req_view(r);
+
 	for (const struct wt_field *f = r->route->fields; f && f->name; f++) {
+		const struct wt_kvlist *src = f->src == WT_SRC_BODY ? &r->form :
+		    f->src == WT_SRC_QUERY ? &r->query : NULL;
 		const char *val;
 
-		if (f->type == WT_T_PASSWORD || f->src != WT_SRC_BODY)
+		if (f->type == WT_T_PASSWORD || src == NULL)
 			continue;
-		if ((val = kv_get(&r->form, f->name)) != NULL && utf8_valid_str(val))
+		if ((val = kv_get(src, f->name)) != NULL && utf8_valid_str(val))
 			view_setf(v, val, "Form.Value.%s", f->name);
 	}
-	for (const struct wt_field *f = r->route->fields; f && f->name; f++) {
-		const char *val;
-
-		if (f->src == WT_SRC_QUERY && (val = kv_get(&r->query, f->name)) != NULL &&
-		    utf8_valid_str(val))
-			view_setf(v, val, "Form.Value.%s", f->name);
-	}
-	view_setf(v, msg.data ? msg.data : "", "Form.Error.%s", field ? field : "_");
-	csrf_token(r);
-	wt_html(r, status, r->route->form);
-	buf_free(&msg);
+	view_setf(v, e->msg ? e->msg : "", "Form.Error.%s", e->field ? e->field : "_");
+	if (wt_html(r, e->status, r->route->form) != NULL)
+		return -1;
+	r->resp.status = e->status;
+	return 0;
 }
 
 static void
-error_answer(struct wt_req *r, int status, const char *field, struct wt_buf *msg)
+error_json(struct wt_req *r, const struct wt_err *e)
 {
-	if (req_wants_json(r)) {
-		json_t *body = json_pack("{si ss ss}", "status", status,
-		    "error", http_reason(status), "message", msg->data ? msg->data : "");
+	json_t *body = json_pack("{si ss ss}", "status", e->status,
+	    "error", http_reason(e->status), "message", e->msg ? e->msg : "");
 
-		/* A client may send a field name that is not valid UTF-8:
-		 * json_pack would fail on it, so check first. */
-		if (body == NULL)
-			body = json_pack("{si ss}", "status", status,
-			    "error", http_reason(status));
-		if (field != NULL)
-			json_object_set_new(body, "field", json_string(field));
-		if (r->request_id != NULL)
-			json_object_set_new(body, "request_id", json_string(r->request_id));
-		wt_json(r, status, body);
-	} else {
-		struct wt_view *v = req_view(r);
-
-		view_set_int(v, "Error.Status", status);
-		view_set(v, "Error.Title", http_reason(status));
-		view_set(v, "Error.Message", msg->data ? msg->data : "");
-		if (field != NULL)
-			view_set(v, "Error.Field", field);
-		wt_html(r, status, "error.cs");
-		if (r->resp.status == 500 && status != 500) {
-			/* The error page itself failed: say the original error. */
-			buf_reset(&r->resp.body);
-			buf_printf(&r->resp.body, "%d %s: %s\n", status,
-			    http_reason(status), msg->data ? msg->data : "");
-			r->resp.status = status;
-		}
+	/* A client may send a field name that is not valid UTF-8: json_pack
+	 * would fail on it, so the message goes without it. */
+	if (body == NULL)
+		body = json_pack("{si ss}", "status", e->status,
+		    "error", http_reason(e->status));
+	if (e->field != NULL && utf8_valid_str(e->field))
+		json_object_set_new(body, "field", json_string(e->field));
+	if (r->request_id != NULL && utf8_valid_str(r->request_id))
+		json_object_set_new(body, "request_id", json_string(r->request_id));
+	if (wt_json(r, e->status, body) != NULL) {
+		buf_reset(&r->resp.body);
+		buf_puts(&r->resp.body, "{\"error\":\"Internal Server Error\"}\n");
+		answer(r, 500, "application/json");
 	}
-	buf_free(msg);
+}
+
+static void
+error_page(struct wt_req *r, const struct wt_err *e)
+{
+	struct wt_view *v = req_view(r);
+	struct wt_err *render;
+
+	view_set_int(v, "Error.Status", e->status);
+	view_set(v, "Error.Title", http_reason(e->status));
+	view_set(v, "Error.Message", e->msg ? e->msg : "");
+	if (e->field != NULL)
+		view_set(v, "Error.Field", e->field);
+	if ((render = wt_html(r, e->status, "error.cs")) != NULL) {
+		/* The error page itself failed: say the original error. */
+		err_free(render);
+		buf_reset(&r->resp.body);
+		buf_printf(&r->resp.body, "%d %s: %s\n", e->status,
+		    http_reason(e->status), e->msg ? e->msg : "");
+		answer(r, e->status, "text/plain; charset=utf-8");
+	}
 }
 
 void
-db_unavailable(struct wt_req *r)
+resp_error(struct wt_req *r, const struct wt_err *e)
 {
-	db_rollback();
-	resp_set_header(r, "Retry-After", "5");
-	wt_error(r, 503, NULL, "the database is unavailable; try again shortly");
+	/* Whatever a handler had begun to answer is replaced. */
+	buf_reset(&r->resp.body);
+	for (size_t i = 0; i < e->headers.n; i++)
+		resp_set_header(r, e->headers.items[i].key, e->headers.items[i].val);
+	if (e->location != NULL) {
+		(void)wt_redirect(r, e->status, e->location);
+		return;
+	}
+	if (req_wants_json(r)) {
+		error_json(r, e);
+		return;
+	}
+	if (e->form && r->route != NULL && r->route->form != NULL &&
+	    form_again(r, e) == 0)
+		return;
+	error_page(r, e);
 }
 
 void

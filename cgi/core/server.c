@@ -24,7 +24,6 @@
 #include "conf.h"
 #include "decode.h"
 #include "log.h"
-#include "mail.h"
 
 #define MAX_WORKERS	64
 
@@ -93,7 +92,6 @@ worker_loop(const struct wt_app *app, int listen_fd, size_t max_body)
 		struct wt_buf out;
 		double t0;
 		char scratch[4096];
-		int r_status_ok;
 
 		if (FCGX_Accept_r(&fr) < 0) {
 			if (stop_requested)
@@ -116,16 +114,10 @@ worker_loop(const struct wt_app *app, int listen_fd, size_t max_body)
 		while (FCGX_GetStr(scratch, sizeof(scratch), fr.in) > 0)
 			;
 		access_log(&r, now_ms() - t0, r.head ? 0 : r.resp.body.len);
-		r_status_ok = r.resp.status < 500;
 		buf_free(&out);
 		req_free(&r);
 		log_set_request(NULL);
 		FCGX_Finish_r(&fr);
-		/* After the answer is out: its timing reveals nothing. */
-		if (r_status_ok)
-			mail_flush();
-		else
-			mail_discard();
 		in_request = 0;
 	}
 	db_close();
@@ -303,11 +295,12 @@ wt_main(int argc, char **argv, const struct wt_app *app)
 	};
 	const char *config_path = getenv("WORKTIME_CONFIG"), *pidfile = NULL, *sock;
 	const char *socket_opt = NULL, *workers_opt = NULL;
-	long long nworkers, max_body;
-	enum wt_level lvl;
+	static const enum wt_level levels[] = { WT_DEBUG, WT_INFO, WT_WARN, WT_ERROR };
 	char *err = NULL;
 	int c, fd;
 
+	if (argc == 2 && strcmp(argv[1], "--access-table") == 0)
+		return app_print_access(app);
 	while ((c = getopt_long(argc, argv, "c:s:w:p:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': config_path = optarg; break;
@@ -320,31 +313,27 @@ wt_main(int argc, char **argv, const struct wt_app *app)
 		}
 	}
 	log_setup(app->name, WT_INFO);
-	if (config_load(config_path, &err) != 0) {
-		log_error("config", "%s", err);
+	/* A route without an access rule never serves a request. */
+	if (app_check_routes(app) != 0)
 		return 1;
-	}
+	if (config_load(config_path, &err) != 0)
+		goto config_error;
 	if (socket_opt != NULL)
 		config_set("server.socket", socket_opt);
 	if (workers_opt != NULL)
 		config_set("server.workers", workers_opt);
-	if (log_level_parse(config_get("log.level"), &lvl) != 0) {
-		log_error("config", "log.level must be debug, info, warn or error");
-		return 1;
-	}
-	log_setup(app->name, lvl);
-	if (config_int("server.workers", 0, MAX_WORKERS, &nworkers, &err) != 0 ||
-	    config_int("http.max_body", 1024, 1LL << 30, &max_body, &err) != 0) {
-		log_error("config", "%s", err);
-		return 1;
-	}
-	sock = config_get("server.socket");
+	if (config_apply(&err) != 0)
+		goto config_error;
+	log_setup(app->name, levels[wt_cfg.log_level]);
+	sock = wt_cfg.server_socket;
 	if (*sock == '\0') {
 		log_error("config", "server.socket is not set (or pass --socket)");
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	db_setup(config_get("db.conninfo"), app->name, app->stmts);
+	db_setup(wt_cfg.db_conninfo, app->name);
+	if (app_db_setup(app) != 0)
+		return 1;
 
 	if (FCGX_Init() != 0) {
 		log_error("startup", "FCGX_Init failed");
@@ -360,16 +349,22 @@ wt_main(int argc, char **argv, const struct wt_app *app)
 	}
 	if (pidfile != NULL && write_pidfile(pidfile) != 0)
 		return 1;
-	if (nworkers == 0) {
+	if (wt_cfg.server_workers == 0) {
 		/* One process, no supervisor: for gdb and valgrind. */
 		int rc;
 
 		worker_signals();
-		rc = worker_loop(app, fd, (size_t)max_body);
+		rc = worker_loop(app, fd, (size_t)wt_cfg.http_max_body);
 
 		if (pidfile != NULL)
 			unlink(pidfile);
 		return rc;
 	}
-	return supervise(app, fd, (int)nworkers, (size_t)max_body, pidfile, sock);
+	return supervise(app, fd, (int)wt_cfg.server_workers, (size_t)wt_cfg.http_max_body,
+	    pidfile, sock);
+
+config_error:
+	log_error("config", "%s", err);
+	free(err);
+	return 1;
 }

@@ -10,7 +10,9 @@
  *
  * CSRF tokens are HMAC-SHA256(key "csrf", cookie token): bound to the
  * session, unforgeable without the server secret, never stored, and new
- * with every new session. */
+ * with every new session.  The token is computed once per request: by
+ * session_load for a signed-in browser, by csrf_prepare for a route that
+ * renders a form to an anonymous visitor. */
 #ifndef WT_SESSION_H
 #define WT_SESSION_H
 
@@ -20,30 +22,34 @@
 #define WT_SESSION_COOKIE	"__Host-wt_session"
 #define WT_PRE_COOKIE		"__Host-wt_pre"
 
-/* Statements the session code runs; every program prepares them. */
-extern const struct wt_stmt session_stmts[];
+enum session_stmt {
+	ST_SESSION_LOOKUP = WT_STMT_BASE(WT_SLOT_SESSION),
+	ST_SESSION_TOUCH,
+	ST_SESSION_CREATE,
+	ST_SESSION_DELETE,
+	ST_SESSION_DELETE_TOKEN,
+	ST_SESSION_EXPIRE,
+	ST_SESSION_TOKEN_USER,
+	ST_SESSION_END
+};
 
-void		 user_free(struct wt_user *);
-/* Loads r->user from the cookie or the Authorization header.  0 when
- * the request may go on (signed in or not); -1 after answering (503
- * when the database is away, 401 for a bad bearer token). */
-int		 session_load(struct wt_req *);
+/* Registers the session statements (every program runs them). */
+int		 session_register(void);
+/* Loads r->user from the cookie or a JWT bearer token; a bearer token
+ * that is not a JWT is left in r->bearer for the program's authenticate
+ * hook.  NULL when the request may go on (signed in or not). */
+struct wt_err	*session_load(struct wt_req *);
 /* Starts a session for user_id: a fresh token, the cookie set, any
- * earlier session of this browser and the pre cookie ended. */
-int		 session_start(struct wt_req *, long long user_id);
+ * earlier session of this browser and the pre cookie ended, the CSRF
+ * token made anew.  NULL or the database's error. */
+struct wt_err	*session_start(struct wt_req *, long long user_id);
 /* Ends the current session (row deleted, cookie cleared). */
-void		 session_end(struct wt_req *);
-/* The CSRF token for forms on this page; gives an anonymous visitor a
- * pre cookie first.  Also put into the view as CSRF.Token. */
-const char	*csrf_token(struct wt_req *);
-/* 0 when the request carries the right token (form field "csrf", JSON
- * member "csrf" or header X-CSRF-Token); else answers 403, -1. */
-int		 csrf_check(struct wt_req *);
-/* Answers a request that needs a signed-in user: 401 or to /login. */
-void		 require_sign_in(struct wt_req *);
-void		 cookie_set(struct wt_req *, const char *name, const char *value,
-		    long max_age);
-/* A user row (id, email, display_name, role, timezone, pace) to a user. */
-struct wt_user	*user_from_row(PGresult *, int row, int col);
+struct wt_err	*session_end(struct wt_req *);
+/* Makes the CSRF token of a page with a form, giving an anonymous
+ * visitor a pre cookie first. */
+struct wt_err	*csrf_prepare(struct wt_req *);
+/* NULL when the request carries the right token (form field "csrf", JSON
+ * member "csrf" or header X-CSRF-Token); else a 403. */
+struct wt_err	*csrf_check(const struct wt_req *);
 
 #endif

@@ -251,23 +251,24 @@ json_scalar(const struct wt_field *f, json_t *j, char *num, size_t numsz,
 	}
 }
 
-static int
-fail(struct wt_req *r, const struct wt_field *f, struct wt_buf *why)
+static struct wt_err *
+fail(const struct wt_field *f, struct wt_buf *why)
 {
-	form_fail(r, 400, f->name, "%s %s", f->label ? f->label : f->name,
-	    why->data ? why->data : "is invalid");
+	struct wt_err *e = wt_form_fail(400, f->name, "%s %s",
+	    f->label ? f->label : f->name, why->data ? why->data : "is invalid");
+
 	buf_free(why);
-	return -1;
+	return e;
 }
 
-int
+struct wt_err *
 validate_fields(struct wt_req *r)
 {
 	const struct wt_field *fields = r->route->fields;
 	size_t n = 0;
 
 	if (fields == NULL)
-		return 0;
+		return NULL;
 	while (fields[n].name != NULL)
 		n++;
 	r->values = xcalloc(n, sizeof(*r->values));
@@ -290,10 +291,8 @@ validate_fields(struct wt_req *r)
 		else if (r->json != NULL) {
 			json_t *j;
 
-			if (!json_is_object(r->json)) {
-				wt_error(r, 400, NULL, "the JSON body must be an object");
-				return -1;
-			}
+			if (!json_is_object(r->json))
+				return wt_fail(400, NULL, "the JSON body must be an object");
 			j = json_object_get(r->json, f->name);
 			/* "" and null mean "not given", as an empty form field does. */
 			if (j != NULL && !json_is_null(j) &&
@@ -304,7 +303,7 @@ validate_fields(struct wt_req *r)
 					continue;
 				}
 				if (json_scalar(f, j, num, sizeof(num), &s, &len, &why) != 0)
-					return fail(r, f, &why);
+					return fail(f, &why);
 			}
 		} else
 			src = &r->form;
@@ -314,7 +313,7 @@ validate_fields(struct wt_req *r)
 
 			if (kv_count(src, f->name) > 1) {
 				buf_puts(&why, "is given more than once");
-				return fail(r, f, &why);
+				return fail(f, &why);
 			}
 			if ((kv = kv_find(src, f->name)) != NULL && kv->vlen > 0) {
 				s = kv->val;
@@ -324,12 +323,12 @@ validate_fields(struct wt_req *r)
 		if (s == NULL) {
 			if (f->flags & WT_REQUIRED) {
 				buf_puts(&why, "is required");
-				return fail(r, f, &why);
+				return fail(f, &why);
 			}
 			continue;
 		}
 		if (validate_value(f, s, len, &why) != 0)
-			return fail(r, f, &why);
+			return fail(f, &why);
 		v->present = 1;
 		/* A number or boolean from JSON was printed into num, which
 		 * lives only in this loop: keep a copy with the request. */
@@ -340,7 +339,7 @@ validate_fields(struct wt_req *r)
 			parse_bool(s, &v->num);
 		buf_free(&why);
 	}
-	return 0;
+	return NULL;
 }
 
 static const struct wt_value *

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "view.h"
 
 struct wt_view {
@@ -97,13 +98,15 @@ view_set_int(struct wt_view *v, const char *name, long long n)
 void
 view_setf(struct wt_view *v, const char *value, const char *namefmt, ...)
 {
-	char name[256];
+	struct wt_buf name;
 	va_list ap;
 
+	buf_init(&name);
 	va_start(ap, namefmt);
-	vsnprintf(name, sizeof(name), namefmt, ap);
+	buf_vprintf(&name, namefmt, ap);
 	va_end(ap);
-	view_set(v, name, value);
+	view_set(v, name.data, value);
+	buf_free(&name);
 }
 
 const char *

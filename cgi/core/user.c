@@ -1,0 +1,42 @@
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "buf.h"
+#include "user.h"
+
+void
+user_free(struct wt_user *u)
+{
+	if (u == NULL)
+		return;
+	free(u->email);
+	free(u->display_name);
+	free(u->role);
+	free(u->timezone);
+	free(u);
+}
+
+struct wt_user *
+user_from_row(PGresult *res, int row, int c)
+{
+	struct wt_user *u = xcalloc(1, sizeof(*u));
+
+	u->id = atoll(PQgetvalue(res, row, c));
+	u->email = xstrdup(PQgetvalue(res, row, c + 1));
+	u->display_name = xstrdup(PQgetvalue(res, row, c + 2));
+	u->role = xstrdup(PQgetvalue(res, row, c + 3));
+	u->timezone = xstrdup(PQgetvalue(res, row, c + 4));
+	u->target_pace_min = atoll(PQgetvalue(res, row, c + 5));
+	return u;
+}
+
+void
+device_free(struct wt_device *d)
+{
+	if (d == NULL)
+		return;
+	free(d->kind);
+	free(d->name);
+	free(d);
+}
