@@ -2,6 +2,10 @@
  * anyone can sign in (the first admin account). */
 #include "config.h"
 
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -165,6 +169,66 @@ mail_sender(int once)
 	return 0;
 }
 
+static volatile sig_atomic_t	child_pid;
+
+static void
+forward_signal(int sig)
+{
+	sender_stop = 1;
+	if (child_pid > 0)
+		kill((pid_t)child_pid, sig);
+}
+
+/* Keeps one sender alive: a sender that crashes (or is killed) is
+ * started again a second later, so queued mail is never stranded until
+ * someone notices.  SIGTERM stops both. */
+static int
+mail_sender_supervised(const char *pidfile)
+{
+	struct sigaction sa;
+	FILE *f;
+
+	if (pidfile != NULL) {
+		if ((f = fopen(pidfile, "w")) == NULL) {
+			fprintf(stderr, "wtctl: %s: %s\n", pidfile, strerror(errno));
+			return 1;
+		}
+		fprintf(f, "%ld\n", (long)getpid());
+		fclose(f);
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = forward_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	while (!sender_stop) {
+		pid_t pid = fork();
+		int status;
+
+		if (pid < 0) {
+			log_error("mail_sender", "fork failed: %s", strerror(errno));
+			sleep(1);
+			continue;
+		}
+		if (pid == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGTERM);
+			_exit(mail_sender(0));
+		}
+		child_pid = pid;
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		child_pid = 0;
+		if (sender_stop)
+			break;
+		log_warn("mail_sender", "sender exited (%s %d); starting it again",
+		    WIFSIGNALED(status) ? "signal" : "status",
+		    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		sleep(1);
+	}
+	if (pidfile != NULL)
+		unlink(pidfile);
+	return 0;
+}
+
 /* An account made from the shell (closed registration, scripts): the
  * password comes on standard input, never on the command line where
  * other users could read it in the process list. */
@@ -233,7 +297,7 @@ usage(void)
 	fprintf(stderr, "usage: wtctl [--config FILE] create-admin [--email E] [--name N]\n"
 	    "       wtctl [--config FILE] create-user --email E --name N [--role R] < password\n"
 	    "       wtctl [--config FILE] send-test-mail ADDRESS\n"
-	    "       wtctl [--config FILE] mail-sender [--once]\n");
+	    "       wtctl [--config FILE] mail-sender [--once | --pidfile FILE]\n");
 }
 
 int
@@ -245,20 +309,23 @@ main(int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },
 		{ "role", required_argument, NULL, 'r' },
 		{ "once", no_argument, NULL, 'o' },
+		{ "pidfile", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *config_path = getenv("WORKTIME_CONFIG");
+	const char *pidfile = NULL;
 	const char *email = "admin@worktime.test", *name = "Administrator", *role = "member";
 	char *err = NULL;
 	int c, rc, once = 0;
 
-	while ((c = getopt_long(argc, argv, "c:e:n:r:o", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:e:n:r:op:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': config_path = optarg; break;
 		case 'e': email = optarg; break;
 		case 'n': name = optarg; break;
 		case 'r': role = optarg; break;
 		case 'o': once = 1; break;
+		case 'p': pidfile = optarg; break;
 		default: usage(); return 2;
 		}
 	}
@@ -290,7 +357,7 @@ main(int argc, char **argv)
 		return 1;
 	if (strcmp(argv[optind], "mail-sender") == 0) {
 		log_setup("mail-sender", WT_INFO);
-		rc = mail_sender(once);
+		rc = once ? mail_sender(1) : mail_sender_supervised(pidfile);
 		db_close();
 		return rc;
 	}
