@@ -3,7 +3,6 @@
  * revocation, which voids a device's token at once. */
 #include "config.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

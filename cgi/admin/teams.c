@@ -3,7 +3,6 @@
  * a manager, since the manager pages need that role. */
 #include "config.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
