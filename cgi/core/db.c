@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -374,4 +375,40 @@ db_ping(void)
 		return -1;
 	PQclear(res);
 	return 0;
+}
+
+int
+db_listen(const char *channel)
+{
+	struct wt_buf sql;
+	int rc;
+
+	buf_init(&sql);
+	buf_printf(&sql, "LISTEN %s", channel);
+	rc = simple(sql.data);
+	buf_free(&sql);
+	return rc;
+}
+
+int
+db_wait_notify(int timeout_ms)
+{
+	struct pollfd pfd;
+	PGnotify *n;
+	int got = 0;
+
+	if (conn == NULL || PQstatus(conn) != CONNECTION_OK)
+		return -1;
+	pfd.fd = PQsocket(conn);
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	if (poll(&pfd, 1, timeout_ms) < 0)
+		return 0;	/* a signal: the caller looks at its flags */
+	if (!PQconsumeInput(conn))
+		return -1;
+	while ((n = PQnotifies(conn)) != NULL) {
+		PQfreemem(n);
+		got = 1;
+	}
+	return got;
 }

@@ -86,6 +86,11 @@ int		 db_commit(void);
 void		 db_rollback(void);
 /* Called after every request: a transaction left open is rolled back. */
 void		 db_after_request(void);
+/* LISTEN on a channel (a constant identifier, never input); 0 or -1. */
+int		 db_listen(const char *channel);
+/* Waits up to timeout_ms for a notification (1), a timeout (0) or a lost
+ * connection (-1); notifications are consumed. */
+int		 db_wait_notify(int timeout_ms);
 /* 0 when a trivial query succeeds. */
 int		 db_ping(void);
 /* Every registered table is complete and every statement prepares with

@@ -323,3 +323,26 @@ mail_send_due(int max, int *failed)
 		return -1;
 	return sent;
 }
+
+int
+mail_send_now(const char *to, const char *subject, const char *body, char **why)
+{
+	struct wt_buf b;
+	struct message m;
+	int rc;
+
+	*why = NULL;
+	if (strpbrk(to, "\r\n") != NULL || strpbrk(subject, "\r\n") != NULL ||
+	    !valid_email(to)) {
+		*why = xstrdup("not an e-mail address");
+		return -1;
+	}
+	buf_init(&b);
+	mail_format(&b, wt_cfg.mail_from, to, subject, body);
+	m.to = to;
+	m.data = b.data;
+	m.len = b.len;
+	rc = wt_cfg.mail_transport == MAIL_SMTP ? send_smtp(&m, why) : send_file(&m, why);
+	buf_free(&b);
+	return rc;
+}

@@ -37,6 +37,11 @@ struct wt_err	*mail_queue(const char *to, const char *subject, const char *body)
 /* Sends what is due (at most max); returns how many were sent, or -1
  * when the database is away.  Failures are logged and rescheduled. */
 int		 mail_send_due(int max, int *failed);
+/* Sends one message at once through the configured transport, not
+ * through the outbox (wtctl send-test-mail: an admin checking the
+ * settings wants the relay's answer now).  0, or -1 and *why. */
+int		 mail_send_now(const char *to, const char *subject, const char *body,
+		    char **why);
 /* Formats the full RFC 5322 message (for tests and both transports). */
 void		 mail_format(struct wt_buf *, const char *from, const char *to,
 		    const char *subject, const char *body);

@@ -12,42 +12,48 @@
 #include "ingest.h"
 #include "log.h"
 
-int
-device_auth(struct wt_req *r, struct device *d)
+static struct wt_err *
+unauthorised(const char *challenge, const char *msg)
+{
+	return err_header(wt_fail(401, NULL, "%s", msg), "WWW-Authenticate", challenge);
+}
+
+struct wt_err *
+device_auth(struct wt_req *r)
 {
 	char hash[65];
 	const char *p = hash;
+	struct wt_device *d;
 	PGresult *res;
 
-	if (r->bearer == NULL || strlen(r->bearer) != 64) {
-		resp_set_header(r, "WWW-Authenticate", "Bearer realm=\"device\"");
-		wt_error(r, 401, NULL, "send the device token: Authorization: Bearer <token>");
-		return -1;
-	}
+	if (r->bearer == NULL || strlen(r->bearer) != 64)
+		return unauthorised("Bearer realm=\"device\"",
+		    "send the device token: Authorization: Bearer <token>");
 	sha256_hex(r->bearer, 64, hash);
-	if ((res = db_exec("ingest_device_by_token", 1, &p)) == NULL) {
-		db_unavailable(r);
-		return -1;
-	}
+	if ((res = db_exec(ST_INGEST_DEVICE_BY_TOKEN, 1, &p)) == NULL)
+		return db_err();
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		resp_set_header(r, "WWW-Authenticate", "Bearer realm=\"device\", error=\"invalid_token\"");
-		wt_error(r, 401, NULL, "this device token is not valid (revoked or unknown)");
-		return -1;
+		return unauthorised("Bearer realm=\"device\", error=\"invalid_token\"",
+		    "this device token is not valid (revoked or unknown)");
 	}
-	d->id = atoll(PQgetvalue(res, 0, 0));
-	d->user_id = atoll(PQgetvalue(res, 0, 1));
-	snprintf(d->kind, sizeof(d->kind), "%s", PQgetvalue(res, 0, 2));
-	snprintf(d->name, sizeof(d->name), "%s", PQgetvalue(res, 0, 3));
-	if (strcmp(PQgetvalue(res, 0, 4), "t") == 0) {
-		const char *id = PQgetvalue(res, 0, 0);
-		PGresult *t = db_exec("ingest_device_seen", 1, &id);
+	d = xcalloc(1, sizeof(*d));
+	d->id = atoll(PQgetvalue(res, 0, C_DEV_ID));
+	d->user_id = atoll(PQgetvalue(res, 0, C_DEV_USER));
+	d->kind = xstrdup(PQgetvalue(res, 0, C_DEV_KIND));
+	d->name = xstrdup(PQgetvalue(res, 0, C_DEV_NAME));
+	r->device = d;
+	if (strcmp(PQgetvalue(res, 0, C_DEV_STALE), "t") == 0) {
+		/* Last-seen is presence, not data: a failed update costs
+		 * nothing but its precision. */
+		const char *id = PQgetvalue(res, 0, C_DEV_ID);
+		PGresult *t = db_exec(ST_INGEST_DEVICE_SEEN, 1, &id);
 
 		if (t != NULL)
 			PQclear(t);
 	}
 	PQclear(res);
-	return 0;
+	return NULL;
 }
 
 /* Codes are typed by people: case, dashes and spaces do not matter, and
@@ -101,41 +107,41 @@ opt(struct wt_req *r, const char *name)
 	return s ? s : "";
 }
 
-void
+/* The one-time code for a device token.  The code's row carries the
+ * person, the kind and the device's name as the admin typed it (any
+ * length, any script): they are copied as they are, never into a fixed
+ * buffer. */
+struct wt_err *
 enroll_post(struct wt_req *r)
 {
 	char code[17], hash[65], token[65], token_hash[65], secret[65] = "";
-	char code_id[32], user_id[32], kind[8], name[104], device_id[32];
+	char *code_id = NULL, *user_id = NULL, *kind = NULL, *name = NULL, *device_id = NULL;
 	const char *params[8];
+	struct wt_err *e = NULL;
 	PGresult *res;
 
 	normalise_code(wt_str(r, "code"), code);
 	sha256_hex(code, 16, hash);
-	if (db_begin() != 0) {
-		db_unavailable(r);
-		return;
-	}
+	if (db_begin() != 0)
+		return db_err();
 	params[0] = hash;
-	if ((res = db_exec("ingest_code_spend", 1, params)) == NULL) {
-		db_unavailable(r);
-		return;
-	}
+	if ((res = db_exec(ST_INGEST_CODE_SPEND, 1, params)) == NULL)
+		return db_err();
 	if (PQntuples(res) != 1) {
 		PQclear(res);
 		db_rollback();
-		wt_error(r, 400, "code", "this code is not valid: it may be mistyped, used, "
+		return wt_fail(400, "code", "this code is not valid: it may be mistyped, used, "
 		    "revoked or expired; ask for a new one");
-		return;
 	}
-	snprintf(code_id, sizeof(code_id), "%s", PQgetvalue(res, 0, 0));
-	snprintf(user_id, sizeof(user_id), "%s", PQgetvalue(res, 0, 1));
-	snprintf(kind, sizeof(kind), "%s", PQgetvalue(res, 0, 2));
-	snprintf(name, sizeof(name), "%s", PQgetvalue(res, 0, 3));
+	code_id = xstrdup(PQgetvalue(res, 0, C_CODE_ID));
+	user_id = xstrdup(PQgetvalue(res, 0, C_CODE_USER));
+	kind = xstrdup(PQgetvalue(res, 0, C_CODE_KIND));
+	name = xstrdup(PQgetvalue(res, 0, C_CODE_NAME));
 	PQclear(res);
 	if (random_token_hex(32, token) != 0 ||
 	    (strcmp(kind, "phone") == 0 && random_token_hex(32, secret) != 0)) {
-		db_unavailable(r);
-		return;
+		e = wt_fail(500, NULL, "no randomness available");
+		goto out;
 	}
 	sha256_hex(token, 64, token_hash);
 	params[0] = user_id;
@@ -146,50 +152,58 @@ enroll_post(struct wt_req *r)
 	params[5] = opt(r, "agent_version");
 	params[6] = token_hash;
 	params[7] = secret;
-	if ((res = db_exec("ingest_device_insert", 8, params)) == NULL) {
-		db_unavailable(r);
-		return;
+	if ((res = db_exec(ST_INGEST_DEVICE_INSERT, 8, params)) == NULL) {
+		e = db_err();
+		goto out;
 	}
-	snprintf(device_id, sizeof(device_id), "%s", PQgetvalue(res, 0, 0));
+	device_id = xstrdup(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	params[0] = code_id;
 	params[1] = device_id;
-	if ((res = db_exec("ingest_code_device", 2, params)) == NULL || db_commit() != 0) {
-		if (res != NULL)
-			PQclear(res);
-		db_unavailable(r);
-		return;
+	if ((res = db_exec(ST_INGEST_CODE_DEVICE, 2, params)) == NULL) {
+		e = db_err();
+		goto out;
 	}
 	PQclear(res);
+	if (db_commit() != 0) {
+		e = db_err();
+		goto out;
+	}
 	log_info("enroll", "device %s (%s) enrolled for user %s", device_id, kind, user_id);
 	/* The token is shown this once; the server keeps only its hash. */
-	wt_json(r, 201, json_pack("{sI ss ss ss ss}", "device_id", (json_int_t)atoll(device_id),
-	    "name", name, "kind", kind, "token", token, "hmac_secret", secret));
+	e = wt_json(r, 201, json_pack("{sI ss ss ss ss}",
+	    "device_id", (json_int_t)atoll(device_id), "name", name, "kind", kind,
+	    "token", token, "hmac_secret", secret));
+out:
 	OPENSSL_cleanse(token, sizeof(token));
 	OPENSSL_cleanse(secret, sizeof(secret));
+	free(code_id);
+	free(user_id);
+	free(kind);
+	free(name);
+	free(device_id);
+	return e;
 }
 
 /* The policy an agent polls: idle timeout and the screenshot schedule. */
-void
+struct wt_err *
 agent_config(struct wt_req *r)
 {
-	struct device d;
+	const struct wt_device *d = r->device;
 	PGresult *res;
+	struct wt_err *e;
 
-	if (device_auth(r, &d) != 0)
-		return;
-	if ((res = db_exec("ingest_agent_settings", 0, NULL)) == NULL) {
-		db_unavailable(r);
-		return;
-	}
-	wt_json(r, 200, json_pack("{s{sI ss} sI si s{ss sI sI sI sb}}",
-	    "device", "id", (json_int_t)d.id, "name", d.name,
-	    "idle_timeout_s", (json_int_t)atoll(PQgetvalue(res, 0, 0)),
+	if ((res = db_exec(ST_INGEST_AGENT_SETTINGS, 0, NULL)) == NULL)
+		return db_err();
+	e = wt_json(r, 200, json_pack("{s{sI ss} sI si s{ss sI sI sI sb}}",
+	    "device", "id", (json_int_t)d->id, "name", d->name,
+	    "idle_timeout_s", (json_int_t)atoll(PQgetvalue(res, 0, C_SET_IDLE)),
 	    "poll_interval_s", 300,
-	    "screenshots", "mode", PQgetvalue(res, 0, 1),
-	    "interval_min", (json_int_t)atoll(PQgetvalue(res, 0, 2)),
-	    "from_hour", (json_int_t)atoll(PQgetvalue(res, 0, 3)),
-	    "to_hour", (json_int_t)atoll(PQgetvalue(res, 0, 4)),
-	    "blur", strcmp(PQgetvalue(res, 0, 5), "t") == 0));
+	    "screenshots", "mode", PQgetvalue(res, 0, C_SET_SHOT_MODE),
+	    "interval_min", (json_int_t)atoll(PQgetvalue(res, 0, C_SET_SHOT_INTERVAL)),
+	    "from_hour", (json_int_t)atoll(PQgetvalue(res, 0, C_SET_SHOT_FROM)),
+	    "to_hour", (json_int_t)atoll(PQgetvalue(res, 0, C_SET_SHOT_TO)),
+	    "blur", strcmp(PQgetvalue(res, 0, C_SET_SHOT_BLUR), "t") == 0));
 	PQclear(res);
+	return e;
 }

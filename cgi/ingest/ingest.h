@@ -6,21 +6,33 @@
 
 #include "app.h"
 
-extern const struct wt_stmt ingest_stmts[];
-
-struct device {
-	long long	id;
-	long long	user_id;
-	char		kind[8];
-	char		name[104];
+enum ingest_stmt {
+	ST_INGEST_DEVICE_BY_TOKEN = WT_STMT_BASE(WT_SLOT_APP),
+	ST_INGEST_DEVICE_SEEN,
+	ST_INGEST_CODE_SPEND,
+	ST_INGEST_DEVICE_INSERT,
+	ST_INGEST_CODE_DEVICE,
+	ST_INGEST_AGENT_SETTINGS,
+	ST_INGEST_END
 };
+#define INGEST_NSTMTS	(ST_INGEST_END - WT_STMT_BASE(WT_SLOT_APP))
 
-/* 0 with the device behind r's bearer token; -1 after answering 401
- * (no token, unknown, revoked, owner disabled) or 503. */
-int	device_auth(struct wt_req *, struct device *);
+/* Columns of ST_INGEST_DEVICE_BY_TOKEN. */
+enum { C_DEV_ID, C_DEV_USER, C_DEV_KIND, C_DEV_NAME, C_DEV_STALE };
+/* Columns of ST_INGEST_CODE_SPEND. */
+enum { C_CODE_ID, C_CODE_USER, C_CODE_KIND, C_CODE_NAME };
+/* Columns of ST_INGEST_AGENT_SETTINGS. */
+enum { C_SET_IDLE, C_SET_SHOT_MODE, C_SET_SHOT_INTERVAL, C_SET_SHOT_FROM,
+	C_SET_SHOT_TO, C_SET_SHOT_BLUR };
+
+extern const struct wt_stmt ingest_stmts[INGEST_NSTMTS];
+
+/* The program's authenticate hook: the device behind r's bearer token
+ * into r->device, or 401 (no token, unknown, revoked, owner disabled). */
+struct wt_err	*device_auth(struct wt_req *);
 
 extern const struct wt_field enroll_fields[];
-void	enroll_post(struct wt_req *);
-void	agent_config(struct wt_req *);
+struct wt_err	*enroll_post(struct wt_req *);
+struct wt_err	*agent_config(struct wt_req *);
 
 #endif

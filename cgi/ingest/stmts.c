@@ -3,28 +3,28 @@
 
 #include "ingest.h"
 
-const struct wt_stmt ingest_stmts[] = {
-	{ "ingest_device_by_token",
+const struct wt_stmt ingest_stmts[INGEST_NSTMTS] = {
+	STMT(ST_INGEST_DEVICE_BY_TOKEN) = { "ingest_device_by_token",
 	  "SELECT d.id, d.user_id, d.kind, d.name,"
 	  " d.last_seen_at IS NULL OR d.last_seen_at < now() - interval '30 seconds'"
 	  " FROM devices d JOIN users u ON u.id = d.user_id"
-	  " WHERE d.token_hash = $1 AND d.revoked_at IS NULL AND u.status = 'active'", 1 },
-	{ "ingest_device_seen", "UPDATE devices SET last_seen_at = now() WHERE id = $1", 0 },
+	  " WHERE d.token_hash = $1 AND d.revoked_at IS NULL AND u.status = 'active'", 1, 1 },
+	STMT(ST_INGEST_DEVICE_SEEN) = { "ingest_device_seen",
+	  "UPDATE devices SET last_seen_at = now() WHERE id = $1", 1, 0 },
 	/* Spending the code is the first thing the exchange does: of two
 	 * agents racing with one code, one gets no row. */
-	{ "ingest_code_spend",
+	STMT(ST_INGEST_CODE_SPEND) = { "ingest_code_spend",
 	  "UPDATE enrollment_codes c SET used_at = now() FROM users u"
 	  " WHERE c.code_hash = $1 AND c.used_at IS NULL AND c.revoked_at IS NULL"
 	  " AND c.expires_at > now() AND u.id = c.user_id AND u.status = 'active'"
-	  " RETURNING c.id, c.user_id, c.kind, c.device_name", 0 },
-	{ "ingest_device_insert",
+	  " RETURNING c.id, c.user_id, c.kind, c.device_name", 1, 0 },
+	STMT(ST_INGEST_DEVICE_INSERT) = { "ingest_device_insert",
 	  "INSERT INTO devices (user_id, kind, name, hostname, os, agent_version,"
 	  " token_hash, hmac_secret, last_seen_at)"
-	  " VALUES ($1, $2, $3, $4, $5, $6, $7, NULLIF($8, ''), now()) RETURNING id", 0 },
-	{ "ingest_code_device",
-	  "UPDATE enrollment_codes SET device_id = $2 WHERE id = $1", 0 },
-	{ "ingest_agent_settings",
+	  " VALUES ($1, $2, $3, $4, $5, $6, $7, NULLIF($8, ''), now()) RETURNING id", 8, 0 },
+	STMT(ST_INGEST_CODE_DEVICE) = { "ingest_code_device",
+	  "UPDATE enrollment_codes SET device_id = $2 WHERE id = $1", 2, 0 },
+	STMT(ST_INGEST_AGENT_SETTINGS) = { "ingest_agent_settings",
 	  "SELECT idle_timeout_s, screenshot_mode, screenshot_interval_min,"
-	  " screenshot_from_hour, screenshot_to_hour, screenshot_blur FROM settings", 1 },
-	{ NULL, NULL, 0 }
+	  " screenshot_from_hour, screenshot_to_hour, screenshot_blur FROM settings", 0, 1 },
 };

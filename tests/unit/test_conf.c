@@ -1,4 +1,5 @@
-/* config_load, config_get, config_int, config_set and the environment. */
+/* config_load, config_get, config_set, config_apply, the typed wt_cfg and
+ * the environment. */
 #include "config.h"
 
 #include <ctype.h>
@@ -85,10 +86,11 @@ test_defaults(void)
 	is_str(config_get("site.name"), "Worktime", "default site.name");
 	is_str(config_get("log.level"), "info", "default log.level");
 	is_str(config_get("secret"), "", "default secret is empty");
-	is_int(config_int("server.workers", 1, 64, &n, &err), 0, "default server.workers is an int");
+	n = wt_cfg.server_workers;
+	ok(wt_cfg.server_workers >= 0, "default server.workers is an int");
 	is_int(n, 2, "  and is 2");
-	is_int(config_int("http.max_body", 0, 1LL << 40, &n, &err), 0, "default http.max_body");
-	is_int(n, 1048576, "  is 1 MiB");
+	ok(wt_cfg.http_max_body > 0, "default http.max_body");
+	is_int(wt_cfg.http_max_body, 1048576, "  is 1 MiB");
 
 	/* Every declared key has a default and a help text. */
 	{
@@ -111,7 +113,6 @@ static void
 test_file(void)
 {
 	char *err = NULL;
-	long long n = 0;
 
 	is_int(load("# a comment\n"
 	    "\n"
@@ -133,8 +134,7 @@ test_file(void)
 	is_str(config_get("secret"), "", "an empty value is allowed");
 	is_str(config_get("site.url"), "https://a.example", "CRLF line endings trimmed");
 	is_str(config_get("templates.dir"), "templates", "keys not in the file keep defaults");
-	is_int(config_int("server.workers", 1, 64, &n, &err), 0, "config_int reads the file value");
-	is_int(n, 4, "  4");
+	is_int(wt_cfg.server_workers, 4, "wt_cfg holds the file value, typed");
 	free(err);
 	err = NULL;
 
@@ -212,7 +212,6 @@ static void
 test_env(void)
 {
 	char *err = NULL;
-	long long n = 0;
 
 	setenv("WORKTIME_LOG_LEVEL", "debug", 1);
 	setenv("WORKTIME_DB_CONNINFO", "dbname=fromenv", 1);
@@ -230,8 +229,8 @@ test_env(void)
 	setenv("WORKTIME_SERVER_WORKERS", "8", 1);
 	config_free();
 	is_int(config_load(NULL, &err), 0, "numeric value from the environment");
-	is_int(config_int("server.workers", 1, 64, &n, &err), 0, "  parses");
-	is_int(n, 8, "  as 8");
+	ok(wt_cfg.server_workers >= 0, "  parses");
+	is_int(wt_cfg.server_workers, 8, "  as 8");
 
 	setenv("WORKTIME_SITE_NAME", "", 1);
 	config_free();
@@ -248,51 +247,78 @@ test_env(void)
 	config_free();
 }
 
-/* config_int on a value set with config_set. */
+/* Sets key's text and parses every key again, as at start. */
 static int
-int_of(const char *val, long long min, long long max, long long *n, char **err)
+set_of(const char *key, const char *val, char **err)
 {
-	config_set("server.workers", val);
+	config_set(key, val);
 	*err = NULL;
-	return config_int("server.workers", min, max, n, err);
+	return config_apply(err);
 }
 
 static void
 test_int(void)
 {
 	char *err = NULL;
-	long long n = 0;
 
 	config_free();
-	is_int(int_of("1", 1, 64, &n, &err), 0, "range minimum accepted");
-	is_int(n, 1, "  1");
-	is_int(int_of("64", 1, 64, &n, &err), 0, "range maximum accepted");
-	is_int(n, 64, "  64");
-	n = 77;
-	is_int(int_of("0", 1, 64, &n, &err), -1, "below the range");
-	is_int(n, 77, "  *out untouched on failure");
-	has_str(err, "server.workers", "  message names the key");
-	has_str(err, "from 1 to 64", "  and the range");
+	is_int(set_of("session.idle_minutes", "1", &err), 0, "range minimum accepted");
+	is_int(wt_cfg.session_idle_minutes, 1, "  1");
+	is_int(set_of("server.workers", "64", &err), 0, "range maximum accepted");
+	is_int(wt_cfg.server_workers, 64, "  64");
+	is_int(set_of("session.idle_minutes", "0", &err), -1, "below the range");
+	is_int(wt_cfg.session_idle_minutes, 1, "  the typed value is untouched on failure");
+	has_str(err, "session.idle_minutes", "  message names the key");
+	has_str(err, "from 1 to 1000000", "  and the range");
 	has_str(err, "'0'", "  and the value");
 	free(err);
-	is_int(int_of("65", 1, 64, &n, &err), -1, "above the range");
+	config_set("session.idle_minutes", "480");
+	is_int(set_of("server.workers", "65", &err), -1, "above the range");
 	free(err);
-	is_int(int_of("-3", -5, 5, &n, &err), 0, "negative in range");
-	is_int(n, -3, "  -3");
-	is_int(int_of("", 0, 64, &n, &err), -1, "empty is not an integer");
+	is_int(set_of("server.workers", "-3", &err), -1, "negative below a range from 0");
+	free(err);
+	is_int(set_of("server.workers", "", &err), -1, "empty is not an integer");
 	ok(err != NULL, "  with a message");
 	free(err);
-	is_int(int_of("4x", 0, 64, &n, &err), -1, "trailing junk");
+	is_int(set_of("server.workers", "4x", &err), -1, "trailing junk");
 	free(err);
-	is_int(int_of("abc", 0, 64, &n, &err), -1, "letters");
+	is_int(set_of("server.workers", "abc", &err), -1, "letters");
 	free(err);
-	is_int(int_of("1.5", 0, 64, &n, &err), -1, "a fraction");
+	is_int(set_of("server.workers", "1.5", &err), -1, "a fraction");
 	free(err);
-	is_int(int_of("99999999999999999999", 0, 1LL << 62, &n, &err), -1, "overflow");
+	config_set("server.workers", "2");
+	is_int(set_of("http.max_body", "99999999999999999999", &err), -1, "overflow");
 	free(err);
-	is_int(int_of("9223372036854775807", 0, 9223372036854775807LL, &n, &err), 0,
-	    "LLONG_MAX with a LLONG_MAX maximum");
-	is_int(n, 9223372036854775807LL, "  exactly");
+	is_int(set_of("http.max_body", "1073741824", &err), 0, "the largest body allowed");
+	is_int(wt_cfg.http_max_body, 1073741824LL, "  exactly");
+
+	/* Types other than integers are checked at start too. */
+	is_int(set_of("log.level", "loud", &err), -1, "an unknown log.level stops the start");
+	has_str(err, "log.level", "  naming the key");
+	free(err);
+	is_int(set_of("log.level", "warn", &err), 0, "a known level");
+	is_int(wt_cfg.log_level, CFG_LOG_WARN, "  as its enum");
+	is_int(set_of("mail.transport", "pigeon", &err), -1, "an unknown mail transport");
+	free(err);
+	is_int(set_of("mail.transport", "smtp", &err), 0, "smtp");
+	is_int(wt_cfg.mail_transport, MAIL_SMTP, "  as its enum");
+	is_int(set_of("site.url", "localhost:8443", &err), -1, "a site.url without a scheme");
+	free(err);
+	is_int(set_of("site.url", "https://a.example/x\"y", &err), -1, "  or with a quote");
+	free(err);
+	is_int(set_of("site.url", "https://a.example", &err), 0, "an https site.url");
+	is_str(wt_cfg.site_url, "https://a.example", "  readable as wt_cfg.site_url");
+	is_int(set_of("secret", "abc", &err), -1, "a short secret");
+	ok(err != NULL && strstr(err, "abc") == NULL, "  whose value is not repeated in the message");
+	free(err);
+	is_int(set_of("secret", "zz00000000000000000000000000000000000000000000000000000000000000",
+	    &err), -1, "a secret that is not hex");
+	free(err);
+	is_int(set_of("secret", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+	    &err), 0, "64 hex digits");
+	is_int(set_of("site.name", "\xff", &err), -1, "text that is not UTF-8");
+	free(err);
+	config_free();
 
 	config_set("site.name", "set by a test");
 	is_str(config_get("site.name"), "set by a test", "config_set then config_get");

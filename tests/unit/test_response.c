@@ -1,7 +1,8 @@
 /* resp_serialize (status line, security headers, Content-Length, HEAD,
- * header injection), wt_error in JSON and HTML, wt_redirect, http_reason. */
+ * header injection), resp_error in JSON and HTML, wt_redirect, http_reason. */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,40 @@ body_of(const char *out)
 	const char *p = strstr(out, "\r\n\r\n");
 
 	return p ? p + 4 : NULL;
+}
+
+/* Sets a configuration key as the programs see it (wt_cfg). */
+static void
+set_cfg(const char *key, const char *val)
+{
+	char *err = NULL;
+
+	config_set(key, val);
+	if (config_apply(&err) != 0) {
+		diag("config: %s", err);
+		free(err);
+	}
+}
+
+/* An error answered as app_dispatch answers it. */
+static void answer_error(struct wt_req *, int, const char *, const char *, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+answer_error(struct wt_req *r, int status, const char *field, const char *fmt, ...)
+{
+	struct wt_buf msg;
+	struct wt_err *e;
+	va_list ap;
+
+	buf_init(&msg);
+	va_start(ap, fmt);
+	buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	e = wt_fail(status, field, "%s", msg.data ? msg.data : "");
+	buf_free(&msg);
+	resp_error(r, e);
+	err_free(e);
 }
 
 static void
@@ -278,7 +313,7 @@ test_error_json(void)
 
 	req_init(&r, envp);
 	ok(req_wants_json(&r), "/api/ paths want JSON");
-	wt_error(&r, 404, NULL, "there is no page at %s", r.path);
+	answer_error(&r, 404, NULL, "there is no page at %s", r.path);
 	json_error_is(&r, 404, NULL, "there is no page at /api/nothing", "0123abcd",
 	    "404 as JSON");
 	out = serialize(&r);
@@ -289,7 +324,7 @@ test_error_json(void)
 
 	req_init(&r, envp);
 	resp_set_header(&r, "Allow", "GET, HEAD, POST");
-	wt_error(&r, 405, NULL, "%s is not allowed here; use %s", "PUT", "GET, HEAD, POST");
+	answer_error(&r, 405, NULL, "%s is not allowed here; use %s", "PUT", "GET, HEAD, POST");
 	json_error_is(&r, 405, NULL, "PUT is not allowed here; use GET, HEAD, POST",
 	    "0123abcd", "405 as JSON");
 	out = serialize(&r);
@@ -299,27 +334,27 @@ test_error_json(void)
 	req_free(&r);
 
 	req_init(&r, envp_noid);
-	wt_error(&r, 400, "email", "email must be an e-mail address");
+	answer_error(&r, 400, "email", "email must be an e-mail address");
 	json_error_is(&r, 400, "email", "email must be an e-mail address", NULL,
 	    "400 with a field, without a request id");
 	req_free(&r);
 
 	req_init(&r, envp_accept);
 	ok(req_wants_json(&r), "Accept preferring application/json wants JSON");
-	wt_error(&r, 409, NULL, "taken");
+	answer_error(&r, 409, NULL, "taken");
 	json_error_is(&r, 409, NULL, "taken", NULL, "409 as JSON by Accept");
 	req_free(&r);
 
 	req_init(&r, envp_suffix);
 	ok(req_wants_json(&r), "a .json suffix wants JSON");
 	is_str(r.path, "/report", "  and is cut from the path");
-	wt_error(&r, 500, NULL, "oops");
+	answer_error(&r, 500, NULL, "oops");
 	json_error_is(&r, 500, NULL, "oops", NULL, "500 as JSON by suffix");
 	req_free(&r);
 
 	/* A message that is not UTF-8 still gives a valid JSON error. */
 	req_init(&r, envp);
-	wt_error(&r, 400, NULL, "bad %s", "\xff\xfe");
+	answer_error(&r, 400, NULL, "bad %s", "\xff\xfe");
 	{
 		json_t *j = body_json(&r);
 
@@ -333,7 +368,7 @@ test_error_json(void)
 	/* An error replaces whatever body was there. */
 	req_init(&r, envp);
 	buf_puts(&r.resp.body, "half a page");
-	wt_error(&r, 503, NULL, "later");
+	answer_error(&r, 503, NULL, "later");
 	ok(strstr(r.resp.body.data, "half a page") == NULL, "an error replaces the old body");
 	json_error_is(&r, 503, NULL, "later", "0123abcd", "503 as JSON");
 	req_free(&r);
@@ -353,11 +388,11 @@ test_error_html(const char *src)
 
 	buf_init(&dir);
 	buf_printf(&dir, "%s/templates", src);
-	config_set("templates.dir", dir.data);
+	set_cfg("templates.dir", dir.data);
 
 	req_init(&r, envp);
 	ok(!req_wants_json(&r), "Accept preferring text/html wants HTML");
-	wt_error(&r, 400, "<b>name</b>", "bad: %s", "<script>alert(1)</script>");
+	answer_error(&r, 400, "<b>name</b>", "bad: %s", "<script>alert(1)</script>");
 	is_int(r.resp.status, 400, "HTML error keeps its status");
 	out = serialize(&r);
 	header_is(out, "Content-Type", "text/html; charset=utf-8");
@@ -375,7 +410,7 @@ test_error_html(const char *src)
 
 	req_init(&r, envp_none);
 	ok(!req_wants_json(&r), "no Accept header wants HTML");
-	wt_error(&r, 404, NULL, "no \"%s\" here & '%s'", "x\" onmouseover=\"alert(1)", "y");
+	answer_error(&r, 404, NULL, "no \"%s\" here & '%s'", "x\" onmouseover=\"alert(1)", "y");
 	is_int(r.resp.status, 404, "404 as HTML");
 	has_str(r.resp.body.data, "404 Not Found", "  status and reason");
 	ok(r.resp.body.data != NULL &&
@@ -387,10 +422,10 @@ test_error_html(const char *src)
 	req_free(&r);
 
 	/* The error page cannot be rendered: the original status survives. */
-	config_set("templates.dir", "/nonexistent/templates");
+	set_cfg("templates.dir", "/nonexistent/templates");
 	req_init(&r, envp_none);
 	fprintf(stderr, "(an error about a missing template is expected next)\n");
-	wt_error(&r, 404, NULL, "gone");
+	answer_error(&r, 404, NULL, "gone");
 	is_int(r.resp.status, 404, "a failing error page keeps the original status");
 	is_str(r.resp.body.data, "404 Not Found: gone\n", "  and says the error in plain text");
 	out = serialize(&r);
@@ -430,6 +465,8 @@ int
 main(void)
 {
 	char *src = srcdir();
+
+	set_cfg("site.name", "Worktime");
 
 	test_serialize();
 	test_head();

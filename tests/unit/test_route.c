@@ -7,16 +7,18 @@
 #include "http.h"
 #include "tap.h"
 
-static void
+static struct wt_err *
 h_list(struct wt_req *r)
 {
 	(void)r;
+	return NULL;
 }
 
-static void
+static struct wt_err *
 h_other(struct wt_req *r)
 {
 	(void)r;
+	return NULL;
 }
 
 static const struct wt_route routes[] = {

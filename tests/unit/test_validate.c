@@ -325,10 +325,11 @@ static const struct wt_field person_fields[] = {
 	{ .name = NULL }
 };
 
-static void
+static struct wt_err *
 h_noop(struct wt_req *r)
 {
 	(void)r;
+	return NULL;
 }
 
 static const struct wt_route person_route = {
@@ -382,12 +383,20 @@ setup(struct wt_req *r, struct env *e, const struct wt_route *rt, const char *ct
 	}
 }
 
+/* The steps as app_dispatch runs them; an error is answered as it
+ * would be there. */
 static int
 run(struct wt_req *r)
 {
-	if (req_parse_query(r) != 0 || req_parse_body(r) != 0 || validate_fields(r) != 0)
-		return -1;
-	return 0;
+	struct wt_err *e;
+
+	if ((e = req_parse_query(r)) == NULL && (e = req_parse_body(r)) == NULL)
+		e = validate_fields(r);
+	if (e == NULL)
+		return 0;
+	resp_error(r, e);
+	err_free(e);
+	return -1;
 }
 
 /* Checks a JSON error answer: status, field (NULL: none), message. */
