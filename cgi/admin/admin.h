@@ -119,8 +119,6 @@ enum { C_ALIST_ID, C_ALIST_AT, C_ALIST_ACTOR, C_ALIST_ACTION, C_ALIST_TARGET_TYP
 	C_ALIST_TARGET_ID, C_ALIST_TARGET_LABEL, C_ALIST_BEFORE, C_ALIST_AFTER,
 	C_ALIST_IP, C_ALIST_TOTAL };
 
-/* ST_MAIL_STATUS (the core's statement; mail.h names no columns). */
-enum { C_MAIL_WAITING, C_MAIL_FAILED, C_MAIL_LAST_ERROR };
 
 extern const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)];
 extern const struct wt_constraint admin_constraints[];
