@@ -115,6 +115,7 @@ struct wt_device {
 	long long	 user_id;
 	char		*kind;		/* desktop | phone */
 	char		*name;
+	long long	 retention_days;	/* the organisation's, for checks */
 };
 
 /* The signed-in person, loaded from the session cookie or bearer token. */

@@ -42,6 +42,7 @@ device_auth(struct wt_req *r)
 	d->user_id = atoll(PQgetvalue(res, 0, C_DEV_USER));
 	d->kind = xstrdup(PQgetvalue(res, 0, C_DEV_KIND));
 	d->name = xstrdup(PQgetvalue(res, 0, C_DEV_NAME));
+	d->retention_days = atoll(PQgetvalue(res, 0, C_DEV_RETENTION));
 	r->device = d;
 	if (strcmp(PQgetvalue(res, 0, C_DEV_STALE), "t") == 0) {
 		/* Last-seen is presence, not data: a failed update costs

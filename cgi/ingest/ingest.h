@@ -13,12 +13,17 @@ enum ingest_stmt {
 	ST_INGEST_DEVICE_INSERT,
 	ST_INGEST_CODE_DEVICE,
 	ST_INGEST_AGENT_SETTINGS,
+	ST_INGEST_BATCH,
+	ST_INGEST_ENSURE_PARTITIONS,
 	ST_INGEST_END
 };
 #define INGEST_NSTMTS	(ST_INGEST_END - WT_STMT_BASE(WT_SLOT_APP))
 
 /* Columns of ST_INGEST_DEVICE_BY_TOKEN. */
-enum { C_DEV_ID, C_DEV_USER, C_DEV_KIND, C_DEV_NAME, C_DEV_STALE };
+enum { C_DEV_ID, C_DEV_USER, C_DEV_KIND, C_DEV_NAME, C_DEV_STALE, C_DEV_RETENTION };
+/* Columns of ST_INGEST_BATCH (an activity_batches row). */
+enum { C_BATCH_SEQ, C_BATCH_SPANS, C_BATCH_ACCEPTED, C_BATCH_TRIMMED, C_BATCH_DROPPED,
+	C_BATCH_NEW_WINDOWS };
 /* Columns of ST_INGEST_CODE_SPEND. */
 enum { C_CODE_ID, C_CODE_USER, C_CODE_KIND, C_CODE_NAME };
 /* Columns of ST_INGEST_AGENT_SETTINGS. */
@@ -34,5 +39,8 @@ struct wt_err	*device_auth(struct wt_req *);
 extern const struct wt_field enroll_fields[];
 struct wt_err	*enroll_post(struct wt_req *);
 struct wt_err	*agent_config(struct wt_req *);
+struct wt_err	*activity_post(struct wt_req *);
+/* Runs in each worker: the activity partitions of the months ahead. */
+int		 ingest_worker_init(void);
 
 #endif

@@ -6,7 +6,8 @@
 const struct wt_stmt ingest_stmts[INGEST_NSTMTS] = {
 	STMT(ST_INGEST_DEVICE_BY_TOKEN) = { "ingest_device_by_token",
 	  "SELECT d.id, d.user_id, d.kind, d.name,"
-	  " d.last_seen_at IS NULL OR d.last_seen_at < now() - interval '30 seconds'"
+	  " d.last_seen_at IS NULL OR d.last_seen_at < now() - interval '30 seconds',"
+	  " (SELECT retention_days FROM settings)"
 	  " FROM devices d JOIN users u ON u.id = d.user_id"
 	  " WHERE d.token_hash = $1 AND d.revoked_at IS NULL AND u.status = 'active'", 1, 1 },
 	STMT(ST_INGEST_DEVICE_SEEN) = { "ingest_device_seen",
@@ -27,4 +28,9 @@ const struct wt_stmt ingest_stmts[INGEST_NSTMTS] = {
 	STMT(ST_INGEST_AGENT_SETTINGS) = { "ingest_agent_settings",
 	  "SELECT idle_timeout_s, screenshot_mode, screenshot_interval_min,"
 	  " screenshot_from_hour, screenshot_to_hour, screenshot_blur FROM settings", 0, 1 },
+	STMT(ST_INGEST_BATCH) = { "ingest_batch",
+	  "SELECT seq, spans, accepted, trimmed, dropped, new_windows"
+	  " FROM ingest_batch($1, $2, $3::json)", 3, 0 },
+	STMT(ST_INGEST_ENSURE_PARTITIONS) = { "ingest_ensure_partitions",
+	  "SELECT count(*) FROM activity_ensure_partitions()", 0, 0 },
 };

@@ -1,0 +1,71 @@
+/* POST /api/v1/activity: a batch of spans from an agent, stored exactly
+ * once (see sql/006_ingest.sql for how: idempotent by (device, batch),
+ * overlaps trimmed) and answered with what it produced.  A batch sent
+ * again gets the same answer and stores nothing. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "batch.h"
+#include "ingest.h"
+
+static long long
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+static int
+is_json(const char *ct)
+{
+	return ct != NULL && strncasecmp(ct, "application/json", 16) == 0 &&
+	    (ct[16] == '\0' || ct[16] == ';' || ct[16] == ' ');
+}
+
+struct wt_err *
+activity_post(struct wt_req *r)
+{
+	struct batch_rules rules;
+	struct batch b;
+	struct wt_err *e;
+	char dev[24], seq[24], *spans;
+	const char *params[3] = { dev, seq, NULL };
+	PGresult *res;
+
+	if (!is_json(r->content_type))
+		return wt_fail(415, NULL, "send the batch as application/json");
+	rules.now_us = now_us();
+	rules.oldest_us = rules.now_us - r->device->retention_days * 86400LL * 1000000LL;
+	if ((e = batch_parse(r->body, r->body_len, &rules, &b)) != NULL) {
+		batch_free(&b);
+		return e;
+	}
+	if ((spans = batch_spans_json(&b)) == NULL) {
+		batch_free(&b);
+		return wt_fail(500, NULL, "the batch could not be prepared for storage");
+	}
+	snprintf(dev, sizeof(dev), "%lld", r->device->id);
+	snprintf(seq, sizeof(seq), "%lld", b.seq);
+	params[2] = spans;
+	res = db_exec(ST_INGEST_BATCH, 3, params);
+	free(spans);
+	batch_free(&b);
+	if (res == NULL)
+		return db_err();
+	e = wt_json(r, 200, json_pack("{sI sI sI sI sI sI}",
+	    "batch", (json_int_t)atoll(PQgetvalue(res, 0, C_BATCH_SEQ)),
+	    "spans", (json_int_t)atoll(PQgetvalue(res, 0, C_BATCH_SPANS)),
+	    "accepted", (json_int_t)atoll(PQgetvalue(res, 0, C_BATCH_ACCEPTED)),
+	    "trimmed", (json_int_t)atoll(PQgetvalue(res, 0, C_BATCH_TRIMMED)),
+	    "dropped", (json_int_t)atoll(PQgetvalue(res, 0, C_BATCH_DROPPED)),
+	    "new_windows", (json_int_t)atoll(PQgetvalue(res, 0, C_BATCH_NEW_WINDOWS))));
+	PQclear(res);
+	return e;
+}
