@@ -3,7 +3,6 @@
  * that could name somebody else. */
 #include "config.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +21,18 @@ check_timezone_shape(const char *s)
 			return "must be a time zone name like Europe/Paris";
 	return NULL;
 }
+
+/* The notices after a redirect back to the page. */
+const struct wt_field account_page_fields[] = {
+	{ .name = "saved", .src = WT_SRC_QUERY, .type = WT_T_STRING },
+	{ .name = "password", .src = WT_SRC_QUERY, .type = WT_T_STRING },
+	{ .name = NULL }
+};
+
+const struct wt_field sessions_page_fields[] = {
+	{ .name = "ended", .src = WT_SRC_QUERY, .type = WT_T_STRING },
+	{ .name = NULL }
+};
 
 const struct wt_field profile_fields[] = {
 	{ .name = "display_name", .src = WT_SRC_BODY, .type = WT_T_STRING,
@@ -52,7 +63,8 @@ profile_json(const struct wt_user *u)
 	    "target_pace_min", (json_int_t)u->target_pace_min);
 }
 
-/* Fills the profile form from the user, for the page and its errors. */
+/* Fills the profile form from the user, for the page and for the form
+ * shown again with an error (which then puts back what was typed). */
 static void
 profile_view(struct wt_req *r)
 {
@@ -66,193 +78,186 @@ profile_view(struct wt_req *r)
 		view_set_int(v, "Form.Value.target_pace_min", r->user->target_pace_min);
 	view_set(v, "Account.Email", r->user->email);
 	view_set(v, "Account.Role", r->user->role);
-	if (kv_get(&r->query, "saved") != NULL)
-		view_set(v, "Notice", "Your profile is saved.");
-	else if (kv_get(&r->query, "password") != NULL)
-		view_set(v, "Notice", "Your password is changed. Every other session "
-		    "has been signed out.");
 }
 
-void
+struct wt_err *
 account_page(struct wt_req *r)
 {
-	if (req_wants_json(r)) {
-		wt_json(r, 200, profile_json(r->user));
-		return;
-	}
+	struct wt_view *v;
+
+	if (req_wants_json(r))
+		return wt_json(r, 200, profile_json(r->user));
 	profile_view(r);
-	wt_html(r, 200, "account.cs");
+	v = req_view(r);
+	if (wt_has(r, "saved"))
+		view_set(v, "Notice", "Your profile is saved.");
+	else if (wt_has(r, "password"))
+		view_set(v, "Notice", "Your password is changed. Every other session "
+		    "has been signed out.");
+	return wt_html(r, 200, "account.cs");
 }
 
-void
+struct wt_err *
 account_post(struct wt_req *r)
 {
-	const char *tz = wt_str(r, "timezone"), *params[4];
-	char id[32], pace[16];
+	const char *tz = wt_str(r, "timezone"), *name = wt_str(r, "display_name");
+	const char *params[4];
+	char id[24], pace[24];
+	long long pace_min = wt_int(r, "target_pace_min", 30);
 	PGresult *res;
 	int known;
 
-	if ((res = db_exec("auth_tz_valid", 1, &tz)) == NULL) {
-		db_unavailable(r);
-		return;
-	}
+	if ((res = db_exec(ST_AUTH_TZ_VALID, 1, &tz)) == NULL)
+		return db_err();
 	known = PQntuples(res) > 0;
 	PQclear(res);
 	if (!known) {
 		profile_view(r);
-		form_fail(r, 400, "timezone", "Time zone '%s' is not known; use a name "
-		    "like Europe/Paris or America/New_York", tz);
-		return;
+		return wt_form_fail(400, "timezone", "Time zone '%s' is not known; use a "
+		    "name like Europe/Paris or America/New_York", tz);
 	}
-	snprintf(id, sizeof(id), "%lld", r->user->id);
-	snprintf(pace, sizeof(pace), "%lld", wt_int(r, "target_pace_min", 30));
+	lltoa(r->user->id, id);
+	lltoa(pace_min, pace);
 	params[0] = id;
-	params[1] = wt_str(r, "display_name");
+	params[1] = name;
 	params[2] = tz;
 	params[3] = pace;
-	if ((res = db_exec("auth_profile_update", 4, params)) == NULL) {
-		db_unavailable(r);
-		return;
-	}
+	if ((res = db_exec(ST_AUTH_PROFILE_UPDATE, 4, params)) == NULL)
+		return db_err();
 	PQclear(res);
 	log_info("account", "user %lld updated the profile", r->user->id);
-	if (req_wants_json(r)) {
-		free(r->user->display_name);
-		free(r->user->timezone);
-		r->user->display_name = xstrdup(params[1]);
-		r->user->timezone = xstrdup(tz);
-		r->user->target_pace_min = wt_int(r, "target_pace_min", 30);
-		wt_json(r, 200, profile_json(r->user));
-		return;
-	}
-	wt_redirect(r, 303, "/account?saved=1");
+	if (!req_wants_json(r))
+		return wt_redirect(r, 303, "/account?saved=1");
+	free(r->user->display_name);
+	free(r->user->timezone);
+	r->user->display_name = xstrdup(name);
+	r->user->timezone = xstrdup(tz);
+	r->user->target_pace_min = pace_min;
+	return wt_json(r, 200, profile_json(r->user));
 }
 
-void
+/* NULL when current is the user's password; else the 400 (the failure
+ * counted towards the lockout) or the database's error. */
+static struct wt_err *
+check_current(struct wt_req *r, const char *current, const char *ip)
+{
+	char id[24];
+	const char *p = id;
+	PGresult *res;
+	int good;
+
+	lltoa(r->user->id, id);
+	if ((res = db_exec(ST_AUTH_USER_BY_ID, 1, &p)) == NULL)
+		return db_err();
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		log_error("account", "user %lld is signed in but has no row", r->user->id);
+		return wt_fail(500, NULL, "the account could not be read; the error is logged");
+	}
+	good = password_matches(PQgetisnull(res, 0, C_UBI_HASH) ? NULL :
+	    PQgetvalue(res, 0, C_UBI_HASH), current);
+	PQclear(res);
+	if (good)
+		return NULL;
+	lockout_fail(r->user->email, ip);
+	return wt_form_fail(400, "current_password", "Current password is not right");
+}
+
+struct wt_err *
 password_change_post(struct wt_req *r)
 {
 	const char *pw = wt_str(r, "password"), *confirm = wt_str(r, "password_confirm");
-	const char *ip = r->remote_addr ? r->remote_addr : "", *why;
-	char id[32], when[32];
-	const char *p = id;
-	PGresult *res;
+	const char *ip = r->remote_addr ? r->remote_addr : "";
+	struct wt_err *e;
 	long wait;
-	int good;
 
 	/* A stolen session must not become a way to guess the password. */
-	if ((wait = lockout_wait(r->user->email, ip)) < 0) {
-		db_unavailable(r);
-		return;
-	}
+	if ((e = lockout_wait(r->user->email, ip, &wait)) != NULL)
+		return e;
 	profile_view(r);
-	if (wait > 0) {
-		char secs[24];
-
-		snprintf(secs, sizeof(secs), "%ld", wait);
-		resp_set_header(r, "Retry-After", secs);
-		wait_text(wait, when, sizeof(when));
-		form_fail(r, 429, "current_password", "Too many wrong passwords. Try "
-		    "again in %s.", when);
-		return;
-	}
-	snprintf(id, sizeof(id), "%lld", r->user->id);
-	if ((res = db_exec("auth_user_by_id", 1, &p)) == NULL || PQntuples(res) != 1) {
-		if (res != NULL)
-			PQclear(res);
-		db_unavailable(r);
-		return;
-	}
-	good = password_matches(PQgetisnull(res, 0, 6) ? NULL : PQgetvalue(res, 0, 6),
-	    wt_str(r, "current_password"));
-	PQclear(res);
-	if (!good) {
-		lockout_fail(r->user->email, ip);
-		form_fail(r, 400, "current_password", "Current password is not right");
-		return;
-	}
-	if (confirm != NULL && strcmp(confirm, pw) != 0) {
-		form_fail(r, 400, "password_confirm", "The two passwords differ");
-		return;
-	}
-	if ((why = new_password_problem(r->user->id, pw, r->user->email,
-	    r->user->display_name)) != NULL) {
-		form_fail(r, 400, "password", "New password %s", why);
-		return;
-	}
-	if (db_begin() != 0 || store_password(r->user->id, pw, r->user->session_id) != 0 ||
-	    db_commit() != 0) {
-		db_unavailable(r);
-		return;
-	}
+	if (wait > 0)
+		return lockout_error(wait, "current_password", "Too many wrong passwords.");
+	if ((e = check_current(r, wt_str(r, "current_password"), ip)) != NULL)
+		return e;
+	if (confirm != NULL && strcmp(confirm, pw) != 0)
+		return wt_form_fail(400, "password_confirm", "The two passwords differ");
+	if ((e = new_password_check(r->user->id, pw, r->user->email, r->user->display_name,
+	    "New password")) != NULL)
+		return e;
+	if (db_begin() != 0)
+		return db_err();
+	if ((e = store_password(r->user->id, pw, r->user->session_id)) != NULL)
+		return e;
+	if (db_commit() != 0)
+		return db_err();
 	lockout_clear(r->user->email);
 	log_info("account", "user %lld changed the password; other sessions ended",
 	    r->user->id);
 	if (req_wants_json(r))
-		wt_json(r, 200, json_pack("{ss}", "status", "password changed"));
-	else
-		wt_redirect(r, 303, "/account?password=changed");
+		return wt_json(r, 200, json_pack("{ss}", "status", "password changed"));
+	return wt_redirect(r, 303, "/account?password=changed");
 }
 
-void
+struct wt_err *
 sessions_page(struct wt_req *r)
 {
-	char id[32];
+	char id[24];
 	const char *params[2] = { id, r->user->timezone };
-	struct wt_view *v = req_view(r);
+	struct wt_view *v;
 	PGresult *res;
 	json_t *list;
+	int n;
 
-	snprintf(id, sizeof(id), "%lld", r->user->id);
-	if ((res = db_exec("auth_sessions_list", 2, params)) == NULL) {
-		db_unavailable(r);
-		return;
+	lltoa(r->user->id, id);
+	if ((res = db_exec(ST_AUTH_SESSIONS_LIST, 2, params)) == NULL)
+		return db_err();
+	n = PQntuples(res);
+	if (req_wants_json(r)) {
+		list = json_array();
+		for (int i = 0; i < n; i++) {
+			long long sid = atoll(PQgetvalue(res, i, C_SL_ID));
+
+			json_array_append_new(list, json_pack("{sI ss ss ss ss sb}",
+			    "id", (json_int_t)sid,
+			    "created", PQgetvalue(res, i, C_SL_CREATED),
+			    "last_seen", PQgetvalue(res, i, C_SL_LAST_SEEN),
+			    "ip", PQgetvalue(res, i, C_SL_IP),
+			    "user_agent", PQgetvalue(res, i, C_SL_USER_AGENT),
+			    "current", sid == r->user->session_id));
+		}
+		PQclear(res);
+		return wt_json(r, 200, json_pack("{so}", "sessions", list));
 	}
-	list = json_array();
-	for (int i = 0; i < PQntuples(res); i++) {
-		int current = atoll(PQgetvalue(res, i, 0)) == r->user->session_id;
+	v = req_view(r);
+	for (int i = 0; i < n; i++) {
+		int current = atoll(PQgetvalue(res, i, C_SL_ID)) == r->user->session_id;
 
-		json_array_append_new(list, json_pack("{sI ss ss ss ss sb}",
-		    "id", (json_int_t)atoll(PQgetvalue(res, i, 0)),
-		    "created", PQgetvalue(res, i, 1), "last_seen", PQgetvalue(res, i, 2),
-		    "ip", PQgetvalue(res, i, 3), "user_agent", PQgetvalue(res, i, 4),
-		    "current", current));
-		view_setf(v, PQgetvalue(res, i, 1), "Sessions.%d.created", i);
-		view_setf(v, PQgetvalue(res, i, 2), "Sessions.%d.last_seen", i);
-		view_setf(v, PQgetvalue(res, i, 3), "Sessions.%d.ip", i);
-		view_setf(v, PQgetvalue(res, i, 4), "Sessions.%d.user_agent", i);
+		view_setf(v, PQgetvalue(res, i, C_SL_CREATED), "Sessions.%d.created", i);
+		view_setf(v, PQgetvalue(res, i, C_SL_LAST_SEEN), "Sessions.%d.last_seen", i);
+		view_setf(v, PQgetvalue(res, i, C_SL_IP), "Sessions.%d.ip", i);
+		view_setf(v, PQgetvalue(res, i, C_SL_USER_AGENT), "Sessions.%d.user_agent", i);
 		view_setf(v, current ? "1" : "0", "Sessions.%d.current", i);
 	}
-	view_set_int(v, "SessionCount", PQntuples(res));
+	view_set_int(v, "SessionCount", n);
 	PQclear(res);
-	if (req_wants_json(r)) {
-		wt_json(r, 200, json_pack("{so}", "sessions", list));
-		return;
-	}
-	json_decref(list);
-	if (kv_get(&r->query, "ended") != NULL)
+	if (wt_has(r, "ended"))
 		view_set(v, "Notice", "Every other session is signed out.");
-	wt_html(r, 200, "sessions.cs");
+	return wt_html(r, 200, "sessions.cs");
 }
 
-void
+struct wt_err *
 sessions_revoke_others(struct wt_req *r)
 {
-	char id[32], sid[32];
+	char id[24], sid[24];
 	const char *params[2] = { id, sid };
-	PGresult *res;
 	long long n;
 
-	snprintf(id, sizeof(id), "%lld", r->user->id);
-	snprintf(sid, sizeof(sid), "%lld", r->user->session_id);
-	if ((res = db_exec("auth_sessions_end_others", 2, params)) == NULL) {
-		db_unavailable(r);
-		return;
-	}
-	n = atoll(PQcmdTuples(res));
-	PQclear(res);
+	lltoa(r->user->id, id);
+	lltoa(r->user->session_id, sid);
+	if ((n = db_exec_count(ST_AUTH_SESSIONS_END_OTHERS, 2, params)) < 0)
+		return db_err();
 	log_info("account", "user %lld ended %lld other sessions", r->user->id, n);
 	if (req_wants_json(r))
-		wt_json(r, 200, json_pack("{sI}", "ended", (json_int_t)n));
-	else
-		wt_redirect(r, 303, "/account/sessions?ended=1");
+		return wt_json(r, 200, json_pack("{sI}", "ended", (json_int_t)n));
+	return wt_redirect(r, 303, "/account/sessions?ended=1");
 }

@@ -3,76 +3,64 @@
  * slows down exactly like a known one.  From the threshold on, each
  * failure doubles the wait, from auth.lock_base_seconds up to
  * auth.lock_max_seconds.  Addresses get a higher threshold than accounts:
- * a whole office may share one. */
+ * a whole office may share one.
+ *
+ * Failures are recorded outside any transaction, so the rollback of the
+ * refused request does not undo them. */
 #include "config.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "auth.h"
 #include "conf.h"
 #include "log.h"
 
-static long
-setting(const char *key, long def)
-{
-	long long v;
-	char *err = NULL;
-
-	if (config_int(key, 1, 86400, &v, &err) != 0) {
-		log_error("config", "%s", err);
-		free(err);
-		return def;
-	}
-	return (long)v;
-}
-
-long
-lockout_wait(const char *account, const char *ip)
+struct wt_err *
+lockout_wait(const char *account, const char *ip, long *wait)
 {
 	const char *params[2] = { account, ip };
-	PGresult *res = db_exec("auth_lock_check", 2, params);
-	long wait;
+	PGresult *res = db_exec(ST_AUTH_LOCK_CHECK, 2, params);
 
+	*wait = 0;
 	if (res == NULL)
-		return -1;
-	wait = atol(PQgetvalue(res, 0, 0));
+		return db_err();
+	*wait = atol(PQgetvalue(res, 0, C_LOCK_WAIT));
 	PQclear(res);
-	return wait;
+	return NULL;
 }
 
 static long
-fail_one(const char *kind, const char *key, long threshold)
+fail_one(const char *kind, const char *key, long long threshold)
 {
 	const char *params[3] = { kind, key, NULL };
-	PGresult *res = db_exec("auth_lock_fail", 2, params);
-	long failures, wait, base = setting("auth.lock_base_seconds", 30),
-	    max = setting("auth.lock_max_seconds", 900);
+	PGresult *res = db_exec(ST_AUTH_LOCK_FAIL, 2, params);
+	long long failures, wait, base = wt_cfg.auth_lock_base_seconds,
+	    max = wt_cfg.auth_lock_max_seconds;
 	char secs[24];
 
 	if (res == NULL)
-		return 0;
-	failures = atol(PQgetvalue(res, 0, 0));
+		return 0;	/* logged by db_exec */
+	failures = atoll(PQgetvalue(res, 0, C_LOCK_FAILURES));
 	PQclear(res);
 	if (failures < threshold)
 		return 0;
 	wait = base;
-	for (long i = threshold; i < failures && wait < max; i++)
+	for (long long i = threshold; i < failures && wait < max; i++)
 		wait *= 2;
 	if (wait > max)
 		wait = max;
-	snprintf(secs, sizeof(secs), "%ld", wait);
+	lltoa(wait, secs);
 	params[2] = secs;
-	if ((res = db_exec("auth_lock_set", 3, params)) != NULL)
+	if ((res = db_exec(ST_AUTH_LOCK_SET, 3, params)) != NULL)
 		PQclear(res);
-	return wait;
+	return (long)wait;
 }
 
 long
 lockout_fail(const char *account, const char *ip)
 {
-	long a = fail_one("account", account, setting("auth.account_threshold", 5));
-	long b = fail_one("ip", ip, setting("auth.ip_threshold", 20));
+	long a = fail_one("account", account, wt_cfg.auth_account_threshold);
+	long b = fail_one("ip", ip, wt_cfg.auth_ip_threshold);
 
 	return a > b ? a : b;
 }
@@ -80,20 +68,37 @@ lockout_fail(const char *account, const char *ip)
 void
 lockout_clear(const char *account)
 {
-	PGresult *res = db_exec("auth_lock_clear", 1, &account);
+	PGresult *res = db_exec(ST_AUTH_LOCK_CLEAR, 1, &account);
 
 	if (res != NULL)
 		PQclear(res);
 }
 
-void
-wait_text(long s, char *out, size_t len)
+char *
+wait_text(long s)
 {
+	struct wt_buf b;
+
+	buf_init(&b);
 	if (s < 60)
-		snprintf(out, len, "%ld second%s", s, s == 1 ? "" : "s");
+		buf_printf(&b, "%ld second%s", s, s == 1 ? "" : "s");
 	else {
 		long m = (s + 59) / 60;
 
-		snprintf(out, len, "%ld minute%s", m, m == 1 ? "" : "s");
+		buf_printf(&b, "%ld minute%s", m, m == 1 ? "" : "s");
 	}
+	return buf_take(&b);
+}
+
+struct wt_err *
+lockout_error(long wait, const char *field, const char *what)
+{
+	char secs[24], *when = wait_text(wait);
+	struct wt_err *e;
+
+	lltoa(wait, secs);
+	e = err_header(wt_form_fail(429, field, "%s Try again in %s.", what, when),
+	    "Retry-After", secs);
+	free(when);
+	return e;
 }

@@ -1,9 +1,7 @@
 /* Signing in and out: the browser form, and access tokens for scripts. */
 #include "config.h"
 
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 #include "auth.h"
@@ -11,11 +9,14 @@
 #include "jwt.h"
 #include "log.h"
 #include "session.h"
+#include "user.h"
 #include "view.h"
 
 const struct wt_field login_page_fields[] = {
 	{ .name = "next", .src = WT_SRC_QUERY, .type = WT_T_STRING, .max = 2000,
 	  .check = check_local_path },
+	/* Where /logout sends the browser: the page says so. */
+	{ .name = "signed_out", .src = WT_SRC_QUERY, .type = WT_T_STRING },
 	{ .name = NULL }
 };
 
@@ -45,103 +46,99 @@ user_json(const struct wt_user *u)
 	    "target_pace_min", (json_int_t)u->target_pace_min);
 }
 
-/* The user's row (auth_user_by_id), or NULL after answering 503. */
-static PGresult *
-user_row(struct wt_req *r, long long uid)
+/* The user's row (ST_AUTH_USER_BY_ID) in *out, or the error. */
+static struct wt_err *
+user_row(long long uid, PGresult **out)
 {
-	char id[32];
+	char id[24];
 	const char *p = id;
 	PGresult *res;
 
-	snprintf(id, sizeof(id), "%lld", uid);
-	if ((res = db_exec("auth_user_by_id", 1, &p)) == NULL || PQntuples(res) != 1) {
-		if (res != NULL)
-			PQclear(res);
-		db_unavailable(r);
-		return NULL;
+	lltoa(uid, id);
+	if ((res = db_exec(ST_AUTH_USER_BY_ID, 1, &p)) == NULL)
+		return db_err();
+	if (PQntuples(res) != 1) {
+		/* Signed in a moment ago: only a concurrent deletion. */
+		PQclear(res);
+		log_error("auth", "user %lld vanished after signing in", uid);
+		return wt_fail(500, NULL, "the account could not be read; the error is logged");
 	}
-	return res;
+	*out = res;
+	return NULL;
 }
 
-void
+struct wt_err *
 login_page(struct wt_req *r)
 {
 	const char *next = wt_str(r, "next");
+	struct wt_view *v;
 
-	if (r->user != NULL) {
-		wt_redirect(r, 303, next ? next : "/");
-		return;
-	}
-	csrf_token(r);
-	view_set(req_view(r), "Form.Value.next", next ? next : "");
-	if (kv_get(&r->query, "signed_out") != NULL)
-		view_set(req_view(r), "Notice", "You are signed out.");
-	wt_html(r, 200, "login.cs");
+	if (r->user != NULL)
+		return wt_redirect(r, 303, next ? next : "/");
+	v = req_view(r);
+	view_set(v, "Form.Value.next", next ? next : "");
+	if (wt_has(r, "signed_out"))
+		view_set(v, "Notice", "You are signed out.");
+	return wt_html(r, 200, "login.cs");
 }
 
-void
+struct wt_err *
 login_post(struct wt_req *r)
 {
 	const char *next = wt_str(r, "next");
-	long long uid;
-	PGresult *res;
+	long long uid = 0;
+	PGresult *res = NULL;
+	struct wt_err *e;
 
-	if (authenticate(r, wt_str(r, "email"), wt_str(r, "password"), &uid) != 0)
-		return;
-	if (session_start(r, uid) != 0) {
-		db_unavailable(r);
-		return;
-	}
+	if ((e = authenticate(r, wt_str(r, "email"), wt_str(r, "password"), &uid)) != NULL ||
+	    (e = session_start(r, uid)) != NULL)
+		return e;
 	log_info("login", "user %lld signed in", uid);
-	if (!req_wants_json(r)) {
-		wt_redirect(r, 303, next ? next : "/");
-		return;
-	}
-	if ((res = user_row(r, uid)) == NULL)
-		return;
+	if (!req_wants_json(r))
+		return wt_redirect(r, 303, next ? next : "/");
+	if ((e = user_row(uid, &res)) != NULL)
+		return e;
 	user_free(r->user);
-	r->user = user_from_row(res, 0, 0);
+	r->user = user_from_row(res, 0, C_UBI_USER);
 	PQclear(res);
-	wt_json(r, 200, json_pack("{so}", "user", user_json(r->user)));
+	return wt_json(r, 200, json_pack("{so}", "user", user_json(r->user)));
 }
 
-void
+struct wt_err *
 logout_post(struct wt_req *r)
 {
+	struct wt_err *e;
+
 	if (r->user != NULL)
 		log_info("logout", "user %lld signed out", r->user->id);
-	session_end(r);
+	if ((e = session_end(r)) != NULL)
+		return e;
 	if (req_wants_json(r))
-		wt_json(r, 200, json_pack("{ss}", "status", "signed out"));
-	else
-		wt_redirect(r, 303, "/login?signed_out=1");
+		return wt_json(r, 200, json_pack("{ss}", "status", "signed out"));
+	return wt_redirect(r, 303, "/login?signed_out=1");
 }
 
-void
+struct wt_err *
 token_post(struct wt_req *r)
 {
-	long long uid, ttl;
-	char *token, *err = NULL;
-	PGresult *res;
+	long long uid = 0, ttl = wt_cfg.token_ttl_seconds;
+	PGresult *res = NULL;
+	struct wt_err *e;
+	char *token;
 
-	if (authenticate(r, wt_str(r, "email"), wt_str(r, "password"), &uid) != 0)
-		return;
-	if (config_int("token.ttl_seconds", 60, 86400, &ttl, &err) != 0) {
-		log_error("config", "%s", err);
-		free(err);
-		ttl = 900;
-	}
-	if ((res = user_row(r, uid)) == NULL)
-		return;
-	token = jwt_issue(uid, atoll(PQgetvalue(res, 0, 7)), time(NULL), (long)ttl);
+	if ((e = authenticate(r, wt_str(r, "email"), wt_str(r, "password"), &uid)) != NULL ||
+	    (e = user_row(uid, &res)) != NULL)
+		return e;
+	token = jwt_issue(uid, atoll(PQgetvalue(res, 0, C_UBI_TOKEN_VERSION)), time(NULL),
+	    (long)ttl);
 	PQclear(res);
 	if (token == NULL) {
 		log_error("config", "secret is not set: access tokens cannot be issued");
-		wt_error(r, 500, NULL, "access tokens are not configured on this server");
-		return;
+		return wt_fail(500, NULL, "access tokens are not configured on this server");
 	}
 	log_info("token", "issued an access token to user %lld", uid);
-	wt_json(r, 200, json_pack("{ss ss sI}", "access_token", token,
+	e = wt_json(r, 200, json_pack("{ss ss sI}", "access_token", token,
 	    "token_type", "Bearer", "expires_in", (json_int_t)ttl));
 	free(token);
+	return e;
 }

@@ -4,7 +4,6 @@
  * (and a message telling its owner), so registering reveals nothing. */
 #include "config.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,296 +43,299 @@ const struct wt_field verify_fields[] = {
 	{ .name = NULL }
 };
 
+static const char invite_gone[] = "This invitation link is invalid, used or expired. "
+    "Ask for a new one.";
+
 struct invite {
-	char	id[32];
-	char	email[256];
-	char	role[16];
+	char	*id;
+	char	*email;
+	char	*role;
 };
 
-/* 1 and the invite when the token is live, 0 when not, -1 on error. */
-static int
-find_invite(const char *token, struct invite *inv)
+static void
+invite_free(struct invite *inv)
+{
+	free(inv->id);
+	free(inv->email);
+	free(inv->role);
+}
+
+/* *found and the invite when the token is live. */
+static struct wt_err *
+find_invite(const char *token, struct invite *inv, int *found)
 {
 	char hash[65];
 	const char *p = hash;
-	PGresult *res;
-	int found;
+	PGresult *res = NULL;
 
 	sha256_hex(token, strlen(token), hash);
-	if ((res = db_exec("auth_invite_peek", 1, &p)) == NULL)
-		return -1;
-	found = PQntuples(res) == 1;
-	if (found) {
-		snprintf(inv->id, sizeof(inv->id), "%s", PQgetvalue(res, 0, 0));
-		snprintf(inv->email, sizeof(inv->email), "%s", PQgetvalue(res, 0, 1));
-		snprintf(inv->role, sizeof(inv->role), "%s", PQgetvalue(res, 0, 2));
+	if ((res = db_exec(ST_AUTH_INVITE_PEEK, 1, &p)) == NULL)
+		return db_err();
+	*found = PQntuples(res) == 1;
+	if (*found) {
+		inv->id = xstrdup(PQgetvalue(res, 0, C_INVITE_ID));
+		inv->email = xstrdup(PQgetvalue(res, 0, C_INVITE_EMAIL));
+		inv->role = xstrdup(PQgetvalue(res, 0, C_INVITE_ROLE));
 	}
 	PQclear(res);
-	return found;
+	return NULL;
 }
 
-static void
-message_page(struct wt_req *r, int status, const char *title, const char *text)
-{
-	struct wt_view *v = req_view(r);
-
-	view_set(v, "Message.Title", title);
-	view_set(v, "Message.Text", text);
-	wt_html(r, status, "message.cs");
-}
-
-/* 1 with the invite when the token is live; else 0 after answering,
- * on the form (in_form) or as a page of its own. */
-static int
-live_invite(struct wt_req *r, const char *token, struct invite *inv, int in_form)
-{
-	static const char text[] = "This invitation link is invalid, used or expired. "
-	    "Ask for a new one.";
-	int found = find_invite(token, inv);
-
-	if (found < 0)
-		db_unavailable(r);
-	else if (!found && in_form)
-		form_fail(r, 400, "invite", "%s", text);
-	else if (!found)
-		message_page(r, 400, "Invitation not valid", text);
-	return found > 0;
-}
-
-void
+struct wt_err *
 register_page(struct wt_req *r)
 {
-	const char *mode = registration_mode(), *invite = wt_str(r, "invite");
-	struct wt_view *v = req_view(r);
-	struct invite inv;
+	const char *token = wt_str(r, "invite");
+	struct invite inv = { NULL, NULL, NULL };
+	enum reg_mode mode;
+	struct wt_view *v;
+	struct wt_err *e;
+	int found = 0;
 
-	if (mode == NULL) {
-		db_unavailable(r);
-		return;
-	}
-	if (invite != NULL) {
-		if (!live_invite(r, invite, &inv, 0))
-			return;
+	if ((e = registration_mode(&mode)) != NULL)
+		return e;
+	if (token == NULL && mode == REG_CLOSED)
+		return refusal(r, 403, NULL, "Registration is closed",
+		    "Accounts are created by the administrators. Ask yours for one.",
+		    NULL, NULL);
+	if (token == NULL && mode == REG_INVITE)
+		return refusal(r, 403, NULL, "Registration is by invitation",
+		    "Ask your administrator for an invitation link.", NULL, NULL);
+	if (token != NULL) {
+		if ((e = find_invite(token, &inv, &found)) != NULL)
+			return e;
+		if (!found)
+			return refusal(r, 400, "invite", "Invitation not valid", invite_gone,
+			    NULL, NULL);
+		v = req_view(r);
 		view_set(v, "Form.Value.email", inv.email);
-		view_set(v, "Form.Value.invite", invite);
+		view_set(v, "Form.Value.invite", token);
 		view_set(v, "Invite.Email", inv.email);
-	} else if (strcmp(mode, "closed") == 0) {
-		message_page(r, 403, "Registration is closed",
-		    "Accounts are created by the administrators. Ask yours for one.");
-		return;
-	} else if (strcmp(mode, "invite") == 0) {
-		message_page(r, 403, "Registration is by invitation",
-		    "Ask your administrator for an invitation link.");
-		return;
+		invite_free(&inv);
 	}
-	csrf_token(r);
-	wt_html(r, 200, "register.cs");
+	return wt_html(r, 200, "register.cs");
 }
 
-static void
+/* Queues a message with a link to this site, in the current
+ * transaction. */
+static struct wt_err *
 queue_link(const char *to, const char *name, const char *subject, const char *intro,
     const char *path, const char *token, const char *outro)
 {
 	struct wt_buf body;
+	struct wt_err *e;
 
 	buf_init(&body);
 	buf_printf(&body, "Hello %s,\n\n%s\n\n%s%s%s\n\n%s\n\n-- \n%s\n", name, intro,
-	    config_get("site.url"), path, token ? token : "", outro,
-	    config_get("site.name"));
-	mail_queue(to, subject, body.data);
+	    wt_cfg.site_url, path, token ? token : "", outro, wt_cfg.site_name);
+	e = mail_queue(to, subject, body.data);
+	OPENSSL_cleanse(body.data, body.len);
 	buf_free(&body);
+	return e;
 }
 
-static void
+static struct wt_err *
 answer_check_mail(struct wt_req *r)
 {
-	if (req_wants_json(r)) {
-		wt_json(r, 202, json_pack("{ss ss}", "status", "verification sent",
+	if (req_wants_json(r))
+		return wt_json(r, 202, json_pack("{ss ss}", "status", "verification sent",
 		    "message", "Check your e-mail: follow the link we sent to confirm "
 		    "your address."));
-		return;
-	}
-	message_page(r, 200, "Check your e-mail",
-	    "We sent you a link to confirm your address. It works for 30 minutes.");
+	return message_page(r, 200, "Check your e-mail",
+	    "We sent you a link to confirm your address. It works for 30 minutes.",
+	    NULL, NULL);
 }
 
-static int
-add_history(const char *uid, const char *mcf)
+/* Checks the passwords of the form, then begins a transaction and
+ * inserts the user with its first password in the history.  *uid is 0
+ * (and the transaction left open) when the address has an account. */
+static struct wt_err *
+insert_user(struct wt_req *r, const char *email, const char *role, const char *status,
+    long long *uid)
 {
-	const char *params[2] = { uid, mcf };
-	PGresult *res = db_exec("auth_history_add", 2, params);
-
-	if (res == NULL)
-		return -1;
-	PQclear(res);
-	return 0;
-}
-
-void
-register_post(struct wt_req *r)
-{
-	const char *mode = registration_mode(), *invite = wt_str(r, "invite");
 	const char *name = wt_str(r, "display_name"), *pw = wt_str(r, "password");
-	const char *confirm = wt_str(r, "password_confirm"), *email, *why;
-	const char *params[5];
-	char mcf[WT_MCF_LEN], uid[32], token[65];
-	struct invite inv;
-	PGresult *res;
+	const char *confirm = wt_str(r, "password_confirm"), *params[5];
+	char mcf[WT_MCF_LEN], id[24];
+	struct wt_err *e = NULL;
+	PGresult *res = NULL;
 
-	if (mode == NULL) {
-		db_unavailable(r);
-		return;
-	}
-	if (invite != NULL) {
-		if (!live_invite(r, invite, &inv, 1))
-			return;
-		email = inv.email;
-	} else if (strcmp(mode, "open") != 0) {
-		form_fail(r, 403, NULL, strcmp(mode, "closed") == 0 ?
-		    "Registration is closed. Ask your administrator for an account." :
-		    "Registration is by invitation. Ask your administrator for a link.");
-		return;
-	} else if ((email = wt_str(r, "email")) == NULL) {
-		form_fail(r, 400, "email", "E-mail is required");
-		return;
-	}
-	if (confirm != NULL && strcmp(confirm, pw) != 0) {
-		form_fail(r, 400, "password_confirm", "The two passwords differ");
-		return;
-	}
-	if ((why = new_password_problem(0, pw, email, name)) != NULL) {
-		form_fail(r, 400, "password", "Password %s", why);
-		return;
-	}
+	*uid = 0;
+	if (confirm != NULL && strcmp(confirm, pw) != 0)
+		return wt_form_fail(400, "password_confirm", "The two passwords differ");
+	if ((e = new_password_check(0, pw, email, name, "Password")) != NULL)
+		return e;
 	if (password_hash(pw, mcf) != 0) {
-		wt_error(r, 500, NULL, "the password could not be stored");
-		return;
-	}
-	if (db_begin() != 0) {
-		db_unavailable(r);
-		return;
+		log_error("register", "password_hash failed");
+		return wt_fail(500, NULL, "the password could not be stored");
 	}
 	params[0] = email;
 	params[1] = name;
 	params[2] = mcf;
-	params[3] = invite != NULL ? inv.role : "member";
-	params[4] = invite != NULL ? "active" : "unverified";
-	if ((res = db_exec("auth_user_insert", 5, params)) == NULL) {
-		int taken = strcmp(db_sqlstate(), SQLSTATE_UNIQUE_VIOLATION) == 0;
+	params[3] = role;
+	params[4] = status;
+	if (db_begin() != 0 || (res = db_exec(ST_AUTH_USER_INSERT, 5, params)) == NULL) {
+		e = db_err();
+		goto out;
+	}
+	if (PQntuples(res) == 1)
+		*uid = atoll(PQgetvalue(res, 0, C_INSERT_ID));
+	PQclear(res);
+	if (*uid > 0) {
+		lltoa(*uid, id);
+		params[0] = id;
+		params[1] = mcf;
+		if ((res = db_exec(ST_AUTH_HISTORY_ADD, 2, params)) == NULL)
+			e = db_err();
+		else
+			PQclear(res);
+	}
+out:
+	OPENSSL_cleanse(mcf, sizeof(mcf));
+	return e;
+}
 
-		db_rollback();
-		if (!taken) {
-			db_unavailable(r);
-			return;
-		}
-		if (invite != NULL) {
-			form_fail(r, 409, "email", "An account with this address exists "
-			    "already: sign in or reset your password.");
-			return;
-		}
-		queue_link(email, "there", "Someone tried to register with your address",
+/* Open registration: an unverified account and a link to confirm the
+ * address; for an address with an account, a note to its owner. */
+static struct wt_err *
+register_open(struct wt_req *r, const char *email)
+{
+	char token[65];
+	long long uid;
+	struct wt_err *e;
+
+	if ((e = insert_user(r, email, "member", "unverified", &uid)) != NULL)
+		return e;
+	if (uid == 0) {
+		if ((e = queue_link(email, "there",
+		    "Someone tried to register with your address",
 		    "Someone (perhaps you) tried to create an account with this address. "
 		    "You have an account already; sign in here:", "/login", NULL,
 		    "Forgot the password? Reset it from the sign-in page. If it was not "
-		    "you, you can ignore this message.");
+		    "you, you can ignore this message.")) != NULL)
+			return e;
+		if (db_commit() != 0)
+			return db_err();
 		log_info("register", "registration attempt for an existing address");
-		answer_check_mail(r);
-		return;
+		return answer_check_mail(r);
 	}
-	snprintf(uid, sizeof(uid), "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
-	if (add_history(uid, mcf) != 0) {
-		db_unavailable(r);
-		return;
-	}
-	OPENSSL_cleanse(mcf, sizeof(mcf));
-	if (invite != NULL) {
-		params[0] = inv.id;
-		params[1] = uid;
-		if ((res = db_exec("auth_invite_use", 2, params)) == NULL) {
-			db_unavailable(r);
-			return;
-		}
-		if (PQntuples(res) != 1) {
-			PQclear(res);
-			db_rollback();
-			form_fail(r, 400, "invite", "This invitation was used a moment ago.");
-			return;
-		}
-		PQclear(res);
-		if ((res = db_exec("auth_invite_team", 2, params)) == NULL) {
-			db_unavailable(r);
-			return;
-		}
-		PQclear(res);
-		if (db_commit() != 0 || session_start(r, atoll(uid)) != 0) {
-			db_unavailable(r);
-			return;
-		}
-		log_info("register", "user %s joined by invitation", uid);
-		if (req_wants_json(r))
-			wt_json(r, 201, json_pack("{ss ss}", "status", "registered",
-			    "email", email));
-		else
-			wt_redirect(r, 303, "/");
-		return;
-	}
-	if (issue_mail_token(atoll(uid), "verify", token) != 0 || db_commit() != 0) {
-		db_unavailable(r);
-		return;
-	}
-	queue_link(email, name, "Confirm your e-mail address",
+	if ((e = issue_mail_token(uid, "verify", token)) != NULL)
+		return e;
+	e = queue_link(email, wt_str(r, "display_name"), "Confirm your e-mail address",
 	    "Please confirm your e-mail address by opening this link within 30 minutes:",
 	    "/verify?token=", token,
 	    "If you did not create an account, ignore this message.");
 	OPENSSL_cleanse(token, sizeof(token));
-	log_info("register", "user %s registered; verification sent", uid);
-	answer_check_mail(r);
+	if (e != NULL)
+		return e;
+	if (db_commit() != 0)
+		return db_err();
+	log_info("register", "user %lld registered; verification sent", uid);
+	return answer_check_mail(r);
 }
 
-void
+/* An invitation: the account is active at once (the link proved the
+ * address), in the invitation's team, and signed in. */
+static struct wt_err *
+register_invited(struct wt_req *r, const struct invite *inv)
+{
+	char id[24];
+	const char *params[2] = { inv->id, id };
+	long long uid;
+	PGresult *res = NULL;
+	int used;
+	struct wt_err *e;
+
+	if ((e = insert_user(r, inv->email, inv->role, "active", &uid)) != NULL)
+		return e;
+	if (uid == 0)
+		return wt_form_fail(409, "email", "An account with this address exists "
+		    "already: sign in or reset your password.");
+	lltoa(uid, id);
+	if ((res = db_exec(ST_AUTH_INVITE_USE, 2, params)) == NULL)
+		return db_err();
+	used = PQntuples(res) == 1;
+	PQclear(res);
+	if (!used)
+		return wt_form_fail(400, "invite", "This invitation was used a moment ago.");
+	if ((res = db_exec(ST_AUTH_INVITE_TEAM, 2, params)) == NULL)
+		return db_err();
+	PQclear(res);
+	if (db_commit() != 0)
+		return db_err();
+	if ((e = session_start(r, uid)) != NULL)
+		return e;
+	log_info("register", "user %lld joined by invitation", uid);
+	if (req_wants_json(r))
+		return wt_json(r, 201, json_pack("{ss ss}", "status", "registered",
+		    "email", inv->email));
+	return wt_redirect(r, 303, "/");
+}
+
+struct wt_err *
+register_post(struct wt_req *r)
+{
+	const char *token = wt_str(r, "invite"), *email = wt_str(r, "email");
+	struct invite inv = { NULL, NULL, NULL };
+	enum reg_mode mode;
+	struct wt_err *e;
+	int found = 0;
+
+	if ((e = registration_mode(&mode)) != NULL)
+		return e;
+	if (token == NULL) {
+		if (mode != REG_OPEN)
+			return wt_form_fail(403, NULL, "%s", mode == REG_CLOSED ?
+			    "Registration is closed. Ask your administrator for an account." :
+			    "Registration is by invitation. Ask your administrator for a link.");
+		if (email == NULL)
+			return wt_form_fail(400, "email", "E-mail is required");
+		return register_open(r, email);
+	}
+	/* The invited address counts, whatever the form says. */
+	if ((e = find_invite(token, &inv, &found)) == NULL)
+		e = found ? register_invited(r, &inv) :
+		    wt_form_fail(400, "invite", "%s", invite_gone);
+	invite_free(&inv);
+	return e;
+}
+
+struct wt_err *
 verify_page(struct wt_req *r)
 {
 	const char *token = wt_str(r, "token"), *params[2];
-	char hash[65];
-	PGresult *res;
-	int ok;
+	char hash[65], *uid = NULL;
+	PGresult *res = NULL;
 
 	sha256_hex(token, strlen(token), hash);
 	params[0] = hash;
 	params[1] = "verify";
-	if ((res = db_exec("auth_token_use", 2, params)) == NULL) {
-		db_unavailable(r);
-		return;
+	if (db_begin() != 0 || (res = db_exec(ST_AUTH_TOKEN_USE, 2, params)) == NULL)
+		return db_err();
+	if (PQntuples(res) == 1)
+		uid = xstrdup(PQgetvalue(res, 0, C_USE_USER_ID));
+	PQclear(res);
+	if (uid == NULL) {
+		db_rollback();
+		if (req_wants_json(r))
+			return wt_fail(400, "token", "This link is invalid, used or expired.");
+		return message_page(r, 400, "Link not valid", "This link is invalid, used "
+		    "or expired. Sign in to have a new one sent, or register again.",
+		    NULL, NULL);
 	}
-	ok = PQntuples(res) == 1;
-	if (ok) {
-		const char *uid = PQgetvalue(res, 0, 0);
-		PGresult *u = db_exec("auth_user_verify", 1, &uid);
-
-		if (u == NULL) {
-			PQclear(res);
-			db_unavailable(r);
-			return;
-		}
-		PQclear(u);
-		log_info("verify", "user %s confirmed the address", uid);
+	params[0] = uid;
+	if ((res = db_exec(ST_AUTH_USER_VERIFY, 1, params)) == NULL) {
+		free(uid);
+		return db_err();
 	}
 	PQclear(res);
-	if (!ok) {
-		if (req_wants_json(r))
-			wt_error(r, 400, "token", "This link is invalid, used or expired.");
-		else
-			message_page(r, 400, "Link not valid", "This link is invalid, used "
-			    "or expired. Sign in to have a new one sent, or register again.");
-		return;
+	if (db_commit() != 0) {
+		free(uid);
+		return db_err();
 	}
+	log_info("verify", "user %s confirmed the address", uid);
+	free(uid);
 	if (req_wants_json(r))
-		wt_json(r, 200, json_pack("{ss}", "status", "verified"));
-	else {
-		view_set(req_view(r), "Message.Link", "/login");
-		view_set(req_view(r), "Message.LinkText", "Sign in");
-		message_page(r, 200, "Address confirmed",
-		    "Thank you: your e-mail address is confirmed. You can sign in now.");
-	}
+		return wt_json(r, 200, json_pack("{ss}", "status", "verified"));
+	return message_page(r, 200, "Address confirmed",
+	    "Thank you: your e-mail address is confirmed. You can sign in now.",
+	    "/login", "Sign in");
 }

@@ -1,9 +1,9 @@
 /* Forgotten passwords: a single-use link by e-mail (30 minutes), then a
  * new password.  The answer to "forgot" is the same for every address,
- * known or not, and the message goes out after the answer. */
+ * known or not; the message is queued with the link, in one transaction,
+ * and the mail sender delivers it after the answer. */
 #include "config.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +14,6 @@
 #include "crypto.h"
 #include "log.h"
 #include "mail.h"
-#include "session.h"
 #include "view.h"
 
 const struct wt_field forgot_fields[] = {
@@ -39,176 +38,180 @@ const struct wt_field reset_fields[] = {
 	{ .name = NULL }
 };
 
-void
+struct wt_err *
 forgot_page(struct wt_req *r)
 {
-	csrf_token(r);
-	wt_html(r, 200, "forgot.cs");
+	return wt_html(r, 200, "forgot.cs");
 }
 
-void
+/* A reset link for the account uid, queued to the address in the same
+ * transaction as the token. */
+static struct wt_err *
+send_reset_link(long long uid, const char *to, const char *name)
+{
+	char token[65];
+	struct wt_buf body;
+	struct wt_err *e;
+
+	if (db_begin() != 0)
+		return db_err();
+	if ((e = issue_mail_token(uid, "reset", token)) != NULL)
+		return e;
+	buf_init(&body);
+	buf_printf(&body, "Hello %s,\n\nsomeone (perhaps you) asked to reset the "
+	    "password of your account. Choose a new one by opening this link "
+	    "within 30 minutes:\n\n%s/password/reset?token=%s\n\nIf you did not "
+	    "ask, ignore this message: your password stays as it is.\n\n-- \n%s\n",
+	    name, wt_cfg.site_url, token, wt_cfg.site_name);
+	e = mail_queue(to, "Reset your password", body.data);
+	OPENSSL_cleanse(token, sizeof(token));
+	OPENSSL_cleanse(body.data, body.len);
+	buf_free(&body);
+	if (e != NULL)
+		return e;
+	if (db_commit() != 0)
+		return db_err();
+	log_info("reset", "reset link issued for user %lld", uid);
+	return NULL;
+}
+
+struct wt_err *
 forgot_post(struct wt_req *r)
 {
 	const char *email = wt_str(r, "email");
 	const char *text = "If an account exists for that address, we have sent it a "
 	    "link to choose a new password. The link works for 30 minutes.";
-	char token[65];
 	PGresult *res;
+	struct wt_err *e = NULL;
 
-	if ((res = db_exec("auth_user_by_email", 1, &email)) == NULL) {
-		db_unavailable(r);
-		return;
-	}
-	if (PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 2), "disabled") != 0) {
-		long long uid = atoll(PQgetvalue(res, 0, 0));
-		struct wt_buf body;
-
-		if (issue_mail_token(uid, "reset", token) != 0) {
-			PQclear(res);
-			db_unavailable(r);
-			return;
-		}
-		buf_init(&body);
-		buf_printf(&body, "Hello %s,\n\nsomeone (perhaps you) asked to reset the "
-		    "password of your account. Choose a new one by opening this link "
-		    "within 30 minutes:\n\n%s/password/reset?token=%s\n\nIf you did not "
-		    "ask, ignore this message: your password stays as it is.\n\n-- \n%s\n",
-		    PQgetvalue(res, 0, 3), config_get("site.url"), token,
-		    config_get("site.name"));
-		mail_queue(email, "Reset your password", body.data);
-		OPENSSL_cleanse(token, sizeof(token));
-		buf_free(&body);
-		log_info("reset", "reset link issued for user %lld", uid);
-	}
+	if ((res = db_exec(ST_AUTH_USER_BY_EMAIL, 1, &email)) == NULL)
+		return db_err();
+	if (PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, C_UBE_STATUS), "disabled") != 0)
+		e = send_reset_link(atoll(PQgetvalue(res, 0, C_UBE_ID)), email,
+		    PQgetvalue(res, 0, C_UBE_NAME));
 	PQclear(res);
-	if (req_wants_json(r)) {
-		wt_json(r, 202, json_pack("{ss ss}", "status", "sent", "message", text));
-		return;
-	}
-	view_set(req_view(r), "Message.Title", "Check your e-mail");
-	view_set(req_view(r), "Message.Text", text);
-	wt_html(r, 200, "message.cs");
+	if (e != NULL)
+		return e;
+	if (req_wants_json(r))
+		return wt_json(r, 202, json_pack("{ss ss}", "status", "sent", "message", text));
+	return message_page(r, 200, "Check your e-mail", text, NULL, NULL);
 }
 
-/* The user a live reset token belongs to: 1 found, 0 not, -1 error. */
-static int
-peek(const char *token, long long *uid, char *email, size_t elen, char *name, size_t nlen)
+/* The account a live reset token belongs to. */
+struct reset_target {
+	long long	 uid;		/* 0: no live token */
+	char		*email;
+	char		*name;
+};
+
+static void
+target_free(struct reset_target *t)
+{
+	free(t->email);
+	free(t->name);
+}
+
+static struct wt_err *
+peek(const char *token, struct reset_target *t)
 {
 	char hash[65];
 	const char *params[2] = { hash, "reset" };
 	PGresult *res;
-	int found;
 
+	t->uid = 0;
+	t->email = t->name = NULL;
 	sha256_hex(token, strlen(token), hash);
-	if ((res = db_exec("auth_token_peek", 2, params)) == NULL)
-		return -1;
-	found = PQntuples(res) == 1;
-	if (found) {
-		*uid = atoll(PQgetvalue(res, 0, 0));
-		snprintf(email, elen, "%s", PQgetvalue(res, 0, 1));
-		snprintf(name, nlen, "%s", PQgetvalue(res, 0, 2));
+	if ((res = db_exec(ST_AUTH_TOKEN_PEEK, 2, params)) == NULL)
+		return db_err();
+	if (PQntuples(res) == 1) {
+		t->uid = atoll(PQgetvalue(res, 0, C_PEEK_USER_ID));
+		t->email = xstrdup(PQgetvalue(res, 0, C_PEEK_EMAIL));
+		t->name = xstrdup(PQgetvalue(res, 0, C_PEEK_NAME));
 	}
 	PQclear(res);
-	return found;
+	return NULL;
 }
 
-static void
+static struct wt_err *
 bad_link(struct wt_req *r)
 {
-	if (req_wants_json(r)) {
-		wt_error(r, 400, "token", "This link is invalid, used or expired. "
-		    "Ask for a new one.");
-		return;
-	}
-	view_set(req_view(r), "Message.Title", "Link not valid");
-	view_set(req_view(r), "Message.Text", "This link is invalid, used or expired. "
-	    "Ask for a new one.");
-	view_set(req_view(r), "Message.Link", "/password/forgot");
-	view_set(req_view(r), "Message.LinkText", "Ask for a new link");
-	wt_html(r, 400, "message.cs");
+	return refusal(r, 400, "token", "Link not valid", "This link is invalid, used or "
+	    "expired. Ask for a new one.", "/password/forgot", "Ask for a new link");
 }
 
-void
+struct wt_err *
 reset_page(struct wt_req *r)
 {
-	char email[256], name[128];
-	long long uid;
-	int found = peek(wt_str(r, "token"), &uid, email, sizeof(email), name, sizeof(name));
+	struct reset_target t;
+	struct wt_view *v;
+	struct wt_err *e;
 
-	if (found < 0) {
-		db_unavailable(r);
-		return;
-	}
-	if (!found) {
-		bad_link(r);
-		return;
-	}
-	csrf_token(r);
-	view_set(req_view(r), "Form.Value.token", wt_str(r, "token"));
-	view_set(req_view(r), "Reset.Email", email);
-	wt_html(r, 200, "reset.cs");
+	if ((e = peek(wt_str(r, "token"), &t)) != NULL)
+		return e;
+	if (t.uid == 0)
+		return bad_link(r);
+	v = req_view(r);
+	view_set(v, "Form.Value.token", wt_str(r, "token"));
+	view_set(v, "Reset.Email", t.email);
+	target_free(&t);
+	return wt_html(r, 200, "reset.cs");
 }
 
-void
+/* Uses the token and sets the password, together or not at all: of two
+ * racing requests only one finds the token unused.  *used is 0 when it
+ * was not (the transaction is then rolled back). */
+static struct wt_err *
+use_token_and_set(const char *token, long long uid, const char *pw, int *used)
+{
+	char hash[65];
+	const char *params[2] = { hash, "reset" };
+	PGresult *res = NULL;
+	struct wt_err *e;
+
+	*used = 0;
+	sha256_hex(token, strlen(token), hash);
+	if (db_begin() != 0 || (res = db_exec(ST_AUTH_TOKEN_USE, 2, params)) == NULL)
+		return db_err();
+	*used = PQntuples(res) == 1;
+	PQclear(res);
+	if (!*used) {
+		db_rollback();
+		return NULL;
+	}
+	if ((e = store_password(uid, pw, 0)) != NULL)
+		return e;
+	if (db_commit() != 0)
+		return db_err();
+	return NULL;
+}
+
+struct wt_err *
 reset_post(struct wt_req *r)
 {
 	const char *token = wt_str(r, "token"), *pw = wt_str(r, "password");
-	const char *confirm = wt_str(r, "password_confirm"), *why, *params[2];
-	char email[256], name[128], hash[65];
-	long long uid;
-	int found;
-	PGresult *res;
+	const char *confirm = wt_str(r, "password_confirm");
+	struct reset_target t;
+	struct wt_err *e;
+	int used = 0;
 
-	if ((found = peek(token, &uid, email, sizeof(email), name, sizeof(name))) < 0) {
-		db_unavailable(r);
-		return;
+	if ((e = peek(token, &t)) != NULL)
+		return e;
+	if (t.uid == 0)
+		return bad_link(r);
+	if (confirm != NULL && strcmp(confirm, pw) != 0)
+		e = wt_form_fail(400, "password_confirm", "The two passwords differ");
+	else if ((e = new_password_check(t.uid, pw, t.email, t.name, "Password")) == NULL &&
+	    (e = use_token_and_set(token, t.uid, pw, &used)) == NULL && used)
+		lockout_clear(t.email);
+	if (e != NULL || !used) {
+		target_free(&t);
+		return e != NULL ? e : bad_link(r);
 	}
-	if (!found) {
-		bad_link(r);
-		return;
-	}
-	if (confirm != NULL && strcmp(confirm, pw) != 0) {
-		form_fail(r, 400, "password_confirm", "The two passwords differ");
-		return;
-	}
-	if ((why = new_password_problem(uid, pw, email, name)) != NULL) {
-		form_fail(r, 400, "password", "Password %s", why);
-		return;
-	}
-	if (db_begin() != 0) {
-		db_unavailable(r);
-		return;
-	}
-	/* Using the token and setting the password happen together or not
-	 * at all; of two racing requests only one finds the token unused. */
-	sha256_hex(token, strlen(token), hash);
-	params[0] = hash;
-	params[1] = "reset";
-	if ((res = db_exec("auth_token_use", 2, params)) == NULL) {
-		db_unavailable(r);
-		return;
-	}
-	found = PQntuples(res) == 1;
-	PQclear(res);
-	if (!found) {
-		db_rollback();
-		bad_link(r);
-		return;
-	}
-	if (store_password(uid, pw, 0) != 0 || db_commit() != 0) {
-		db_unavailable(r);
-		return;
-	}
-	lockout_clear(email);
-	log_info("reset", "user %lld reset the password; all sessions ended", uid);
-	if (req_wants_json(r)) {
-		wt_json(r, 200, json_pack("{ss}", "status", "password changed"));
-		return;
-	}
-	view_set(req_view(r), "Message.Title", "Password changed");
-	view_set(req_view(r), "Message.Text", "Your new password is set, and every "
-	    "session that was signed in has been signed out. Sign in again.");
-	view_set(req_view(r), "Message.Link", "/login");
-	view_set(req_view(r), "Message.LinkText", "Sign in");
-	wt_html(r, 200, "message.cs");
+	log_info("reset", "user %lld reset the password; all sessions ended", t.uid);
+	target_free(&t);
+	if (req_wants_json(r))
+		return wt_json(r, 200, json_pack("{ss}", "status", "password changed"));
+	return message_page(r, 200, "Password changed", "Your new password is set, and "
+	    "every session that was signed in has been signed out. Sign in again.",
+	    "/login", "Sign in");
 }

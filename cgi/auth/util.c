@@ -13,6 +13,7 @@
 #include "crypto.h"
 #include "log.h"
 #include "password.h"
+#include "view.h"
 
 static char dummy_hash[WT_MCF_LEN];
 
@@ -27,7 +28,15 @@ auth_worker_init(void)
 		log_error("auth", "cannot make the dummy password hash");
 		return -1;
 	}
+	OPENSSL_cleanse(pw, sizeof(pw));
 	return 0;
+}
+
+void
+lltoa(long long n, char out[24])
+{
+	/* 20 digits and a sign at most: cannot be cut short. */
+	snprintf(out, 24, "%lld", n);
 }
 
 int
@@ -71,157 +80,183 @@ lowercase(const char *s)
 	return out;
 }
 
-const char *
-registration_mode(void)
+struct wt_err *
+registration_mode(enum reg_mode *mode)
 {
-	static char mode[16];
-	PGresult *res = db_exec("auth_settings", 0, NULL);
+	PGresult *res = db_exec(ST_AUTH_SETTINGS, 0, NULL);
+	const char *m;
 
-	if (res == NULL || PQntuples(res) != 1) {
-		if (res != NULL)
-			PQclear(res);
-		return NULL;
+	if (res == NULL)
+		return db_err();
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		log_error("auth", "the settings table has no row");
+		return wt_fail(500, NULL, "the server's settings are missing; the error is logged");
 	}
-	snprintf(mode, sizeof(mode), "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return mode;
-}
-
-const char *
-new_password_problem(long long uid, const char *pw, const char *email, const char *name)
-{
-	const char *why = password_policy(pw, email, name);
-	char id[32];
-	const char *p = id;
-	PGresult *res;
-
-	if (why != NULL || uid <= 0)
-		return why;
-	snprintf(id, sizeof(id), "%lld", uid);
-	if ((res = db_exec("auth_history_recent", 1, &p)) == NULL)
-		return "cannot be checked right now; try again later";
-	for (int i = 0; i < PQntuples(res); i++)
-		if (password_verify(PQgetvalue(res, i, 0), pw) == 1) {
-			PQclear(res);
-			return "must differ from your last 5 passwords";
-		}
+	m = PQgetvalue(res, 0, C_SETTINGS_MODE);
+	/* The schema allows these three only; anything else closes. */
+	*mode = strcmp(m, "open") == 0 ? REG_OPEN : strcmp(m, "invite") == 0 ? REG_INVITE :
+	    REG_CLOSED;
 	PQclear(res);
 	return NULL;
 }
 
-int
+struct wt_err *
+new_password_check(long long uid, const char *pw, const char *email, const char *name,
+    const char *prefix)
+{
+	const char *why = password_policy(pw, email, name);
+	char id[24];
+	const char *p = id;
+	PGresult *res;
+	int reused = 0;
+
+	if (why != NULL)
+		return wt_form_fail(400, "password", "%s %s", prefix, why);
+	if (uid <= 0)
+		return NULL;
+	lltoa(uid, id);
+	if ((res = db_exec(ST_AUTH_HISTORY_RECENT, 1, &p)) == NULL)
+		return db_err();
+	for (int i = 0; i < PQntuples(res) && !reused; i++)
+		reused = password_verify(PQgetvalue(res, i, C_HISTORY_HASH), pw) == 1;
+	PQclear(res);
+	if (reused)
+		return wt_form_fail(400, "password", "%s must differ from your last 5 passwords",
+		    prefix);
+	return NULL;
+}
+
+/* Runs a statement whose result is not needed. */
+static struct wt_err *
+run(int stmt, int n, const char *const *params)
+{
+	PGresult *res = db_exec(stmt, n, params);
+
+	if (res == NULL)
+		return db_err();
+	PQclear(res);
+	return NULL;
+}
+
+struct wt_err *
 store_password(long long uid, const char *pw, long long keep_session)
 {
-	char mcf[WT_MCF_LEN], id[32], keep[32];
+	char mcf[WT_MCF_LEN], id[24], keep[24];
 	const char *params[2] = { id, mcf };
-	PGresult *res;
+	struct wt_err *e;
 
-	if (password_hash(pw, mcf) != 0)
-		return -1;
-	snprintf(id, sizeof(id), "%lld", uid);
-	snprintf(keep, sizeof(keep), "%lld", keep_session);
-	if ((res = db_exec("auth_set_password", 2, params)) == NULL)
-		return -1;
-	PQclear(res);
-	if ((res = db_exec("auth_history_add", 2, params)) == NULL)
-		return -1;
-	PQclear(res);
-	if ((res = db_exec("auth_history_prune", 1, params)) == NULL)
-		return -1;
-	PQclear(res);
-	params[1] = keep;
-	res = keep_session > 0 ? db_exec("auth_sessions_end_others", 2, params) :
-	    db_exec("auth_sessions_end_all", 1, params);
-	if (res == NULL)
-		return -1;
-	PQclear(res);
+	if (password_hash(pw, mcf) != 0) {
+		log_error("auth", "password_hash failed");
+		return wt_fail(500, NULL, "the password could not be stored");
+	}
+	lltoa(uid, id);
+	lltoa(keep_session, keep);
+	if ((e = run(ST_AUTH_SET_PASSWORD, 2, params)) == NULL &&
+	    (e = run(ST_AUTH_HISTORY_ADD, 2, params)) == NULL &&
+	    (e = run(ST_AUTH_HISTORY_PRUNE, 1, params)) == NULL) {
+		params[1] = keep;
+		e = keep_session > 0 ? run(ST_AUTH_SESSIONS_END_OTHERS, 2, params) :
+		    run(ST_AUTH_SESSIONS_END_ALL, 1, params);
+	}
 	OPENSSL_cleanse(mcf, sizeof(mcf));
-	return 0;
+	return e;
 }
 
-int
+struct wt_err *
 issue_mail_token(long long uid, const char *kind, char out[65])
 {
-	char hash[65], id[32];
-	const char *params[3] = { hash, kind, id };
-	PGresult *res;
+	char hash[65], id[24];
+	const char *revoke[2] = { id, kind }, *insert[3] = { hash, kind, id };
+	struct wt_err *e;
 
 	if (random_token_hex(32, out) != 0)
-		return -1;
+		return wt_fail(500, NULL, "no randomness available");
 	sha256_hex(out, 64, hash);
-	snprintf(id, sizeof(id), "%lld", uid);
+	lltoa(uid, id);
 	/* One live link of a kind at a time: a new one voids the old. */
-	params[0] = id;
-	params[1] = kind;
-	if ((res = db_exec("auth_tokens_revoke", 2, params)) == NULL)
-		return -1;
-	PQclear(res);
-	params[0] = hash;
-	params[1] = kind;
-	params[2] = id;
-	if ((res = db_exec("auth_token_insert", 3, params)) == NULL)
-		return -1;
-	PQclear(res);
-	return 0;
+	if ((e = run(ST_AUTH_TOKENS_REVOKE, 2, revoke)) != NULL ||
+	    (e = run(ST_AUTH_TOKEN_INSERT, 3, insert)) != NULL) {
+		OPENSSL_cleanse(out, 65);
+		return e;
+	}
+	return NULL;
 }
 
-int
+struct wt_err *
 authenticate(struct wt_req *r, const char *email, const char *pw, long long *uid)
 {
-	char *key = lowercase(email), when[32];
+	char *key = lowercase(email);
 	const char *ip = r->remote_addr ? r->remote_addr : "";
-	long wait = lockout_wait(key, ip);
 	PGresult *res;
+	struct wt_err *e;
+	long wait;
 	int found, good;
 
-	if (wait < 0) {
+	if ((e = lockout_wait(key, ip, &wait)) != NULL) {
 		free(key);
-		db_unavailable(r);
-		return -1;
+		return e;
 	}
 	if (wait > 0) {
-		char secs[24];
-
-		wait_text(wait, when, sizeof(when));
-		snprintf(secs, sizeof(secs), "%ld", wait);
-		resp_set_header(r, "Retry-After", secs);
 		free(key);
-		form_fail(r, 429, NULL, "Too many failed sign-in attempts. "
-		    "Try again in %s.", when);
-		return -1;
+		return lockout_error(wait, NULL, "Too many failed sign-in attempts.");
 	}
-	if ((res = db_exec("auth_user_by_email", 1, &email)) == NULL) {
+	if ((res = db_exec(ST_AUTH_USER_BY_EMAIL, 1, &email)) == NULL) {
 		free(key);
-		db_unavailable(r);
-		return -1;
+		return db_err();
 	}
 	found = PQntuples(res) == 1;
-	good = password_matches(found && !PQgetisnull(res, 0, 1) ?
-	    PQgetvalue(res, 0, 1) : NULL, pw);
+	good = password_matches(found && !PQgetisnull(res, 0, C_UBE_HASH) ?
+	    PQgetvalue(res, 0, C_UBE_HASH) : NULL, pw);
 	if (!good) {
 		PQclear(res);
 		lockout_fail(key, ip);
 		free(key);
-		form_fail(r, 401, NULL, "The e-mail address or the password is not right.");
-		return -1;
+		return wt_form_fail(401, NULL, "The e-mail address or the password is not right.");
 	}
-	if (strcmp(PQgetvalue(res, 0, 2), "disabled") == 0) {
+	if (strcmp(PQgetvalue(res, 0, C_UBE_STATUS), "disabled") == 0) {
 		PQclear(res);
 		free(key);
-		form_fail(r, 403, NULL, "This account is disabled. Ask your administrator.");
-		return -1;
+		return wt_form_fail(403, NULL, "This account is disabled. Ask your administrator.");
 	}
-	if (strcmp(PQgetvalue(res, 0, 2), "unverified") == 0) {
+	if (strcmp(PQgetvalue(res, 0, C_UBE_STATUS), "unverified") == 0) {
 		PQclear(res);
 		free(key);
-		form_fail(r, 403, NULL, "Confirm your e-mail address first: follow the "
+		return wt_form_fail(403, NULL, "Confirm your e-mail address first: follow the "
 		    "link in the message we sent you, or use \"Forgot your password\" "
 		    "to have a new link sent.");
-		return -1;
 	}
-	*uid = atoll(PQgetvalue(res, 0, 0));
+	*uid = atoll(PQgetvalue(res, 0, C_UBE_ID));
 	PQclear(res);
 	lockout_clear(key);
 	free(key);
-	return 0;
+	return NULL;
+}
+
+struct wt_err *
+message_page(struct wt_req *r, int status, const char *title, const char *text,
+    const char *link, const char *link_text)
+{
+	struct wt_view *v = req_view(r);
+
+	view_set(v, "Message.Title", title);
+	view_set(v, "Message.Text", text);
+	if (link != NULL) {
+		view_set(v, "Message.Link", link);
+		view_set(v, "Message.LinkText", link_text);
+	}
+	return wt_html(r, status, "message.cs");
+}
+
+struct wt_err *
+refusal(struct wt_req *r, int status, const char *field, const char *title,
+    const char *text, const char *link, const char *link_text)
+{
+	/* The core's error page has no room for a title or a way on, so a
+	 * browser gets the message page; nothing of the request may be
+	 * kept, as the dispatcher would ensure for an error value. */
+	db_rollback();
+	if (req_wants_json(r))
+		return wt_fail(status, field, "%s", text);
+	return message_page(r, status, title, text, link, link_text);
 }

@@ -195,6 +195,10 @@ run_handler(struct wt_req *r)
 		    r->route->pattern);
 		e = wt_fail(500, NULL, "the server gave no answer");
 	}
+	/* A failed handler's headers (a new session's cookie, say) go with
+	 * the work it rolled back; the pipeline's own stay. */
+	if (e != NULL)
+		kv_truncate(&r->resp.headers, nheaders);
 	return e;
 }
 

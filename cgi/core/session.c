@@ -244,7 +244,8 @@ csrf_prepare(struct wt_req *r)
 {
 	char token[65];
 
-	if (r->csrf != NULL)
+	/* Scripts with a token post no forms: no pre cookie for them. */
+	if (r->csrf != NULL || r->auth_via == WT_AUTH_BEARER || r->bearer != NULL)
 		return NULL;
 	if (r->session_token != NULL)
 		return csrf_set(r, r->session_token);
