@@ -168,6 +168,22 @@ ip_finish(void)
 	return 0;
 }
 
+static int
+initialised(const struct wt_app *app)
+{
+	static const struct wt_app *done[16];
+
+	for (size_t i = 0; i < sizeof(done) / sizeof(done[0]); i++) {
+		if (done[i] == app)
+			return 1;
+		if (done[i] == NULL) {
+			done[i] = app;
+			return 0;
+		}
+	}
+	return 0;
+}
+
 /* The database set-up follows the program a request goes to: its
  * statements are registered and prepared on a fresh connection. */
 static int
@@ -184,6 +200,11 @@ use_app(const struct wt_app *app)
 		return -1;
 	}
 	/* Named for this run, so a test can find its own backend. */
+	/* What a worker does after fork, once per program. */
+	if (app->worker_init != NULL && !initialised(app) && app->worker_init() != 0) {
+		ip_diag("%s: worker_init failed", app->name);
+		return -1;
+	}
 	db_setup(ip_strf("%s%s%s=%s-%s", wt_cfg.db_conninfo,
 	    strncmp(wt_cfg.db_conninfo, "postgres", 8) != 0 ? " " :
 	    strchr(wt_cfg.db_conninfo, '?') ? "&" : "?", "application_name", app->name, tag),
