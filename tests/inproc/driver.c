@@ -35,6 +35,8 @@ static struct ip_resp		*responses;
 static void			**kept;
 static size_t			 nkept, capkept;
 static char			 tag[40];
+static char			 addr[20];
+static struct ip_jar		*browsers;
 static char			 name_[64];
 static FILE			*logfile;	/* $WT_STATE/log/inproc-<name>.log */
 
@@ -77,6 +79,21 @@ const char *
 ip_tag(void)
 {
 	return tag;
+}
+
+const char *
+ip_addr(void)
+{
+	return addr;
+}
+
+void
+ip_lock_global(void)
+{
+	/* A session lock on the fixture connection: released when it
+	 * closes, even if the test dies. */
+	if (ip_exec("SELECT pg_advisory_lock(hashtext('worktime inproc global'))", NULL) != 0)
+		ip_diag("could not take the global test lock");
 }
 
 static void
@@ -133,6 +150,7 @@ ip_init(const char *name)
 		memset(rnd, 0, sizeof(rnd));
 	snprintf(tag, sizeof(tag), "ip%ld%02x%02x%02x%02x", (long)getpid(),
 	    rnd[0], rnd[1], rnd[2], rnd[3]);
+	snprintf(addr, sizeof(addr), "10.%u.%u.%u", rnd[1], rnd[2], rnd[3] | 1u);
 	logfile = fopen(ip_strf("%s/log/inproc-%s%s.log", state, name, IP_BUILD), "a");
 	return 0;
 }
@@ -151,6 +169,13 @@ ip_finish(void)
 		free(responses->request_id);
 		free(responses);
 		responses = next;
+	}
+	while (browsers != NULL) {
+		struct ip_jar *next = browsers->next;
+
+		ip_jar_free(browsers);
+		free(browsers);
+		browsers = next;
 	}
 	for (size_t i = 0; i < nkept; i++)
 		free(kept[i]);
@@ -397,7 +422,7 @@ ip_do(const struct wt_app *app, const struct ip_req *q)
 	doc = document_uri(path, qs ? (size_t)(qs - path) : strlen(path));
 	env_add(&env, &nenv, "DOCUMENT_URI", doc);
 	free(doc);
-	env_add(&env, &nenv, "REMOTE_ADDR", q->remote_addr ? q->remote_addr : "127.0.0.1");
+	env_add(&env, &nenv, "REMOTE_ADDR", q->remote_addr ? q->remote_addr : addr);
 	env_add(&env, &nenv, "SERVER_NAME", "localhost");
 	env_add(&env, &nenv, "HTTPS", "on");
 	env_add(&env, &nenv, "REQUEST_ID", id);
@@ -409,6 +434,8 @@ ip_do(const struct wt_app *app, const struct ip_req *q)
 		env_add(&env, &nenv, "HTTP_AUTHORIZATION", q->authorization);
 	if (q->csrf != NULL)
 		env_add(&env, &nenv, "HTTP_X_CSRF_TOKEN", q->csrf);
+	if (q->jar != NULL && q->jar->ua != NULL)
+		env_add(&env, &nenv, "HTTP_USER_AGENT", q->jar->ua);
 	buf_init(&cookie);
 	for (size_t i = 0; q->jar != NULL && i < q->jar->cookies.n; i++)
 		buf_printf(&cookie, "%s%s=%s", cookie.len ? "; " : "",
@@ -708,6 +735,26 @@ void
 ip_jar_init(struct ip_jar *j)
 {
 	kv_init(&j->cookies);
+	j->ua = NULL;
+	j->next = NULL;
+}
+
+struct ip_jar *
+ip_browser(const char *name)
+{
+	struct ip_jar *j = xmalloc(sizeof(*j));
+
+	ip_jar_init(j);
+	j->ua = ip_strf("worktime-test/%s", name);
+	j->next = browsers;
+	browsers = j;
+	return j;
+}
+
+void
+ip_forget(struct ip_jar *j)
+{
+	kv_free(&j->cookies);
 }
 
 void

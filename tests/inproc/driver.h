@@ -31,9 +31,12 @@
 #include "app.h"
 #include "kv.h"
 
-/* Cookies a client keeps between requests (Set-Cookie -> Cookie). */
+/* Cookies a client keeps between requests (Set-Cookie -> Cookie), and
+ * the User-Agent it sends (ip_browser: "worktime-test/<name>"). */
 struct ip_jar {
 	struct wt_kvlist	 cookies;
+	const char		*ua;
+	struct ip_jar		*next;		/* ip_browser's list */
 };
 
 #define IP_MAX_HEADERS	8
@@ -53,7 +56,7 @@ struct ip_req {
 	const char	*csrf;		/* X-CSRF-Token */
 	struct ip_jar	*jar;		/* cookies sent; Set-Cookie kept */
 	const char	*cookie;	/* a Cookie header of its own (after the jar's) */
-	const char	*remote_addr;	/* default 127.0.0.1 */
+	const char	*remote_addr;	/* default ip_addr() */
 	const char	*headers[IP_MAX_HEADERS];	/* more "Name: value" */
 	size_t		 chunk;		/* the reader hands out at most this much a call */
 };
@@ -81,6 +84,14 @@ int		 ip_finish(void);
 /* A tag unique to this run ("ip" + pid + random), for e-mail addresses
  * and names, so runs and binaries never collide. */
 const char	*ip_tag(void);
+
+/* This run's client address (10.x.y.z, random): the per-address sign-in
+ * backoff of one test binary never meets another's. */
+const char	*ip_addr(void);
+/* Holds a lock (until ip_finish) that every test changing or depending
+ * on organisation-wide state (settings, registration mode) takes, so
+ * such binaries never run at the same time as each other. */
+void		 ip_lock_global(void);
 
 /* Runs one request through app (switching the database set-up to it
  * first when the last request went to another program). */
@@ -125,6 +136,11 @@ const char	*ip_token(long long user_id);
  * PostgreSQL or a network cut would); the number of backends ended. */
 int		 ip_kill_app_conn(void);
 
+/* A new browser: an empty jar with User-Agent worktime-test/<name>,
+ * freed by ip_finish. */
+struct ip_jar	*ip_browser(const char *name);
+/* Forgets a browser's cookies. */
+void		 ip_forget(struct ip_jar *);
 void		 ip_jar_init(struct ip_jar *);
 void		 ip_jar_free(struct ip_jar *);
 const char	*ip_jar_get(const struct ip_jar *, const char *name);
