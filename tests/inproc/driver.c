@@ -695,9 +695,14 @@ ip_user(const char *email, const char *name, const char *role, const char *passw
 		ip_diag("password_hash failed");
 		return 0;
 	}
-	id = ip_q("INSERT INTO users (email, display_name, role, status, password_hash,"
-	    " email_verified_at, password_changed_at)"
-	    " VALUES ($1, $2, $3, 'active', NULLIF($4, ''), now(), now()) RETURNING id",
+	/* As registration and wtctl do: the first password is in the
+	 * history too, so it counts among the last five. */
+	id = ip_q("WITH u AS (INSERT INTO users (email, display_name, role, status,"
+	    " password_hash, email_verified_at, password_changed_at)"
+	    " VALUES ($1, $2, $3, 'active', NULLIF($4, ''), now(), now()) RETURNING id,"
+	    " password_hash), h AS (INSERT INTO password_history (user_id, password_hash)"
+	    " SELECT id, password_hash FROM u WHERE password_hash IS NOT NULL)"
+	    " SELECT id FROM u",
 	    email, name, role, password != NULL ? mcf : "", NULL);
 	return id != NULL ? atoll(id) : 0;
 }
