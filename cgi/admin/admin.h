@@ -1,89 +1,194 @@
 /* admin.fcgi: people, teams, devices, settings and the audit log.
  *
- * Who may call what is one table, access.c, enforced before any handler
- * runs; whose rows they then see is one rule, applied in SQL by every
- * statement that reads people: a member sees only themselves, a manager
- * the people of the teams they manage, an admin everyone. */
+ * Who may call what is each route's access rule (main.c), enforced by the
+ * dispatcher before any handler runs; whose rows they then see is one
+ * rule, applied in SQL by every statement that reads people: a member
+ * sees only themselves, a manager the people of the teams they manage, an
+ * admin everyone.
+ *
+ * No function here answers a request: helpers return NULL or an error,
+ * and handlers return what wt_json/wt_html/wt_redirect return or the
+ * error, for app_dispatch to answer. */
 #ifndef WT_ADMIN_H
 #define WT_ADMIN_H
 
 #include "app.h"
+#include "mail.h"
 #include "session.h"
 
-#define R_MEMBER	0x1u
-#define R_MANAGER	0x2u
-#define R_ADMIN		0x4u
-#define R_ANY		(R_MEMBER | R_MANAGER | R_ADMIN)
+/* Every statement admin.fcgi runs (stmts.c; the table there is indexed
+ * by this enum and declares each one's parameter count).  "Scoped"
+ * statements take the caller's id and role as $1 and $2 (scoped_exec
+ * adds them), so the parameters listed here start at $3.  The columns a
+ * handler reads are named in the enums after this one. */
+enum admin_stmt {
+	ST_ADMIN_COUNTS = WT_STMT_BASE(WT_SLOT_APP),	/* scoped */
 
-struct access_rule {
-	const char	*method;
-	const char	*pattern;
-	unsigned	 roles;
-	const char	*sees;		/* whose data, for the README and tests */
+	/* people */
+	ST_ADMIN_USER_VISIBLE,		/* scoped; $3 id */
+	ST_ADMIN_USERS_LIST,		/* scoped; $3 q, $4 team, $5 role, $6 limit, $7 offset */
+	ST_ADMIN_USER_GET,		/* scoped; $3 id */
+	ST_ADMIN_USER_JSON,		/* $1 id: the audit snapshot */
+	ST_ADMIN_USER_TEAMS,		/* scoped; $3 id */
+	ST_ADMIN_USER_BY_EMAIL,		/* $1 email */
+	ST_ADMIN_USER_UPDATE,		/* $1 id, $2 display_name, $3 role */
+	ST_ADMIN_USER_DISABLE,		/* $1 id */
+	ST_ADMIN_USER_ENABLE,		/* $1 id */
+	ST_ADMIN_USER_SESSIONS_END,	/* $1 id */
+	ST_ADMIN_USER_DELETE,		/* $1 id */
+	ST_ADMIN_OTHER_ADMINS,		/* $1 id */
+	ST_ADMIN_INVITE_INSERT,		/* $1 hash, $2 email, $3 role, $4 by, $5 team */
+
+	/* teams */
+	ST_ADMIN_TEAMS_LIST,		/* scoped */
+	ST_ADMIN_TEAM_GET,		/* scoped; $3 id */
+	ST_ADMIN_TEAM_JSON,		/* $1 id: the audit snapshot */
+	ST_ADMIN_TEAM_MEMBERS,		/* $1 team */
+	ST_ADMIN_TEAM_INSERT,		/* $1 name */
+	ST_ADMIN_TEAM_RENAME,		/* $1 id, $2 name */
+	ST_ADMIN_TEAM_DELETE,		/* $1 id */
+	ST_ADMIN_MEMBER_GET,		/* $1 team, $2 user */
+	ST_ADMIN_MEMBER_UPSERT,		/* $1 team, $2 user, $3 role */
+	ST_ADMIN_MEMBER_DELETE,		/* $1 team, $2 user */
+	ST_ADMIN_PROMOTE_MANAGER,	/* $1 user */
+
+	/* devices */
+	ST_ADMIN_DEVICES_LIST,		/* scoped; $3 time zone, $4 user (0: all) */
+	ST_ADMIN_CODES_LIST,		/* scoped; $3 time zone, $4 user (0: all) */
+	ST_ADMIN_CODE_INSERT,		/* $1 hash, $2 user, $3 kind, $4 name, $5 by */
+	ST_ADMIN_CODE_GET,		/* scoped; $3 id */
+	ST_ADMIN_CODE_REVOKE,		/* $1 id */
+	ST_ADMIN_DEVICE_GET,		/* scoped; $3 id */
+	ST_ADMIN_DEVICE_REVOKE,		/* $1 id */
+
+	/* settings */
+	ST_ADMIN_SETTINGS_GET,
+	ST_ADMIN_SETTINGS_JSON,
+	ST_ADMIN_SETTINGS_UPDATE,	/* $1..$10: the columns of SETTINGS_GET */
+
+	/* audit */
+	ST_ADMIN_AUDIT_INSERT,		/* $1 actor id .. $9 ip */
+	ST_ADMIN_AUDIT_LIST,		/* $1 time zone, $2..$7 filters, $8 limit, $9 offset */
+
+	ST_ADMIN_END
 };
 
-extern const struct access_rule access_rules[];
-extern const struct wt_route admin_routes[];
-extern const struct wt_stmt admin_stmts[];
+/* The columns each statement's result has, in its SELECT's order. */
+/* ST_ADMIN_COUNTS */
+enum { C_COUNT_PEOPLE, C_COUNT_TEAMS, C_COUNT_DEVICES };
+/* ST_ADMIN_USERS_LIST: one row with NULLs and the total on an empty page */
+enum { C_ULIST_ID, C_ULIST_EMAIL, C_ULIST_NAME, C_ULIST_ROLE, C_ULIST_STATUS,
+	C_ULIST_CREATED, C_ULIST_TEAMS, C_ULIST_TOTAL };
+/* ST_ADMIN_USER_GET */
+enum { C_UGET_ID, C_UGET_EMAIL, C_UGET_NAME, C_UGET_ROLE, C_UGET_STATUS,
+	C_UGET_TIMEZONE, C_UGET_CREATED, C_UGET_LAST_SEEN };
+/* ST_ADMIN_USER_JSON */
+enum { C_UJSON_JSON, C_UJSON_EMAIL, C_UJSON_ROLE };
+/* ST_ADMIN_USER_TEAMS */
+enum { C_UTEAM_ID, C_UTEAM_NAME, C_UTEAM_ROLE };
+/* ST_ADMIN_USER_BY_EMAIL */
+enum { C_UEMAIL_ID };
+/* ST_ADMIN_TEAMS_LIST */
+enum { C_TLIST_ID, C_TLIST_NAME, C_TLIST_MEMBERS, C_TLIST_MANAGERS };
+/* ST_ADMIN_TEAM_GET */
+enum { C_TGET_ID, C_TGET_NAME, C_TGET_CREATED };
+/* ST_ADMIN_TEAM_JSON */
+enum { C_TJSON_JSON, C_TJSON_NAME };
+/* ST_ADMIN_TEAM_MEMBERS */
+enum { C_TMEM_ID, C_TMEM_NAME, C_TMEM_EMAIL, C_TMEM_ROLE, C_TMEM_STATUS };
+/* ST_ADMIN_TEAM_INSERT */
+enum { C_TINS_ID };
+/* ST_ADMIN_MEMBER_GET */
+enum { C_MGET_ROLE };
+/* ST_ADMIN_DEVICES_LIST */
+enum { C_DLIST_ID, C_DLIST_NAME, C_DLIST_KIND, C_DLIST_HOSTNAME, C_DLIST_OS,
+	C_DLIST_AGENT_VERSION, C_DLIST_USER_ID, C_DLIST_USER_NAME, C_DLIST_LAST_SEEN,
+	C_DLIST_STATUS, C_DLIST_NCOLS };
+/* ST_ADMIN_CODES_LIST */
+enum { C_CLIST_ID, C_CLIST_DEVICE_NAME, C_CLIST_KIND, C_CLIST_USER_ID,
+	C_CLIST_USER_NAME, C_CLIST_EXPIRES, C_CLIST_NCOLS };
+/* ST_ADMIN_CODE_INSERT */
+enum { C_CINS_ID, C_CINS_EXPIRES };
+/* ST_ADMIN_CODE_GET and ST_ADMIN_DEVICE_GET: whose, its name, still usable */
+enum { C_REVOKE_USER_ID, C_REVOKE_LABEL, C_REVOKE_LIVE };
+/* ST_ADMIN_SETTINGS_GET: settings.c's keys[], in that order */
+/* ST_ADMIN_SETTINGS_JSON */
+enum { C_SJSON_JSON };
+/* ST_ADMIN_AUDIT_LIST: one row with NULLs and the total on an empty page */
+enum { C_ALIST_ID, C_ALIST_AT, C_ALIST_ACTOR, C_ALIST_ACTION, C_ALIST_TARGET_TYPE,
+	C_ALIST_TARGET_ID, C_ALIST_TARGET_LABEL, C_ALIST_BEFORE, C_ALIST_AFTER,
+	C_ALIST_IP, C_ALIST_TOTAL };
 
-int	admin_authorize(struct wt_req *);
-/* Prints the route table with each route's rule, tab-separated; a route
- * without a rule prints "MISSING".  Non-zero if any is missing. */
-int	access_table_print(void);
-/* The scope rule for one person: 1 when r's user may see user uid, 0
- * when not, -1 on a database error. */
-int	can_see_user(struct wt_req *, long long uid);
-int	is_admin(const struct wt_req *);
+
+extern const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)];
+extern const struct wt_constraint admin_constraints[];
+extern const struct wt_route admin_routes[];
+
+/* access.c: the scope rule for one person: *seen is 1 when r's user may
+ * see user uid, else 0; NULL or the database's error. */
+struct wt_err	*can_see_user(struct wt_req *, long long uid, int *seen);
+int		 is_admin(const struct wt_req *);
 
 /* audit.c: records an action in the caller's transaction.  before and
- * after are JSON text (or NULL). */
-int	audit(struct wt_req *, const char *action, const char *target_type,
-	    const char *target_id, const char *label, const char *before,
-	    const char *after);
+ * after are JSON text (or NULL).  NULL or the database's error. */
+struct wt_err	*audit(struct wt_req *, const char *action, const char *target_type,
+		    const char *target_id, const char *label, const char *before,
+		    const char *after);
 extern const struct wt_field audit_fields[];
-void	audit_page(struct wt_req *);
+struct wt_err	*audit_page(struct wt_req *);
 
-/* Helpers shared by the pages. */
-void	not_found(struct wt_req *, const char *what);
+/* util.c: helpers shared by the pages. */
+/* The same 404 whether the row does not exist or is outside the
+ * caller's scope. */
+struct wt_err	*not_found(const char *what);
 /* The id of r's user, as text for statement parameters. */
-const char *me(struct wt_req *);
+const char	*me(struct wt_req *);
 /* Runs a statement whose first two parameters are the caller's id and
- * role (the scope rule) followed by the given ones. */
-PGresult *scoped_exec(struct wt_req *, const char *stmt, int n, const char *const *params);
-/* Sends an answer after a change: JSON body, or a redirect for forms. */
-void	done(struct wt_req *, int status, json_t *body, const char *redirect);
+ * role (the scope rule) followed by the n given ones: *out is the
+ * result, or the error is returned. */
+struct wt_err	*scoped_exec(struct wt_req *, int stmt, int n, const char *const *params,
+		    PGresult **out);
+/* The answer after a change: JSON body, or a 303 to redirect for forms. */
+struct wt_err	*done(struct wt_req *, int status, json_t *body, const char *redirect);
+/* JSON value to text for the audit log (caller frees); takes body. */
+char		*json_text(json_t *);
 
 /* pages */
-void	home_page(struct wt_req *);
-extern const struct wt_field people_list_fields[], person_fields[], person_create_fields[],
-	person_edit_fields[], person_delete_fields[];
-void	people_page(struct wt_req *);
-void	person_page(struct wt_req *);
-void	person_create(struct wt_req *);
-void	person_edit(struct wt_req *);
-void	person_deactivate(struct wt_req *);
-void	person_activate(struct wt_req *);
-void	person_delete(struct wt_req *);
+struct wt_err	*home_page(struct wt_req *);
 
-extern const struct wt_field team_fields[], team_create_fields[], team_rename_fields[],
-	member_add_fields[], member_fields[];
-void	teams_page(struct wt_req *);
-void	team_page(struct wt_req *);
-void	team_create(struct wt_req *);
-void	team_rename(struct wt_req *);
-void	team_delete(struct wt_req *);
-void	member_add(struct wt_req *);
-void	member_remove(struct wt_req *);
+extern const struct wt_field people_list_fields[], person_page_fields[], person_fields[],
+	person_create_fields[], person_edit_fields[], person_delete_fields[];
+struct wt_err	*people_page(struct wt_req *);
+struct wt_err	*person_page(struct wt_req *);
+struct wt_err	*person_create(struct wt_req *);
+struct wt_err	*person_edit(struct wt_req *);
+struct wt_err	*person_deactivate(struct wt_req *);
+struct wt_err	*person_activate(struct wt_req *);
+struct wt_err	*person_delete(struct wt_req *);
+
+extern const struct wt_field teams_page_fields[], team_page_fields[], team_fields[],
+	team_create_fields[], team_rename_fields[], member_add_fields[], member_fields[];
+struct wt_err	*teams_page(struct wt_req *);
+struct wt_err	*team_page(struct wt_req *);
+struct wt_err	*team_create(struct wt_req *);
+struct wt_err	*team_rename(struct wt_req *);
+struct wt_err	*team_delete(struct wt_req *);
+struct wt_err	*member_add(struct wt_req *);
+struct wt_err	*member_remove(struct wt_req *);
 
 extern const struct wt_field devices_fields[], code_create_fields[], code_fields[],
 	device_fields[];
-void	devices_page(struct wt_req *);
-void	code_create(struct wt_req *);
-void	code_revoke(struct wt_req *);
-void	device_revoke(struct wt_req *);
+struct wt_err	*devices_page(struct wt_req *);
+struct wt_err	*code_create(struct wt_req *);
+struct wt_err	*code_revoke(struct wt_req *);
+struct wt_err	*device_revoke(struct wt_req *);
 
-extern const struct wt_field settings_fields[];
-void	settings_page(struct wt_req *);
-void	settings_post(struct wt_req *);
+extern const struct wt_field settings_page_fields[], settings_fields[];
+struct wt_err	*settings_page(struct wt_req *);
+struct wt_err	*settings_post(struct wt_req *);
+
+/* A notice flag in the query string ("?saved=1" after a redirect). */
+#define NOTICE_FIELD(n) \
+	{ .name = (n), .src = WT_SRC_QUERY, .type = WT_T_BOOL }
 
 #endif

@@ -13,19 +13,19 @@
 
 #define PAGE_SIZE 50
 
-int
+struct wt_err *
 audit(struct wt_req *r, const char *action, const char *target_type,
     const char *target_id, const char *label, const char *before, const char *after)
 {
 	const char *params[9] = { me(r), r->user->email, action, target_type,
 	    target_id ? target_id : "", label ? label : "", before, after,
 	    r->remote_addr ? r->remote_addr : "" };
-	PGresult *res = db_exec("admin_audit_insert", 9, params);
+	PGresult *res = db_exec(ST_ADMIN_AUDIT_INSERT, 9, params);
 
 	if (res == NULL)
-		return -1;
+		return db_err();
 	PQclear(res);
-	return 0;
+	return NULL;
 }
 
 const struct wt_field audit_fields[] = {
@@ -57,16 +57,22 @@ opt(struct wt_req *r, const char *name)
 static const char *const filters[] = { "actor", "action", "target_type", "target_id",
     "from", "to" };
 
-void
+struct wt_err *
 audit_page(struct wt_req *r)
 {
+	static const char *const cols[C_ALIST_TOTAL] = {
+		[C_ALIST_ID] = "id", [C_ALIST_AT] = "at", [C_ALIST_ACTOR] = "actor",
+		[C_ALIST_ACTION] = "action", [C_ALIST_TARGET_TYPE] = "target_type",
+		[C_ALIST_TARGET_ID] = "target_id", [C_ALIST_TARGET_LABEL] = "target_label",
+		[C_ALIST_BEFORE] = "before", [C_ALIST_AFTER] = "after", [C_ALIST_IP] = "ip" };
 	long long page = wt_int(r, "page", 1), total = 0;
 	char limit[16], offset[24];
 	const char *params[9];
-	struct wt_view *v = req_view(r);
+	struct wt_view *v;
 	PGresult *res;
-	json_t *list = json_array();
+	json_t *list;
 
+	/* Numbers within the field's limits: they fit. */
 	snprintf(limit, sizeof(limit), "%d", PAGE_SIZE);
 	snprintf(offset, sizeof(offset), "%lld", (page - 1) * PAGE_SIZE);
 	params[0] = r->user->timezone;
@@ -74,25 +80,22 @@ audit_page(struct wt_req *r)
 		params[i + 1] = opt(r, filters[i]);
 	params[7] = limit;
 	params[8] = offset;
-	if ((res = db_exec("admin_audit_list", 9, params)) == NULL) {
-		json_decref(list);
-		db_unavailable(r);
-		return;
-	}
+	if ((res = db_exec(ST_ADMIN_AUDIT_LIST, 9, params)) == NULL)
+		return db_err();
+	v = req_view(r);
+	list = json_array();
 	for (int i = 0, row = 0; i < PQntuples(res); i++) {
-		static const char *const cols[] = { "id", "at", "actor", "action",
-		    "target_type", "target_id", "target_label", "before", "after", "ip" };
 		json_t *entry;
 
-		total = atoll(PQgetvalue(res, i, 10));
-		if (PQgetisnull(res, i, 0))
+		total = atoll(PQgetvalue(res, i, C_ALIST_TOTAL));
+		if (PQgetisnull(res, i, C_ALIST_ID))
 			continue;	/* an empty page: only the total */
 		entry = json_object();
-		for (int c = 0; c < 10; c++) {
+		for (int c = 0; c < C_ALIST_TOTAL; c++) {
 			const char *val = PQgetvalue(res, i, c);
 
 			view_setf(v, val, "Audit.%d.%s", row, cols[c]);
-			if ((c == 7 || c == 8) && *val != '\0')
+			if ((c == C_ALIST_BEFORE || c == C_ALIST_AFTER) && *val != '\0')
 				json_object_set_new(entry, cols[c], json_loads(val, 0, NULL));
 			else
 				json_object_set_new(entry, cols[c], json_string(val));
@@ -101,11 +104,9 @@ audit_page(struct wt_req *r)
 		row++;
 	}
 	PQclear(res);
-	if (req_wants_json(r)) {
-		wt_json(r, 200, json_pack("{sI sI so}", "total", (json_int_t)total,
+	if (req_wants_json(r))
+		return wt_json(r, 200, json_pack("{sI sI so}", "total", (json_int_t)total,
 		    "page", (json_int_t)page, "entries", list));
-		return;
-	}
 	json_decref(list);
 	for (int i = 0; i < 6; i++)
 		view_setf(v, params[i + 1], "Form.Value.%s", filters[i]);
@@ -113,5 +114,5 @@ audit_page(struct wt_req *r)
 	view_set_int(v, "Page.Total", total);
 	view_set_int(v, "Page.Last", (total + PAGE_SIZE - 1) / PAGE_SIZE);
 	view_set(v, "Page.Nav", "audit");
-	wt_html(r, 200, "admin_audit.cs");
+	return wt_html(r, 200, "admin_audit.cs");
 }

@@ -3,7 +3,6 @@
  * revocation, which voids a device's token at once. */
 #include "config.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +18,7 @@ static const char *const kinds[] = { "agent", "phone", NULL };
 const struct wt_field devices_fields[] = {
 	{ .name = "user", .src = WT_SRC_QUERY, .type = WT_T_INT, .min = 1,
 	  .max = 1LL << 53, .label = "Person" },
+	NOTICE_FIELD("revoked"),
 	{ .name = NULL }
 };
 
@@ -39,66 +39,72 @@ const struct wt_field code_create_fields[] = {
 const struct wt_field code_fields[] = { PATH_ID("Code"), { .name = NULL } };
 const struct wt_field device_fields[] = { PATH_ID("Device"), { .name = NULL } };
 
-void
+struct wt_err *
 devices_page(struct wt_req *r)
 {
+	static const char *const dcols[C_DLIST_NCOLS] = {
+		[C_DLIST_ID] = "id", [C_DLIST_NAME] = "name", [C_DLIST_KIND] = "kind",
+		[C_DLIST_HOSTNAME] = "hostname", [C_DLIST_OS] = "os",
+		[C_DLIST_AGENT_VERSION] = "agent_version", [C_DLIST_USER_ID] = "user_id",
+		[C_DLIST_USER_NAME] = "user_name", [C_DLIST_LAST_SEEN] = "last_seen",
+		[C_DLIST_STATUS] = "status" };
+	static const char *const ccols[C_CLIST_NCOLS] = {
+		[C_CLIST_ID] = "id", [C_CLIST_DEVICE_NAME] = "device_name",
+		[C_CLIST_KIND] = "kind", [C_CLIST_USER_ID] = "user_id",
+		[C_CLIST_USER_NAME] = "user_name", [C_CLIST_EXPIRES] = "expires" };
 	const char *params[2] = { r->user->timezone, wt_str(r, "user") };
-	struct wt_view *v = req_view(r);
+	struct wt_view *v;
 	PGresult *res, *codes;
+	struct wt_err *e;
 	json_t *list, *clist;
 
 	if (params[1] == NULL)
 		params[1] = "0";
-	if ((res = scoped_exec(r, "admin_devices_list", 2, params)) == NULL) {
-		db_unavailable(r);
-		return;
-	}
-	if ((codes = scoped_exec(r, "admin_codes_list", 2, params)) == NULL) {
+	if ((e = scoped_exec(r, ST_ADMIN_DEVICES_LIST, 2, params, &res)) != NULL)
+		return e;
+	if ((e = scoped_exec(r, ST_ADMIN_CODES_LIST, 2, params, &codes)) != NULL) {
 		PQclear(res);
-		db_unavailable(r);
-		return;
+		return e;
 	}
+	v = req_view(r);
 	list = json_array();
 	for (int i = 0; i < PQntuples(res); i++) {
-		static const char *const cols[] = { "id", "name", "kind", "hostname", "os",
-		    "agent_version", "user_id", "user_name", "last_seen", "status" };
-
 		json_array_append_new(list, json_pack("{sI ss ss ss ss ss sI ss ss ss}",
-		    "id", (json_int_t)atoll(PQgetvalue(res, i, 0)), "name", PQgetvalue(res, i, 1),
-		    "kind", PQgetvalue(res, i, 2), "hostname", PQgetvalue(res, i, 3),
-		    "os", PQgetvalue(res, i, 4), "agent_version", PQgetvalue(res, i, 5),
-		    "user_id", (json_int_t)atoll(PQgetvalue(res, i, 6)),
-		    "user_name", PQgetvalue(res, i, 7), "last_seen", PQgetvalue(res, i, 8),
-		    "status", PQgetvalue(res, i, 9)));
-		for (int c = 0; c < 10; c++)
-			view_setf(v, PQgetvalue(res, i, c), "Devices.%d.%s", i, cols[c]);
+		    "id", (json_int_t)atoll(PQgetvalue(res, i, C_DLIST_ID)),
+		    "name", PQgetvalue(res, i, C_DLIST_NAME),
+		    "kind", PQgetvalue(res, i, C_DLIST_KIND),
+		    "hostname", PQgetvalue(res, i, C_DLIST_HOSTNAME),
+		    "os", PQgetvalue(res, i, C_DLIST_OS),
+		    "agent_version", PQgetvalue(res, i, C_DLIST_AGENT_VERSION),
+		    "user_id", (json_int_t)atoll(PQgetvalue(res, i, C_DLIST_USER_ID)),
+		    "user_name", PQgetvalue(res, i, C_DLIST_USER_NAME),
+		    "last_seen", PQgetvalue(res, i, C_DLIST_LAST_SEEN),
+		    "status", PQgetvalue(res, i, C_DLIST_STATUS)));
+		for (int c = 0; c < C_DLIST_NCOLS; c++)
+			view_setf(v, PQgetvalue(res, i, c), "Devices.%d.%s", i, dcols[c]);
 	}
 	clist = json_array();
 	for (int i = 0; i < PQntuples(codes); i++) {
-		static const char *const cols[] = { "id", "device_name", "kind", "user_id",
-		    "user_name", "expires" };
-
 		json_array_append_new(clist, json_pack("{sI ss ss sI ss ss}",
-		    "id", (json_int_t)atoll(PQgetvalue(codes, i, 0)),
-		    "device_name", PQgetvalue(codes, i, 1), "kind", PQgetvalue(codes, i, 2),
-		    "user_id", (json_int_t)atoll(PQgetvalue(codes, i, 3)),
-		    "user_name", PQgetvalue(codes, i, 4), "expires", PQgetvalue(codes, i, 5)));
-		for (int c = 0; c < 6; c++)
-			view_setf(v, PQgetvalue(codes, i, c), "Codes.%d.%s", i, cols[c]);
+		    "id", (json_int_t)atoll(PQgetvalue(codes, i, C_CLIST_ID)),
+		    "device_name", PQgetvalue(codes, i, C_CLIST_DEVICE_NAME),
+		    "kind", PQgetvalue(codes, i, C_CLIST_KIND),
+		    "user_id", (json_int_t)atoll(PQgetvalue(codes, i, C_CLIST_USER_ID)),
+		    "user_name", PQgetvalue(codes, i, C_CLIST_USER_NAME),
+		    "expires", PQgetvalue(codes, i, C_CLIST_EXPIRES)));
+		for (int c = 0; c < C_CLIST_NCOLS; c++)
+			view_setf(v, PQgetvalue(codes, i, c), "Codes.%d.%s", i, ccols[c]);
 	}
 	PQclear(res);
 	PQclear(codes);
-	if (req_wants_json(r)) {
-		wt_json(r, 200, json_pack("{so so}", "devices", list, "codes", clist));
-		return;
-	}
+	if (req_wants_json(r))
+		return wt_json(r, 200, json_pack("{so so}", "devices", list, "codes", clist));
 	json_decref(list);
 	json_decref(clist);
-	if (kv_get(&r->query, "revoked") != NULL)
+	if (wt_bool(r, "revoked", 0))
 		view_set(v, "Notice", "Revoked: it cannot be used any more.");
 	view_set(v, "Page.Nav", "devices");
-	csrf_token(r);
-	wt_html(r, 200, "admin_devices.cs");
+	return wt_html(r, 200, "admin_devices.cs");
 }
 
 /* 16 characters of Crockford's base32 (no I, L, O, U): 80 bits, easy to
@@ -123,140 +129,125 @@ new_code(char shown[20], char plain[17])
 	return 0;
 }
 
-void
+struct wt_err *
 code_create(struct wt_req *r)
 {
 	const char *uid = wt_str(r, "user_id"), *kind = wt_str(r, "kind"), *params[5];
 	const char *name = wt_str(r, "device_name");
 	char shown[20], plain[17], hash[65], *after;
 	struct wt_view *v;
+	struct wt_err *e;
 	PGresult *res;
-	json_t *snap;
-	int seen, rc;
+	int seen;
 
 	if (uid == NULL)
 		uid = me(r);
 	if (kind == NULL)
 		kind = "agent";
-	if ((seen = can_see_user(r, atoll(uid))) < 0) {
-		db_unavailable(r);
-		return;
-	}
-	if (!seen) {
-		wt_error(r, 404, "user_id", "person not found");
-		return;
-	}
-	if (new_code(shown, plain) != 0 || db_begin() != 0) {
-		db_unavailable(r);
-		return;
-	}
+	if ((e = can_see_user(r, atoll(uid), &seen)) != NULL)
+		return e;
+	if (!seen)
+		return wt_fail(404, "user_id", "person not found");
+	if (new_code(shown, plain) != 0)
+		return wt_fail(500, NULL, "no randomness available; the error is logged");
 	sha256_hex(plain, 16, hash);
+	OPENSSL_cleanse(plain, sizeof(plain));
+	if (db_begin() != 0) {
+		OPENSSL_cleanse(shown, sizeof(shown));
+		return db_err();
+	}
 	params[0] = hash;
 	params[1] = uid;
 	params[2] = kind;
 	params[3] = name;
 	params[4] = me(r);
-	if ((res = db_exec("admin_code_insert", 5, params)) == NULL) {
+	if ((res = db_exec(ST_ADMIN_CODE_INSERT, 5, params)) == NULL) {
+		OPENSSL_cleanse(shown, sizeof(shown));
 		/* A user id that passed can_see_user but vanished since. */
 		if (strcmp(db_sqlstate(), SQLSTATE_FOREIGN_KEY) == 0) {
 			db_rollback();
-			wt_error(r, 404, "user_id", "person not found");
-		} else
-			db_unavailable(r);
-		return;
+			return wt_fail(404, "user_id", "person not found");
+		}
+		return db_err();
 	}
-	snap = json_pack("{sI ss ss}", "user_id", (json_int_t)atoll(uid), "device_name", name,
-	    "kind", kind);
-	after = json_dumps(snap, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(snap);
-	rc = audit(r, "device.code_create", "enrollment_code", PQgetvalue(res, 0, 0), name,
-	    NULL, after);
+	after = json_text(json_pack("{sI ss ss}", "user_id", (json_int_t)atoll(uid),
+	    "device_name", name, "kind", kind));
+	e = audit(r, "device.code_create", "enrollment_code", PQgetvalue(res, 0, C_CINS_ID),
+	    name, NULL, after);
 	free(after);
-	if (rc != 0 || db_commit() != 0) {
+	if (e == NULL && db_commit() != 0)
+		e = db_err();
+	if (e != NULL) {
 		PQclear(res);
-		db_unavailable(r);
-		return;
+		OPENSSL_cleanse(shown, sizeof(shown));
+		return e;
 	}
 	log_info("admin", "user %lld made an enrollment code for user %s", r->user->id, uid);
 	if (req_wants_json(r)) {
-		wt_json(r, 201, json_pack("{sI ss ss sI ss ss}",
-		    "id", (json_int_t)atoll(PQgetvalue(res, 0, 0)), "code", shown,
-		    "expires_at", PQgetvalue(res, 0, 1), "user_id", (json_int_t)atoll(uid),
-		    "device_name", name, "kind", kind));
+		e = wt_json(r, 201, json_pack("{sI ss ss sI ss ss}",
+		    "id", (json_int_t)atoll(PQgetvalue(res, 0, C_CINS_ID)), "code", shown,
+		    "expires_at", PQgetvalue(res, 0, C_CINS_EXPIRES),
+		    "user_id", (json_int_t)atoll(uid), "device_name", name, "kind", kind));
 		PQclear(res);
 		OPENSSL_cleanse(shown, sizeof(shown));
-		return;
+		return e;
 	}
 	/* The code is shown once, on this page, and never stored in clear. */
 	v = req_view(r);
 	view_set(v, "Code.Shown", shown);
 	view_set(v, "Code.Device", name);
-	view_set(v, "Code.Expires", PQgetvalue(res, 0, 1));
+	view_set(v, "Code.Expires", PQgetvalue(res, 0, C_CINS_EXPIRES));
 	PQclear(res);
 	OPENSSL_cleanse(shown, sizeof(shown));
 	view_set(v, "Page.Nav", "devices");
-	wt_html(r, 201, "admin_code.cs");
+	return wt_html(r, 201, "admin_code.cs");
 }
 
 /* Looks up a code or device in the caller's scope and revokes it. */
-static void
-revoke(struct wt_req *r, const char *get, const char *set, const char *action,
-    const char *type, const char *what)
+static struct wt_err *
+revoke(struct wt_req *r, int get, int set, const char *action, const char *type,
+    const char *what)
 {
 	const char *id = wt_str(r, "id");
+	struct wt_err *e;
 	PGresult *res;
 	char *label;
 	int live;
 
-	if (db_begin() != 0) {
-		db_unavailable(r);
-		return;
-	}
-	if ((res = scoped_exec(r, get, 1, &id)) == NULL) {
-		db_unavailable(r);
-		return;
-	}
+	if (db_begin() != 0)
+		return db_err();
+	if ((e = scoped_exec(r, get, 1, &id, &res)) != NULL)
+		return e;
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		db_rollback();
-		not_found(r, what);
-		return;
+		return not_found(what);
 	}
-	label = xstrdup(PQgetvalue(res, 0, 1));
-	live = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
+	label = xstrdup(PQgetvalue(res, 0, C_REVOKE_LABEL));
+	live = strcmp(PQgetvalue(res, 0, C_REVOKE_LIVE), "t") == 0;
 	PQclear(res);
-	if (!live) {
-		free(label);
-		db_rollback();
-		wt_error(r, 409, NULL, "this %s is used or revoked already", what);
-		return;
-	}
-	if ((res = db_exec(set, 1, &id)) == NULL) {
-		free(label);
-		db_unavailable(r);
-		return;
-	}
-	PQclear(res);
-	if (audit(r, action, type, id, label, "{\"revoked\": false}", "{\"revoked\": true}") != 0 ||
-	    db_commit() != 0) {
-		free(label);
-		db_unavailable(r);
-		return;
-	}
+	if (!live)
+		e = wt_fail(409, NULL, "this %s is used or revoked already", what);
+	else if (db_exec_count(set, 1, &id) < 0)
+		e = db_err();
+	else if ((e = audit(r, action, type, id, label, "{\"revoked\": false}",
+	    "{\"revoked\": true}")) == NULL && db_commit() != 0)
+		e = db_err();
 	free(label);
-	done(r, 200, json_pack("{ss}", "status", "revoked"), "/admin/devices?revoked=1");
+	if (e != NULL)
+		return e;
+	return done(r, 200, json_pack("{ss}", "status", "revoked"), "/admin/devices?revoked=1");
 }
 
-void
+struct wt_err *
 code_revoke(struct wt_req *r)
 {
-	revoke(r, "admin_code_get", "admin_code_revoke", "device.code_revoke",
+	return revoke(r, ST_ADMIN_CODE_GET, ST_ADMIN_CODE_REVOKE, "device.code_revoke",
 	    "enrollment_code", "enrollment code");
 }
 
-void
+struct wt_err *
 device_revoke(struct wt_req *r)
 {
-	revoke(r, "admin_device_get", "admin_device_revoke", "device.revoke", "device",
+	return revoke(r, ST_ADMIN_DEVICE_GET, ST_ADMIN_DEVICE_REVOKE, "device.revoke", "device",
 	    "device");
 }

@@ -1,6 +1,6 @@
 /* People: the list (search, filters, pages), one person, invitations,
- * edits, deactivation and deletion.  Changes are admin-only (access.c);
- * reading is scoped to the caller's teams in SQL. */
+ * edits, deactivation and deletion.  Changes are admin-only (the routes'
+ * access rules, main.c); reading is scoped to the caller's teams in SQL. */
 #include "config.h"
 
 #include <stdio.h>
@@ -29,6 +29,8 @@ const struct wt_field people_list_fields[] = {
 	  .label = "Role" },
 	{ .name = "page", .src = WT_SRC_QUERY, .type = WT_T_INT, .min = 1, .max = 100000,
 	  .label = "Page" },
+	NOTICE_FIELD("invited"),
+	NOTICE_FIELD("deleted"),
 	{ .name = NULL }
 };
 
@@ -37,6 +39,12 @@ const struct wt_field people_list_fields[] = {
 	  .min = 1, .max = 1LL << 53, .label = "Person" }
 
 const struct wt_field person_fields[] = { ID_FIELD, { .name = NULL } };
+
+const struct wt_field person_page_fields[] = {
+	ID_FIELD,
+	NOTICE_FIELD("saved"),
+	{ .name = NULL }
+};
 
 const struct wt_field person_create_fields[] = {
 	{ .name = "email", .src = WT_SRC_BODY, .type = WT_T_EMAIL, .flags = WT_REQUIRED,
@@ -67,37 +75,44 @@ const struct wt_field person_delete_fields[] = {
 static json_t *
 person_json(PGresult *res, int i)
 {
-	return json_pack("{sI ss ss ss ss ss}", "id", (json_int_t)atoll(PQgetvalue(res, i, 0)),
-	    "email", PQgetvalue(res, i, 1), "display_name", PQgetvalue(res, i, 2),
-	    "role", PQgetvalue(res, i, 3), "status", PQgetvalue(res, i, 4),
-	    "created", PQgetvalue(res, i, 5));
+	return json_pack("{sI ss ss ss ss ss}",
+	    "id", (json_int_t)atoll(PQgetvalue(res, i, C_ULIST_ID)),
+	    "email", PQgetvalue(res, i, C_ULIST_EMAIL),
+	    "display_name", PQgetvalue(res, i, C_ULIST_NAME),
+	    "role", PQgetvalue(res, i, C_ULIST_ROLE),
+	    "status", PQgetvalue(res, i, C_ULIST_STATUS),
+	    "created", PQgetvalue(res, i, C_ULIST_CREATED));
 }
 
-/* The teams the caller may filter by, for the list page. */
-static void
+/* The teams the caller may filter by (or add people to), for the pages. */
+static struct wt_err *
 team_choices(struct wt_req *r, struct wt_view *v)
 {
-	PGresult *res = scoped_exec(r, "admin_teams_list", 0, NULL);
+	PGresult *res;
+	struct wt_err *e;
 
-	if (res == NULL)
-		return;
+	if ((e = scoped_exec(r, ST_ADMIN_TEAMS_LIST, 0, NULL, &res)) != NULL)
+		return e;
 	for (int i = 0; i < PQntuples(res); i++) {
-		view_setf(v, PQgetvalue(res, i, 0), "Teams.%d.id", i);
-		view_setf(v, PQgetvalue(res, i, 1), "Teams.%d.name", i);
+		view_setf(v, PQgetvalue(res, i, C_TLIST_ID), "Teams.%d.id", i);
+		view_setf(v, PQgetvalue(res, i, C_TLIST_NAME), "Teams.%d.name", i);
 	}
 	PQclear(res);
+	return NULL;
 }
 
-void
+struct wt_err *
 people_page(struct wt_req *r)
 {
 	long long page = wt_int(r, "page", 1), total = 0;
 	char limit[16], offset[24];
 	const char *params[5];
-	struct wt_view *v = req_view(r);
-	json_t *list = json_array();
+	struct wt_view *v;
+	struct wt_err *e;
+	json_t *list;
 	PGresult *res;
 
+	/* Numbers within the field's limits: they fit. */
 	snprintf(limit, sizeof(limit), "%d", PAGE_SIZE);
 	snprintf(offset, sizeof(offset), "%lld", (page - 1) * PAGE_SIZE);
 	params[0] = wt_str(r, "q") ? wt_str(r, "q") : "";
@@ -105,35 +120,31 @@ people_page(struct wt_req *r)
 	params[2] = wt_str(r, "role") ? wt_str(r, "role") : "";
 	params[3] = limit;
 	params[4] = offset;
-	if ((res = scoped_exec(r, "admin_users_list", 5, params)) == NULL) {
-		json_decref(list);
-		db_unavailable(r);
-		return;
-	}
+	if ((e = scoped_exec(r, ST_ADMIN_USERS_LIST, 5, params, &res)) != NULL)
+		return e;
+	v = req_view(r);
+	list = json_array();
 	for (int i = 0, row = 0; i < PQntuples(res); i++) {
 		json_t *p;
 
-		total = atoll(PQgetvalue(res, i, 7));
-		if (PQgetisnull(res, i, 0))
+		total = atoll(PQgetvalue(res, i, C_ULIST_TOTAL));
+		if (PQgetisnull(res, i, C_ULIST_ID))
 			continue;	/* an empty page: only the total */
 		p = person_json(res, i);
-
-		json_object_set_new(p, "teams", json_string(PQgetvalue(res, i, 6)));
+		json_object_set_new(p, "teams", json_string(PQgetvalue(res, i, C_ULIST_TEAMS)));
 		json_array_append_new(list, p);
-		view_setf(v, PQgetvalue(res, i, 0), "Users.%d.id", row);
-		view_setf(v, PQgetvalue(res, i, 1), "Users.%d.email", row);
-		view_setf(v, PQgetvalue(res, i, 2), "Users.%d.name", row);
-		view_setf(v, PQgetvalue(res, i, 3), "Users.%d.role", row);
-		view_setf(v, PQgetvalue(res, i, 4), "Users.%d.status", row);
-		view_setf(v, PQgetvalue(res, i, 6), "Users.%d.teams", row);
+		view_setf(v, PQgetvalue(res, i, C_ULIST_ID), "Users.%d.id", row);
+		view_setf(v, PQgetvalue(res, i, C_ULIST_EMAIL), "Users.%d.email", row);
+		view_setf(v, PQgetvalue(res, i, C_ULIST_NAME), "Users.%d.name", row);
+		view_setf(v, PQgetvalue(res, i, C_ULIST_ROLE), "Users.%d.role", row);
+		view_setf(v, PQgetvalue(res, i, C_ULIST_STATUS), "Users.%d.status", row);
+		view_setf(v, PQgetvalue(res, i, C_ULIST_TEAMS), "Users.%d.teams", row);
 		row++;
 	}
 	PQclear(res);
-	if (req_wants_json(r)) {
-		wt_json(r, 200, json_pack("{sI sI si so}", "total", (json_int_t)total,
+	if (req_wants_json(r))
+		return wt_json(r, 200, json_pack("{sI sI si so}", "total", (json_int_t)total,
 		    "page", (json_int_t)page, "page_size", PAGE_SIZE, "users", list));
-		return;
-	}
 	json_decref(list);
 	view_set(v, "Form.Value.q", params[0]);
 	view_set(v, "Form.Value.team", params[1]);
@@ -142,373 +153,381 @@ people_page(struct wt_req *r)
 	view_set_int(v, "Page.Total", total);
 	view_set_int(v, "Page.Last", total ? (total + PAGE_SIZE - 1) / PAGE_SIZE : 1);
 	view_set(v, "Page.Nav", "people");
-	team_choices(r, v);
+	if ((e = team_choices(r, v)) != NULL)
+		return e;
 	if (is_admin(r))
 		view_set(v, "Can.Invite", "1");
-	if (kv_get(&r->query, "invited") != NULL)
+	if (wt_bool(r, "invited", 0))
 		view_set(v, "Notice", "The invitation is on its way.");
-	if (kv_get(&r->query, "deleted") != NULL)
+	if (wt_bool(r, "deleted", 0))
 		view_set(v, "Notice", "The person and all their data are deleted.");
-	csrf_token(r);
-	wt_html(r, 200, "admin_people.cs");
+	return wt_html(r, 200, "admin_people.cs");
 }
 
-void
+struct wt_err *
 person_page(struct wt_req *r)
 {
 	const char *id = wt_str(r, "id"), *p = id;
-	struct wt_view *v = req_view(r);
+	struct wt_view *v;
 	PGresult *res, *teams;
+	struct wt_err *e;
 	json_t *body, *tlist;
 
-	if ((res = scoped_exec(r, "admin_user_get", 1, &p)) == NULL) {
-		db_unavailable(r);
-		return;
-	}
+	if ((e = scoped_exec(r, ST_ADMIN_USER_GET, 1, &p, &res)) != NULL)
+		return e;
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		not_found(r, "person");
-		return;
+		return not_found("person");
 	}
-	if ((teams = scoped_exec(r, "admin_user_teams", 1, &p)) == NULL) {
+	if ((e = scoped_exec(r, ST_ADMIN_USER_TEAMS, 1, &p, &teams)) != NULL) {
 		PQclear(res);
-		db_unavailable(r);
-		return;
+		return e;
 	}
+	v = req_view(r);
 	body = json_pack("{sI ss ss ss ss ss ss ss}", "id", (json_int_t)atoll(id),
-	    "email", PQgetvalue(res, 0, 1), "display_name", PQgetvalue(res, 0, 2),
-	    "role", PQgetvalue(res, 0, 3), "status", PQgetvalue(res, 0, 4),
-	    "timezone", PQgetvalue(res, 0, 5), "created", PQgetvalue(res, 0, 6),
-	    "last_seen", PQgetvalue(res, 0, 7));
+	    "email", PQgetvalue(res, 0, C_UGET_EMAIL),
+	    "display_name", PQgetvalue(res, 0, C_UGET_NAME),
+	    "role", PQgetvalue(res, 0, C_UGET_ROLE),
+	    "status", PQgetvalue(res, 0, C_UGET_STATUS),
+	    "timezone", PQgetvalue(res, 0, C_UGET_TIMEZONE),
+	    "created", PQgetvalue(res, 0, C_UGET_CREATED),
+	    "last_seen", PQgetvalue(res, 0, C_UGET_LAST_SEEN));
 	tlist = json_array();
 	for (int i = 0; i < PQntuples(teams); i++) {
 		json_array_append_new(tlist, json_pack("{sI ss ss}",
-		    "id", (json_int_t)atoll(PQgetvalue(teams, i, 0)),
-		    "name", PQgetvalue(teams, i, 1), "role", PQgetvalue(teams, i, 2)));
-		view_setf(v, PQgetvalue(teams, i, 0), "Person.Teams.%d.id", i);
-		view_setf(v, PQgetvalue(teams, i, 1), "Person.Teams.%d.name", i);
-		view_setf(v, PQgetvalue(teams, i, 2), "Person.Teams.%d.role", i);
+		    "id", (json_int_t)atoll(PQgetvalue(teams, i, C_UTEAM_ID)),
+		    "name", PQgetvalue(teams, i, C_UTEAM_NAME),
+		    "role", PQgetvalue(teams, i, C_UTEAM_ROLE)));
+		view_setf(v, PQgetvalue(teams, i, C_UTEAM_ID), "Person.Teams.%d.id", i);
+		view_setf(v, PQgetvalue(teams, i, C_UTEAM_NAME), "Person.Teams.%d.name", i);
+		view_setf(v, PQgetvalue(teams, i, C_UTEAM_ROLE), "Person.Teams.%d.role", i);
 	}
 	json_object_set_new(body, "teams", tlist);
 	view_set(v, "Person.Id", id);
-	view_set(v, "Person.Email", PQgetvalue(res, 0, 1));
-	view_set(v, "Person.Name", PQgetvalue(res, 0, 2));
-	view_set(v, "Person.Role", PQgetvalue(res, 0, 3));
-	view_set(v, "Person.Status", PQgetvalue(res, 0, 4));
-	view_set(v, "Person.Timezone", PQgetvalue(res, 0, 5));
-	view_set(v, "Person.Created", PQgetvalue(res, 0, 6));
-	view_set(v, "Person.LastSeen", PQgetvalue(res, 0, 7));
-	view_set(v, "Form.Value.display_name", PQgetvalue(res, 0, 2));
-	view_set(v, "Form.Value.role", PQgetvalue(res, 0, 3));
+	view_set(v, "Person.Email", PQgetvalue(res, 0, C_UGET_EMAIL));
+	view_set(v, "Person.Name", PQgetvalue(res, 0, C_UGET_NAME));
+	view_set(v, "Person.Role", PQgetvalue(res, 0, C_UGET_ROLE));
+	view_set(v, "Person.Status", PQgetvalue(res, 0, C_UGET_STATUS));
+	view_set(v, "Person.Timezone", PQgetvalue(res, 0, C_UGET_TIMEZONE));
+	view_set(v, "Person.Created", PQgetvalue(res, 0, C_UGET_CREATED));
+	view_set(v, "Person.LastSeen", PQgetvalue(res, 0, C_UGET_LAST_SEEN));
+	view_set(v, "Form.Value.display_name", PQgetvalue(res, 0, C_UGET_NAME));
+	view_set(v, "Form.Value.role", PQgetvalue(res, 0, C_UGET_ROLE));
 	PQclear(res);
 	PQclear(teams);
-	if (req_wants_json(r)) {
-		wt_json(r, 200, body);
-		return;
-	}
+	if (req_wants_json(r))
+		return wt_json(r, 200, body);
 	json_decref(body);
 	if (is_admin(r)) {
 		view_set(v, "Can.Edit", "1");
-		team_choices(r, v);
+		if ((e = team_choices(r, v)) != NULL)
+			return e;
 	}
-	if (kv_get(&r->query, "saved") != NULL)
+	if (wt_bool(r, "saved", 0))
 		view_set(v, "Notice", "Saved.");
 	view_set(v, "Page.Nav", "people");
-	csrf_token(r);
-	wt_html(r, 200, "admin_person.cs");
+	return wt_html(r, 200, "admin_person.cs");
 }
 
-/* The person's row as JSON text for the audit log (caller frees), with
- * e-mail and role; NULL when there is no such person. */
-static char *
-snapshot(const char *id, char *email, size_t elen, char *role, size_t rlen, int *missing)
-{
-	PGresult *res = db_exec("admin_user_json", 1, &id);
-	char *json;
+/* A person as the changes need them: the row for the audit log, and
+ * their e-mail and role, on the heap. */
+struct person {
+	char	*json;
+	char	*email;
+	char	*role;
+};
 
-	*missing = 0;
+static void
+person_free(struct person *p)
+{
+	free(p->json);
+	free(p->email);
+	free(p->role);
+	p->json = p->email = p->role = NULL;
+}
+
+/* NULL and *p filled, 404 when there is no such person, or the
+ * database's error. */
+static struct wt_err *
+person_load(const char *id, struct person *p)
+{
+	PGresult *res = db_exec(ST_ADMIN_USER_JSON, 1, &id);
+
+	p->json = p->email = p->role = NULL;
 	if (res == NULL)
-		return NULL;
+		return db_err();
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		*missing = 1;
-		return NULL;
+		return not_found("person");
 	}
-	json = xstrdup(PQgetvalue(res, 0, 0));
+	p->json = xstrdup(PQgetvalue(res, 0, C_UJSON_JSON));
+	p->email = xstrdup(PQgetvalue(res, 0, C_UJSON_EMAIL));
+	p->role = xstrdup(PQgetvalue(res, 0, C_UJSON_ROLE));
 	PQclear(res);
-	if (email != NULL) {
-		json_t *j = json_loads(json, 0, NULL);
-
-		snprintf(email, elen, "%s", json_string_value(json_object_get(j, "email")));
-		snprintf(role, rlen, "%s", json_string_value(json_object_get(j, "role")));
-		json_decref(j);
-	}
-	return json;
+	return NULL;
 }
 
-/* 1 when the change would leave no active admin (answered 409), 0 when
- * it is fine, -1 on error.  Runs inside the caller's transaction and
- * locks the other admins' rows until it ends. */
-static int
-last_admin(struct wt_req *r, const char *id, const char *what)
+/* NULL when someone other than id is an active admin; a 409 when the
+ * change would leave no active admin; or the database's error.  Runs
+ * inside the caller's transaction and locks the other admins' rows until
+ * it ends. */
+static struct wt_err *
+last_admin(const char *id, const char *what)
 {
-	PGresult *res = db_exec("admin_other_admins", 1, &id);
+	PGresult *res = db_exec(ST_ADMIN_OTHER_ADMINS, 1, &id);
 	int others;
 
 	if (res == NULL)
-		return -1;
+		return db_err();
 	others = PQntuples(res);
 	PQclear(res);
 	if (others > 0)
-		return 0;
-	db_rollback();
-	wt_error(r, 409, NULL, "%s would leave the organisation without an admin; "
+		return NULL;
+	return wt_fail(409, NULL, "%s would leave the organisation without an admin; "
 	    "make someone else admin first", what);
-	return 1;
 }
 
-/* Begins a transaction and takes the person's snapshot; 0 when the
- * caller may go on, -1 after answering (404, 503). */
-static int
-begin_change(struct wt_req *r, const char *id, char **before, char *email, size_t elen,
-    char *role, size_t rlen)
+/* Begins a transaction and loads the person as they are before the
+ * change. */
+static struct wt_err *
+begin_change(const char *id, struct person *before)
 {
-	int missing;
-
-	if (db_begin() != 0) {
-		db_unavailable(r);
-		return -1;
-	}
-	*before = snapshot(id, email, elen, role, rlen, &missing);
-	if (*before == NULL) {
-		if (missing) {
-			db_rollback();
-			not_found(r, "person");
-		} else
-			db_unavailable(r);
-		return -1;
-	}
-	return 0;
+	before->json = before->email = before->role = NULL;
+	if (db_begin() != 0)
+		return db_err();
+	return person_load(id, before);
 }
 
 /* Records the change with the row after it, and commits. */
-static int
-finish_change(struct wt_req *r, const char *action, const char *id, const char *email,
-    const char *before)
+static struct wt_err *
+finish_change(struct wt_req *r, const char *action, const char *id,
+    const struct person *before)
 {
-	int missing;
-	char *after = snapshot(id, NULL, 0, NULL, 0, &missing);
-	int rc = audit(r, action, "user", id, email, before, after);
+	struct person after;
+	struct wt_err *e;
 
-	free(after);
-	if (rc != 0 || db_commit() != 0) {
-		db_unavailable(r);
-		return -1;
-	}
-	return 0;
+	if ((e = person_load(id, &after)) != NULL)
+		return e;
+	e = audit(r, action, "user", id, before->email, before->json, after.json);
+	person_free(&after);
+	if (e != NULL)
+		return e;
+	if (db_commit() != 0)
+		return db_err();
+	return NULL;
 }
 
-void
+/* The invitation: the link carries the token, which is stored only as
+ * its SHA-256. */
+static void
+invitation_text(struct wt_buf *body, const struct wt_req *r, const char *token)
+{
+	buf_printf(body, "Hello,\n\n%s invites you to %s, where your team keeps track of "
+	    "its working time.\nCreate your account within 7 days with this link:\n\n"
+	    "%s/register?invite=%s\n\n-- \n%s\n", r->user->display_name,
+	    wt_cfg.site_name, wt_cfg.site_url, token, wt_cfg.site_name);
+}
+
+struct wt_err *
 person_create(struct wt_req *r)
 {
 	const char *email = wt_str(r, "email"), *role = wt_str(r, "role");
 	const char *team = wt_str(r, "team_id"), *params[5];
 	char token[65], hash[65], *after;
 	struct wt_buf body;
+	struct wt_err *e;
 	PGresult *res;
-	json_t *snap;
-	int rc;
 
 	if (role == NULL)
 		role = "member";
-	if ((res = db_exec("admin_user_by_email", 1, &email)) == NULL) {
-		db_unavailable(r);
-		return;
-	}
+	if ((res = db_exec(ST_ADMIN_USER_BY_EMAIL, 1, &email)) == NULL)
+		return db_err();
 	if (PQntuples(res) > 0) {
 		PQclear(res);
-		form_fail(r, 409, "email", "%s has an account already", email);
-		return;
+		return wt_form_fail(409, "email", "%s has an account already", email);
 	}
 	PQclear(res);
 	if (team != NULL) {
-		if ((res = db_exec("admin_team_json", 1, &team)) == NULL) {
-			db_unavailable(r);
-			return;
-		}
+		if ((res = db_exec(ST_ADMIN_TEAM_JSON, 1, &team)) == NULL)
+			return db_err();
 		if (PQntuples(res) != 1) {
 			PQclear(res);
-			form_fail(r, 400, "team_id", "Team %s does not exist", team);
-			return;
+			return wt_form_fail(400, "team_id", "Team %s does not exist", team);
 		}
 		PQclear(res);
 	}
-	if (random_token_hex(32, token) != 0 || db_begin() != 0) {
-		db_unavailable(r);
-		return;
-	}
+	if (random_token_hex(32, token) != 0)
+		return wt_fail(500, NULL, "no randomness available; the error is logged");
 	sha256_hex(token, 64, hash);
+	if (db_begin() != 0) {
+		OPENSSL_cleanse(token, sizeof(token));
+		return db_err();
+	}
 	params[0] = hash;
 	params[1] = email;
 	params[2] = role;
 	params[3] = me(r);
 	params[4] = team ? team : "0";
-	if ((res = db_exec("admin_invite_insert", 5, params)) == NULL) {
-		db_unavailable(r);
-		return;
+	if ((res = db_exec(ST_ADMIN_INVITE_INSERT, 5, params)) == NULL) {
+		OPENSSL_cleanse(token, sizeof(token));
+		return db_err();
 	}
 	PQclear(res);
-	snap = json_pack("{ss ss so}", "email", email, "role", role, "team_id",
-	    team ? json_integer(atoll(team)) : json_null());
-	after = json_dumps(snap, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(snap);
-	rc = audit(r, "user.invite", "user", NULL, email, NULL, after);
+	after = json_text(json_pack("{ss ss so}", "email", email, "role", role,
+	    "team_id", team ? json_integer(atoll(team)) : json_null()));
+	e = audit(r, "user.invite", "user", NULL, email, NULL, after);
 	free(after);
-	if (rc != 0 || db_commit() != 0) {
-		db_unavailable(r);
-		return;
+	if (e == NULL) {
+		/* Queued in this transaction: the message exists if and only
+		 * if the invitation does. */
+		buf_init(&body);
+		invitation_text(&body, r, token);
+		e = mail_queue(email, "You are invited to Worktime", body.data);
+		OPENSSL_cleanse(body.data, body.len);
+		buf_free(&body);
 	}
-	buf_init(&body);
-	buf_printf(&body, "Hello,\n\n%s invites you to %s, where your team keeps track of "
-	    "its working time.\nCreate your account within 7 days with this link:\n\n"
-	    "%s/register?invite=%s\n\n-- \n%s\n", r->user->display_name,
-	    config_get("site.name"), config_get("site.url"), token, config_get("site.name"));
-	mail_queue(email, "You are invited to Worktime", body.data);
-	buf_free(&body);
 	OPENSSL_cleanse(token, sizeof(token));
+	if (e != NULL)
+		return e;
+	if (db_commit() != 0)
+		return db_err();
 	log_info("admin", "user %lld invited %s as %s", r->user->id, email, role);
-	done(r, 201, json_pack("{ss ss ss}", "status", "invited", "email", email, "role", role),
-	    "/admin/users?invited=1");
+	/* Only now is the invitation on its way, and the notice says so. */
+	return done(r, 201, json_pack("{ss ss ss}", "status", "invited", "email", email,
+	    "role", role), "/admin/users?invited=1");
 }
 
-void
+/* "/admin/users/ID?saved=1" */
+static char *
+saved_location(const char *id)
+{
+	struct wt_buf loc;
+
+	buf_init(&loc);
+	buf_printf(&loc, "/admin/users/%s?saved=1", id);
+	return buf_take(&loc);
+}
+
+struct wt_err *
 person_edit(struct wt_req *r)
 {
 	const char *id = wt_str(r, "id"), *role = wt_str(r, "role"), *params[3];
-	char *before, email[256], old_role[16];
+	struct person before;
+	struct wt_err *e;
 	PGresult *res;
+	char *loc;
 
-	if (begin_change(r, id, &before, email, sizeof(email), old_role, sizeof(old_role)) != 0)
-		return;
-	if (strcmp(old_role, "admin") == 0 && strcmp(role, "admin") != 0 &&
-	    last_admin(r, id, "Changing this role") != 0) {
-		free(before);
-		if (!r->resp.done)
-			db_unavailable(r);
-		return;
-	}
+	if ((e = begin_change(id, &before)) != NULL)
+		goto out;
+	if (strcmp(before.role, "admin") == 0 && strcmp(role, "admin") != 0 &&
+	    (e = last_admin(id, "Changing this role")) != NULL)
+		goto out;
 	params[0] = id;
 	params[1] = wt_str(r, "display_name");
 	params[2] = role;
-	if ((res = db_exec("admin_user_update", 3, params)) == NULL) {
-		free(before);
-		db_unavailable(r);
-		return;
+	if ((res = db_exec(ST_ADMIN_USER_UPDATE, 3, params)) == NULL) {
+		e = db_err();
+		goto out;
 	}
 	PQclear(res);
-	if (finish_change(r, "user.update", id, email, before) == 0) {
-		char loc[64];
-
-		snprintf(loc, sizeof(loc), "/admin/users/%s?saved=1", id);
-		done(r, 200, json_pack("{ss ss ss}", "status", "saved", "display_name", params[1],
-		    "role", role), loc);
-	}
-	free(before);
+	if ((e = finish_change(r, "user.update", id, &before)) != NULL)
+		goto out;
+	loc = saved_location(id);
+	e = done(r, 200, json_pack("{ss ss ss}", "status", "saved", "display_name", params[1],
+	    "role", role), loc);
+	free(loc);
+out:
+	person_free(&before);
+	return e;
 }
 
-static void
+static struct wt_err *
 set_status(struct wt_req *r, int enable)
 {
 	const char *id = wt_str(r, "id");
-	char *before, email[256], role[16], loc[64];
-	PGresult *res;
+	struct person before;
+	struct wt_err *e;
+	long long changed;
+	char *loc;
 
-	if (begin_change(r, id, &before, email, sizeof(email), role, sizeof(role)) != 0)
-		return;
-	if (!enable && strcmp(role, "admin") == 0 &&
-	    last_admin(r, id, "Deactivating this person") != 0) {
-		free(before);
-		if (!r->resp.done)
-			db_unavailable(r);
-		return;
+	if ((e = begin_change(id, &before)) != NULL)
+		goto out;
+	if (!enable && strcmp(before.role, "admin") == 0 &&
+	    (e = last_admin(id, "Deactivating this person")) != NULL)
+		goto out;
+	changed = db_exec_count(enable ? ST_ADMIN_USER_ENABLE : ST_ADMIN_USER_DISABLE, 1, &id);
+	if (changed < 0) {
+		e = db_err();
+		goto out;
 	}
-	if ((res = db_exec(enable ? "admin_user_enable" : "admin_user_disable", 1, &id)) == NULL) {
-		free(before);
-		db_unavailable(r);
-		return;
-	}
-	if (atoll(PQcmdTuples(res)) == 0) {
+	if (changed == 0) {
 		/* Nothing to do is not a change: no audit entry, and the
 		 * answer says why. */
-		PQclear(res);
-		free(before);
-		db_rollback();
-		wt_error(r, 409, NULL, enable ? "this account is not disabled" :
+		e = wt_fail(409, NULL, enable ? "this account is not disabled" :
 		    "this account is disabled already");
-		return;
+		goto out;
 	}
-	PQclear(res);
 	/* Signed out everywhere at once; their access tokens died with the
 	 * token_version bump. */
-	if (!enable && (res = db_exec("admin_user_sessions_end", 1, &id)) != NULL)
-		PQclear(res);
-	if (finish_change(r, enable ? "user.activate" : "user.deactivate", id, email,
-	    before) == 0) {
-		snprintf(loc, sizeof(loc), "/admin/users/%s?saved=1", id);
-		done(r, 200, json_pack("{ss}", "status", enable ? "active" : "disabled"), loc);
+	if (!enable && db_exec_count(ST_ADMIN_USER_SESSIONS_END, 1, &id) < 0) {
+		e = db_err();
+		goto out;
 	}
-	free(before);
+	if ((e = finish_change(r, enable ? "user.activate" : "user.deactivate", id,
+	    &before)) != NULL)
+		goto out;
+	loc = saved_location(id);
+	e = done(r, 200, json_pack("{ss}", "status", enable ? "active" : "disabled"), loc);
+	free(loc);
+out:
+	person_free(&before);
+	return e;
 }
 
-void
+struct wt_err *
 person_deactivate(struct wt_req *r)
 {
-	set_status(r, 0);
+	return set_status(r, 0);
 }
 
-void
+struct wt_err *
 person_activate(struct wt_req *r)
 {
-	set_status(r, 1);
+	return set_status(r, 1);
 }
 
-void
+struct wt_err *
 person_delete(struct wt_req *r)
 {
 	const char *id = wt_str(r, "id"), *confirm = wt_str(r, "confirm");
-	char *before, email[256], role[16];
-	PGresult *res;
+	struct person before;
+	struct wt_err *e;
 
-	if (begin_change(r, id, &before, email, sizeof(email), role, sizeof(role)) != 0)
-		return;
-	if (confirm == NULL || strcmp(confirm, email) != 0) {
-		db_rollback();
-		free(before);
-		wt_error(r, 400, "confirm", "type the person's e-mail address (%s) to confirm "
-		    "the deletion", email);
-		return;
+	if ((e = begin_change(id, &before)) != NULL)
+		goto out;
+	if (confirm == NULL || strcmp(confirm, before.email) != 0) {
+		e = wt_fail(400, "confirm", "type the person's e-mail address (%s) to confirm "
+		    "the deletion", before.email);
+		goto out;
 	}
-	if (strcmp(role, "admin") == 0 && last_admin(r, id, "Deleting this person") != 0) {
-		free(before);
-		if (!r->resp.done)
-			db_unavailable(r);
-		return;
-	}
+	if (strcmp(before.role, "admin") == 0 &&
+	    (e = last_admin(id, "Deleting this person")) != NULL)
+		goto out;
 	/* Everything of theirs goes with them, through ON DELETE CASCADE:
 	 * sessions, tokens, memberships, devices, activity, screenshots. */
-	if ((res = db_exec("admin_user_delete", 1, &id)) == NULL) {
-		free(before);
-		db_unavailable(r);
-		return;
+	if (db_exec_count(ST_ADMIN_USER_DELETE, 1, &id) < 0) {
+		e = db_err();
+		goto out;
 	}
-	PQclear(res);
-	if (audit(r, "user.delete", "user", id, email, before, NULL) != 0 ||
-	    db_commit() != 0) {
-		free(before);
-		db_unavailable(r);
-		return;
+	if ((e = audit(r, "user.delete", "user", id, before.email, before.json, NULL)) != NULL)
+		goto out;
+	if (db_commit() != 0) {
+		e = db_err();
+		goto out;
 	}
-	free(before);
 	log_info("admin", "user %lld deleted user %s", r->user->id, id);
-	done(r, 200, json_pack("{ss}", "status", "deleted"), "/admin/users?deleted=1");
+	e = done(r, 200, json_pack("{ss}", "status", "deleted"), "/admin/users?deleted=1");
+out:
+	person_free(&before);
+	return e;
 }

@@ -3,7 +3,6 @@
  * form marks itself with form=1 and then an absent box means "off"). */
 #include "config.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,12 +13,15 @@ static const char *const reg_modes[] = { "open", "invite", "closed", NULL };
 static const char *const shot_modes[] = { "off", "interval", "twice_daily", NULL };
 static const char *const visibility[] = { "managers", "admins", NULL };
 
-/* The columns of admin_settings_get and admin_settings_update, in order. */
-static const char *const keys[] = { "registration_mode", "retention_days",
+/* The columns of ST_ADMIN_SETTINGS_GET and the parameters of
+ * ST_ADMIN_SETTINGS_UPDATE, in order. */
+enum { K_REGISTRATION_MODE, K_RETENTION_DAYS, K_SCREENSHOT_MODE, K_INTERVAL_MIN,
+	K_FROM_HOUR, K_TO_HOUR, K_BLUR, K_VISIBILITY, K_IDLE_TIMEOUT_S, K_DAY_GAP_MIN,
+	NKEYS };
+static const char *const keys[NKEYS] = { "registration_mode", "retention_days",
     "screenshot_mode", "screenshot_interval_min", "screenshot_from_hour",
     "screenshot_to_hour", "screenshot_blur", "screenshot_visibility",
     "idle_timeout_s", "day_gap_min" };
-#define NKEYS 10
 
 const struct wt_field settings_fields[] = {
 	{ .name = "registration_mode", .src = WT_SRC_BODY, .type = WT_T_ENUM,
@@ -46,6 +48,8 @@ const struct wt_field settings_fields[] = {
 	{ .name = NULL }
 };
 
+const struct wt_field settings_page_fields[] = { NOTICE_FIELD("saved"), { .name = NULL } };
+
 static json_t *
 settings_json(PGresult *res)
 {
@@ -54,9 +58,9 @@ settings_json(PGresult *res)
 	for (int c = 0; c < NKEYS; c++) {
 		const char *v = PQgetvalue(res, 0, c);
 
-		if (c == 6)
+		if (c == K_BLUR)
 			json_object_set_new(j, keys[c], json_boolean(strcmp(v, "t") == 0));
-		else if (c == 0 || c == 2 || c == 7)
+		else if (c == K_REGISTRATION_MODE || c == K_SCREENSHOT_MODE || c == K_VISIBILITY)
 			json_object_set_new(j, keys[c], json_string(v));
 		else
 			json_object_set_new(j, keys[c], json_integer(atoll(v)));
@@ -64,114 +68,106 @@ settings_json(PGresult *res)
 	return j;
 }
 
-static void
-fill_view(struct wt_req *r, PGresult *res)
-{
-	struct wt_view *v = req_view(r);
-
-	for (int c = 0; c < NKEYS; c++)
-		if (view_get(v, "Form.Error._") == NULL || c == 6)
-			view_setf(v, PQgetvalue(res, 0, c), "Form.Value.%s", keys[c]);
-	view_set(v, "Page.Nav", "settings");
-	csrf_token(r);
-}
-
-void
+struct wt_err *
 settings_page(struct wt_req *r)
 {
-	PGresult *res = db_exec("admin_settings_get", 0, NULL);
+	PGresult *res = db_exec(ST_ADMIN_SETTINGS_GET, 0, NULL);
+	struct wt_view *v;
 
-	if (res == NULL) {
-		db_unavailable(r);
-		return;
-	}
+	if (res == NULL)
+		return db_err();
 	if (req_wants_json(r)) {
-		wt_json(r, 200, settings_json(res));
+		json_t *body = settings_json(res);
+
 		PQclear(res);
-		return;
+		return wt_json(r, 200, body);
 	}
-	fill_view(r, res);
+	v = req_view(r);
+	for (int c = 0; c < NKEYS; c++)
+		view_setf(v, PQgetvalue(res, 0, c), "Form.Value.%s", keys[c]);
 	PQclear(res);
-	if (kv_get(&r->query, "saved") != NULL)
-		view_set(req_view(r), "Notice", "Settings saved.");
-	wt_html(r, 200, "admin_settings.cs");
+	view_set(v, "Page.Nav", "settings");
+	if (wt_bool(r, "saved", 0))
+		view_set(v, "Notice", "Settings saved.");
+	return wt_html(r, 200, "admin_settings.cs");
 }
 
-void
+/* The settings as JSON text, for the audit log (caller frees). */
+static struct wt_err *
+settings_text(char **out)
+{
+	PGresult *res = db_exec(ST_ADMIN_SETTINGS_JSON, 0, NULL);
+
+	*out = NULL;
+	if (res == NULL)
+		return db_err();
+	*out = xstrdup(PQgetvalue(res, 0, C_SJSON_JSON));
+	PQclear(res);
+	return NULL;
+}
+
+struct wt_err *
 settings_post(struct wt_req *r)
 {
-	char *vals[NKEYS], *before, *after;
+	char *vals[NKEYS] = { NULL }, *before = NULL, *after = NULL;
 	const char *params[NKEYS];
+	struct wt_err *e;
 	PGresult *res;
-	int rc;
 
-	if (db_begin() != 0) {
-		db_unavailable(r);
-		return;
-	}
-	if ((res = db_exec("admin_settings_json", 0, NULL)) == NULL) {
-		db_unavailable(r);
-		return;
-	}
-	before = xstrdup(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	if ((res = db_exec("admin_settings_get", 0, NULL)) == NULL) {
-		free(before);
-		db_unavailable(r);
-		return;
+	if (db_begin() != 0)
+		return db_err();
+	if ((e = settings_text(&before)) != NULL)
+		return e;
+	if ((res = db_exec(ST_ADMIN_SETTINGS_GET, 0, NULL)) == NULL) {
+		e = db_err();
+		goto out;
 	}
 	for (int c = 0; c < NKEYS; c++) {
 		const char *sent = wt_str(r, keys[c]);
 
-		if (c == 6 && sent == NULL && wt_bool(r, "form", 0))
-			sent = "false";
+		if (c == K_BLUR) {
+			/* Booleans arrive as on/yes/1/true; PostgreSQL wants one
+			 * spelling.  A form's unticked box sends nothing. */
+			if (sent != NULL)
+				sent = wt_bool(r, keys[c], 0) ? "t" : "f";
+			else if (wt_bool(r, "form", 0))
+				sent = "f";
+		}
 		vals[c] = xstrdup(sent ? sent : PQgetvalue(res, 0, c));
 		params[c] = vals[c];
 	}
-	/* Booleans arrive as on/yes/1/true; PostgreSQL wants one spelling. */
-	if (wt_has(r, "screenshot_blur"))
-		snprintf(vals[6], strlen(vals[6]) + 1, "%s", wt_bool(r, "screenshot_blur", 0) ? "t" : "f");
 	PQclear(res);
-	if (atoi(vals[4]) >= atoi(vals[5])) {
-		db_rollback();
-		for (int c = 0; c < NKEYS; c++)
-			free(vals[c]);
-		free(before);
-		form_fail(r, 400, "screenshot_to_hour", "Screenshots until (hour) must be "
+	if (atoi(vals[K_FROM_HOUR]) >= atoi(vals[K_TO_HOUR])) {
+		e = wt_form_fail(400, "screenshot_to_hour", "Screenshots until (hour) must be "
 		    "later than the hour they start");
-		return;
+		goto out;
 	}
-	res = db_exec("admin_settings_update", NKEYS, params);
-	for (int c = 0; c < NKEYS; c++)
-		free(vals[c]);
-	if (res == NULL) {
-		free(before);
-		db_unavailable(r);
-		return;
+	if (db_exec_count(ST_ADMIN_SETTINGS_UPDATE, NKEYS, params) < 0) {
+		e = db_err();
+		goto out;
 	}
-	PQclear(res);
-	if ((res = db_exec("admin_settings_json", 0, NULL)) == NULL) {
-		free(before);
-		db_unavailable(r);
-		return;
-	}
-	after = xstrdup(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	rc = audit(r, "settings.update", "settings", NULL, "organisation", before, after);
-	free(before);
-	free(after);
-	if (rc != 0 || db_commit() != 0) {
-		db_unavailable(r);
-		return;
+	if ((e = settings_text(&after)) != NULL ||
+	    (e = audit(r, "settings.update", "settings", NULL, "organisation", before,
+	    after)) != NULL)
+		goto out;
+	if (db_commit() != 0) {
+		e = db_err();
+		goto out;
 	}
 	if (!req_wants_json(r)) {
-		wt_redirect(r, 303, "/admin/settings?saved=1");
-		return;
+		e = wt_redirect(r, 303, "/admin/settings?saved=1");
+		goto out;
 	}
-	if ((res = db_exec("admin_settings_get", 0, NULL)) == NULL) {
-		db_unavailable(r);
-		return;
+	if ((res = db_exec(ST_ADMIN_SETTINGS_GET, 0, NULL)) == NULL) {
+		e = db_err();
+		goto out;
 	}
-	wt_json(r, 200, settings_json(res));
+	e = wt_json(r, 200, settings_json(res));
 	PQclear(res);
+out:
+	for (int c = 0; c < NKEYS; c++)
+		free(vals[c]);
+	free(before);
+	free(after);
+	return e;
 }

@@ -1,6 +1,8 @@
-/* Every statement admin.fcgi runs.  Statements that read people take the
- * caller as $1 (id) and $2 (role) and apply the scope rule in SQL, so a
- * row outside the caller's scope is never even read. */
+/* Every statement admin.fcgi runs, indexed by enum admin_stmt (admin.h)
+ * with its parameter count, which must be the number of $n in the SQL.
+ * Statements that read people take the caller as $1 (id) and $2 (role)
+ * and apply the scope rule in SQL, so a row outside the caller's scope is
+ * never even read. */
 #include "config.h"
 
 #include "admin.h"
@@ -24,19 +26,20 @@
 	"json_build_object('id', " u ".id, 'email', " u ".email, 'display_name', " \
 	u ".display_name, 'role', " u ".role, 'status', " u ".status)::text"
 
-const struct wt_stmt admin_stmts[] = {
-	{ "admin_counts",
+const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)] = {
+	STMT(ST_ADMIN_COUNTS) = { "admin_counts",
 	  "SELECT (SELECT count(*) FROM users u WHERE " SCOPE("u") "),"
 	  " (SELECT count(*) FROM teams t WHERE " TEAM_SCOPE("t") "),"
 	  " (SELECT count(*) FROM devices d JOIN users u ON u.id = d.user_id"
-	  "  WHERE d.revoked_at IS NULL AND " SCOPE("u") ")", 1 },
+	  "  WHERE d.revoked_at IS NULL AND " SCOPE("u") ")", 2, 1 },
 
 	/* people */
-	{ "admin_user_visible", "SELECT 1 FROM users u WHERE u.id = $3 AND " SCOPE("u"), 1 },
+	STMT(ST_ADMIN_USER_VISIBLE) = { "admin_user_visible",
+	  "SELECT 1 FROM users u WHERE u.id = $3 AND " SCOPE("u"), 3, 1 },
 	/* The page's ids first, then the teams for those rows only; the
 	 * LEFT JOIN keeps one row (with NULLs) when the page is empty, so the
 	 * total is known past the last page too. */
-	{ "admin_users_list",
+	STMT(ST_ADMIN_USERS_LIST) = { "admin_users_list",
 	  "WITH f AS (SELECT u.id, u.email, u.display_name, u.role, u.status, u.created_at"
 	  "  FROM users u WHERE " SCOPE("u") " AND ($3 = '' OR"
 	  "  lower(u.display_name) || ' ' || u.email LIKE '%' || replace(replace(replace("
@@ -52,121 +55,129 @@ const struct wt_stmt admin_stmts[] = {
 	  "  WHERE m.user_id = p.id AND " TEAM_SCOPE("t") "), ''),"
 	  " (SELECT count(*) FROM f)"
 	  " FROM (SELECT 1) one LEFT JOIN pg p ON true"
-	  " ORDER BY lower(p.display_name), p.id", 1 },
-	{ "admin_user_get",
+	  " ORDER BY lower(p.display_name), p.id", 7, 1 },
+	STMT(ST_ADMIN_USER_GET) = { "admin_user_get",
 	  "SELECT u.id, u.email, u.display_name, u.role, u.status, u.timezone,"
 	  " to_char(u.created_at, 'YYYY-MM-DD'),"
 	  " (SELECT to_char(max(s.last_seen_at), 'YYYY-MM-DD HH24:MI') FROM web_sessions s"
 	  "  WHERE s.user_id = u.id)"
-	  " FROM users u WHERE u.id = $3 AND " SCOPE("u"), 1 },
-	{ "admin_user_json", "SELECT " USER_JSON("u") " FROM users u WHERE u.id = $1", 1 },
+	  " FROM users u WHERE u.id = $3 AND " SCOPE("u"), 3, 1 },
+	/* The row for the audit log, and the e-mail and role the handlers
+	 * check, from one read. */
+	STMT(ST_ADMIN_USER_JSON) = { "admin_user_json",
+	  "SELECT " USER_JSON("u") ", u.email, u.role FROM users u WHERE u.id = $1", 1, 1 },
 	/* A person's teams, as far as the caller may see teams. */
-	{ "admin_user_teams",
+	STMT(ST_ADMIN_USER_TEAMS) = { "admin_user_teams",
 	  "SELECT t.id, t.name, m.role FROM team_members m JOIN teams t ON t.id = m.team_id"
-	  " WHERE m.user_id = $3 AND " TEAM_SCOPE("t") " ORDER BY lower(t.name)", 1 },
-	{ "admin_user_by_email", "SELECT id FROM users WHERE email = lower($1)", 1 },
-	{ "admin_user_update",
-	  "UPDATE users SET display_name = $2, role = $3, updated_at = now() WHERE id = $1", 0 },
-	{ "admin_user_disable",
+	  " WHERE m.user_id = $3 AND " TEAM_SCOPE("t") " ORDER BY lower(t.name)", 3, 1 },
+	STMT(ST_ADMIN_USER_BY_EMAIL) = { "admin_user_by_email",
+	  "SELECT id FROM users WHERE email = lower($1)", 1, 1 },
+	STMT(ST_ADMIN_USER_UPDATE) = { "admin_user_update",
+	  "UPDATE users SET display_name = $2, role = $3, updated_at = now() WHERE id = $1", 3, 0 },
+	STMT(ST_ADMIN_USER_DISABLE) = { "admin_user_disable",
 	  "UPDATE users SET status = 'disabled', token_version = token_version + 1,"
-	  " updated_at = now() WHERE id = $1 AND status <> 'disabled'", 0 },
-	{ "admin_user_enable",
+	  " updated_at = now() WHERE id = $1 AND status <> 'disabled'", 1, 0 },
+	STMT(ST_ADMIN_USER_ENABLE) = { "admin_user_enable",
 	  "UPDATE users SET status = 'active', updated_at = now()"
-	  " WHERE id = $1 AND status = 'disabled'", 0 },
-	{ "admin_user_sessions_end", "DELETE FROM web_sessions WHERE user_id = $1", 0 },
-	{ "admin_user_delete", "DELETE FROM users WHERE id = $1", 0 },
+	  " WHERE id = $1 AND status = 'disabled'", 1, 0 },
+	STMT(ST_ADMIN_USER_SESSIONS_END) = { "admin_user_sessions_end",
+	  "DELETE FROM web_sessions WHERE user_id = $1", 1, 0 },
+	STMT(ST_ADMIN_USER_DELETE) = { "admin_user_delete", "DELETE FROM users WHERE id = $1", 1, 0 },
 	/* Other active admins, locked: of two admins demoting each other at
 	 * once, the second sees the first already gone. */
-	{ "admin_other_admins",
+	STMT(ST_ADMIN_OTHER_ADMINS) = { "admin_other_admins",
 	  "SELECT id FROM users WHERE role = 'admin' AND status = 'active' AND id <> $1"
-	  " FOR UPDATE", 0 },
-	{ "admin_invite_insert",
+	  " FOR UPDATE", 1, 0 },
+	STMT(ST_ADMIN_INVITE_INSERT) = { "admin_invite_insert",
 	  "INSERT INTO invites (token_hash, email, role, invited_by, team_id, expires_at)"
 	  " VALUES ($1, lower($2), $3, $4, NULLIF($5, '0')::bigint, now() + interval '7 days')"
-	  " RETURNING id", 0 },
+	  " RETURNING id", 5, 0 },
 
 	/* teams */
-	{ "admin_teams_list",
+	STMT(ST_ADMIN_TEAMS_LIST) = { "admin_teams_list",
 	  "SELECT t.id, t.name, (SELECT count(*) FROM team_members c WHERE c.team_id = t.id),"
 	  " coalesce((SELECT string_agg(u.display_name, ', ' ORDER BY lower(u.display_name))"
 	  "  FROM team_members m JOIN users u ON u.id = m.user_id"
 	  "  WHERE m.team_id = t.id AND m.role = 'manager'), '')"
-	  " FROM teams t WHERE " TEAM_SCOPE("t") " ORDER BY lower(t.name)", 1 },
-	{ "admin_team_get",
+	  " FROM teams t WHERE " TEAM_SCOPE("t") " ORDER BY lower(t.name)", 2, 1 },
+	STMT(ST_ADMIN_TEAM_GET) = { "admin_team_get",
 	  "SELECT t.id, t.name, to_char(t.created_at, 'YYYY-MM-DD') FROM teams t"
-	  " WHERE t.id = $3 AND " TEAM_SCOPE("t"), 1 },
-	{ "admin_team_json",
-	  "SELECT json_build_object('id', id, 'name', name)::text FROM teams WHERE id = $1", 1 },
-	{ "admin_team_members",
+	  " WHERE t.id = $3 AND " TEAM_SCOPE("t"), 3, 1 },
+	STMT(ST_ADMIN_TEAM_JSON) = { "admin_team_json",
+	  "SELECT json_build_object('id', id, 'name', name)::text, name FROM teams"
+	  " WHERE id = $1", 1, 1 },
+	STMT(ST_ADMIN_TEAM_MEMBERS) = { "admin_team_members",
 	  "SELECT u.id, u.display_name, u.email, m.role, u.status"
 	  " FROM team_members m JOIN users u ON u.id = m.user_id WHERE m.team_id = $1"
-	  " ORDER BY m.role = 'manager' DESC, lower(u.display_name)", 1 },
-	{ "admin_team_insert", "INSERT INTO teams (name) VALUES ($1) RETURNING id", 0 },
-	{ "admin_team_rename", "UPDATE teams SET name = $2 WHERE id = $1", 0 },
-	{ "admin_team_delete", "DELETE FROM teams WHERE id = $1", 0 },
-	{ "admin_member_get",
-	  "SELECT role FROM team_members WHERE team_id = $1 AND user_id = $2", 1 },
-	{ "admin_member_upsert",
+	  " ORDER BY m.role = 'manager' DESC, lower(u.display_name)", 1, 1 },
+	STMT(ST_ADMIN_TEAM_INSERT) = { "admin_team_insert",
+	  "INSERT INTO teams (name) VALUES ($1) RETURNING id", 1, 0 },
+	STMT(ST_ADMIN_TEAM_RENAME) = { "admin_team_rename",
+	  "UPDATE teams SET name = $2 WHERE id = $1", 2, 0 },
+	STMT(ST_ADMIN_TEAM_DELETE) = { "admin_team_delete", "DELETE FROM teams WHERE id = $1", 1, 0 },
+	STMT(ST_ADMIN_MEMBER_GET) = { "admin_member_get",
+	  "SELECT role FROM team_members WHERE team_id = $1 AND user_id = $2", 2, 1 },
+	STMT(ST_ADMIN_MEMBER_UPSERT) = { "admin_member_upsert",
 	  "INSERT INTO team_members (team_id, user_id, role) VALUES ($1, $2, $3)"
-	  " ON CONFLICT (team_id, user_id) DO UPDATE SET role = EXCLUDED.role", 0 },
-	{ "admin_member_delete",
-	  "DELETE FROM team_members WHERE team_id = $1 AND user_id = $2", 0 },
-	{ "admin_promote_manager",
+	  " ON CONFLICT (team_id, user_id) DO UPDATE SET role = EXCLUDED.role", 3, 0 },
+	STMT(ST_ADMIN_MEMBER_DELETE) = { "admin_member_delete",
+	  "DELETE FROM team_members WHERE team_id = $1 AND user_id = $2", 2, 0 },
+	STMT(ST_ADMIN_PROMOTE_MANAGER) = { "admin_promote_manager",
 	  "UPDATE users SET role = 'manager', updated_at = now()"
-	  " WHERE id = $1 AND role = 'member'", 0 },
+	  " WHERE id = $1 AND role = 'member'", 1, 0 },
 
 	/* devices */
-	{ "admin_devices_list",
+	STMT(ST_ADMIN_DEVICES_LIST) = { "admin_devices_list",
 	  "SELECT d.id, d.name, d.kind, d.hostname, d.os, d.agent_version, u.id,"
 	  " u.display_name, coalesce(to_char(d.last_seen_at AT TIME ZONE $3,"
 	  " 'YYYY-MM-DD HH24:MI'), ''), " DEVICE_STATUS
 	  " FROM devices d JOIN users u ON u.id = d.user_id"
 	  " WHERE " SCOPE("u") " AND ($4::bigint = 0 OR u.id = $4::bigint)"
-	  " ORDER BY lower(u.display_name), lower(d.name), d.id", 1 },
-	{ "admin_codes_list",
+	  " ORDER BY lower(u.display_name), lower(d.name), d.id", 4, 1 },
+	STMT(ST_ADMIN_CODES_LIST) = { "admin_codes_list",
 	  "SELECT c.id, c.device_name, c.kind, u.id, u.display_name,"
 	  " to_char(c.expires_at AT TIME ZONE $3, 'YYYY-MM-DD HH24:MI')"
 	  " FROM enrollment_codes c JOIN users u ON u.id = c.user_id"
 	  " WHERE " SCOPE("u") " AND c.used_at IS NULL AND c.revoked_at IS NULL"
 	  " AND c.expires_at > now() AND ($4::bigint = 0 OR u.id = $4::bigint)"
-	  " ORDER BY c.created_at DESC", 1 },
-	{ "admin_code_insert",
+	  " ORDER BY c.created_at DESC", 4, 1 },
+	STMT(ST_ADMIN_CODE_INSERT) = { "admin_code_insert",
 	  "INSERT INTO enrollment_codes (code_hash, user_id, kind, device_name, created_by,"
 	  " expires_at) VALUES ($1, $2, $3, $4, $5, now() + interval '24 hours')"
-	  " RETURNING id, to_char(expires_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", 0 },
-	{ "admin_code_get",
+	  " RETURNING id, to_char(expires_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", 5, 0 },
+	STMT(ST_ADMIN_CODE_GET) = { "admin_code_get",
 	  "SELECT c.user_id, c.device_name, c.used_at IS NULL AND c.revoked_at IS NULL"
 	  " FROM enrollment_codes c JOIN users u ON u.id = c.user_id"
-	  " WHERE c.id = $3 AND " SCOPE("u"), 1 },
-	{ "admin_code_revoke",
+	  " WHERE c.id = $3 AND " SCOPE("u"), 3, 1 },
+	STMT(ST_ADMIN_CODE_REVOKE) = { "admin_code_revoke",
 	  "UPDATE enrollment_codes SET revoked_at = now()"
-	  " WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL", 0 },
-	{ "admin_device_get",
+	  " WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL", 1, 0 },
+	STMT(ST_ADMIN_DEVICE_GET) = { "admin_device_get",
 	  "SELECT d.user_id, d.name, d.revoked_at IS NULL FROM devices d"
-	  " JOIN users u ON u.id = d.user_id WHERE d.id = $3 AND " SCOPE("u"), 1 },
-	{ "admin_device_revoke",
+	  " JOIN users u ON u.id = d.user_id WHERE d.id = $3 AND " SCOPE("u"), 3, 1 },
+	STMT(ST_ADMIN_DEVICE_REVOKE) = { "admin_device_revoke",
 	  "UPDATE devices SET revoked_at = now(), token_hash = NULL, hmac_secret = NULL"
-	  " WHERE id = $1 AND revoked_at IS NULL", 0 },
+	  " WHERE id = $1 AND revoked_at IS NULL", 1, 0 },
 
 	/* settings */
-	{ "admin_settings_get",
+	STMT(ST_ADMIN_SETTINGS_GET) = { "admin_settings_get",
 	  "SELECT registration_mode, retention_days, screenshot_mode, screenshot_interval_min,"
 	  " screenshot_from_hour, screenshot_to_hour, screenshot_blur, screenshot_visibility,"
-	  " idle_timeout_s, day_gap_min FROM settings", 1 },
-	{ "admin_settings_json",
-	  "SELECT (to_jsonb(s) - 'id' - 'updated_at')::text FROM settings s", 1 },
-	{ "admin_settings_update",
+	  " idle_timeout_s, day_gap_min FROM settings", 0, 1 },
+	STMT(ST_ADMIN_SETTINGS_JSON) = { "admin_settings_json",
+	  "SELECT (to_jsonb(s) - 'id' - 'updated_at')::text FROM settings s", 0, 1 },
+	STMT(ST_ADMIN_SETTINGS_UPDATE) = { "admin_settings_update",
 	  "UPDATE settings SET registration_mode = $1, retention_days = $2,"
 	  " screenshot_mode = $3, screenshot_interval_min = $4, screenshot_from_hour = $5,"
 	  " screenshot_to_hour = $6, screenshot_blur = $7, screenshot_visibility = $8,"
-	  " idle_timeout_s = $9, day_gap_min = $10, updated_at = now()", 0 },
+	  " idle_timeout_s = $9, day_gap_min = $10, updated_at = now()", 10, 0 },
 
 	/* audit */
-	{ "admin_audit_insert",
+	STMT(ST_ADMIN_AUDIT_INSERT) = { "admin_audit_insert",
 	  "INSERT INTO audit_log (actor_id, actor_email, action, target_type, target_id,"
 	  " target_label, before, after, ip)"
-	  " VALUES ($1, $2, $3, $4, NULLIF($5, '')::bigint, $6, $7::jsonb, $8::jsonb, $9)", 0 },
-	{ "admin_audit_list",
+	  " VALUES ($1, $2, $3, $4, NULLIF($5, '')::bigint, $6, $7::jsonb, $8::jsonb, $9)", 9, 0 },
+	STMT(ST_ADMIN_AUDIT_LIST) = { "admin_audit_list",
 	  "WITH f AS (SELECT * FROM audit_log WHERE ($2 = '' OR strpos(actor_email, lower($2)) > 0)"
 	  "  AND ($3 = '' OR action = $3) AND ($4 = '' OR target_type = $4)"
 	  "  AND ($5 = '' OR target_id = NULLIF($5, '')::bigint)"
@@ -177,6 +188,18 @@ const struct wt_stmt admin_stmts[] = {
 	  " p.action, p.target_type, coalesce(p.target_id::text, ''), p.target_label,"
 	  " coalesce(p.before::text, ''), coalesce(p.after::text, ''), p.ip,"
 	  " (SELECT count(*) FROM f)"
-	  " FROM (SELECT 1) one LEFT JOIN pg p ON true ORDER BY p.at DESC, p.id DESC", 1 },
-	{ NULL, NULL, 0 }
+	  " FROM (SELECT 1) one LEFT JOIN pg p ON true ORDER BY p.at DESC, p.id DESC", 9, 1 },
+};
+
+/* Constraints a person can run into, in words. */
+const struct wt_constraint admin_constraints[] = {
+	/* Team names are unique whatever their case (teams_name_key is a
+	 * unique index on lower(name)).  team_create and team_rename say
+	 * which name at the call site; this is the wording anywhere else. */
+	{ "teams_name_key", 409, "name", "A team of that name exists already" },
+	/* settings_post checks the hours first; two partial changes at once
+	 * can still meet here. */
+	{ "screenshot_hours_ordered", 400, "screenshot_to_hour",
+	  "Screenshots until (hour) must be later than the hour they start" },
+	{ NULL, 0, NULL, NULL }
 };

@@ -3,7 +3,6 @@
  * a manager, since the manager pages need that role. */
 #include "config.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +17,14 @@ static const char *const team_roles[] = { "member", "manager", NULL };
 	  .min = 1, .max = 1LL << 53, .label = "Team" }
 
 const struct wt_field team_fields[] = { TEAM_ID, { .name = NULL } };
+
+const struct wt_field teams_page_fields[] = { NOTICE_FIELD("deleted"), { .name = NULL } };
+
+const struct wt_field team_page_fields[] = {
+	TEAM_ID,
+	NOTICE_FIELD("saved"),
+	{ .name = NULL }
+};
 
 const struct wt_field team_create_fields[] = {
 	{ .name = "name", .src = WT_SRC_BODY, .type = WT_T_STRING, .flags = WT_REQUIRED,
@@ -49,372 +56,351 @@ const struct wt_field member_fields[] = {
 	{ .name = NULL }
 };
 
-void
+struct wt_err *
 teams_page(struct wt_req *r)
 {
-	struct wt_view *v = req_view(r);
-	PGresult *res = scoped_exec(r, "admin_teams_list", 0, NULL);
+	struct wt_view *v;
+	struct wt_err *e;
+	PGresult *res;
 	json_t *list;
 
-	if (res == NULL) {
-		db_unavailable(r);
-		return;
-	}
+	if ((e = scoped_exec(r, ST_ADMIN_TEAMS_LIST, 0, NULL, &res)) != NULL)
+		return e;
+	v = req_view(r);
 	list = json_array();
 	for (int i = 0; i < PQntuples(res); i++) {
 		json_array_append_new(list, json_pack("{sI ss sI ss}",
-		    "id", (json_int_t)atoll(PQgetvalue(res, i, 0)), "name", PQgetvalue(res, i, 1),
-		    "members", (json_int_t)atoll(PQgetvalue(res, i, 2)),
-		    "managers", PQgetvalue(res, i, 3)));
-		view_setf(v, PQgetvalue(res, i, 0), "TeamList.%d.id", i);
-		view_setf(v, PQgetvalue(res, i, 1), "TeamList.%d.name", i);
-		view_setf(v, PQgetvalue(res, i, 2), "TeamList.%d.members", i);
-		view_setf(v, PQgetvalue(res, i, 3), "TeamList.%d.managers", i);
+		    "id", (json_int_t)atoll(PQgetvalue(res, i, C_TLIST_ID)),
+		    "name", PQgetvalue(res, i, C_TLIST_NAME),
+		    "members", (json_int_t)atoll(PQgetvalue(res, i, C_TLIST_MEMBERS)),
+		    "managers", PQgetvalue(res, i, C_TLIST_MANAGERS)));
+		view_setf(v, PQgetvalue(res, i, C_TLIST_ID), "TeamList.%d.id", i);
+		view_setf(v, PQgetvalue(res, i, C_TLIST_NAME), "TeamList.%d.name", i);
+		view_setf(v, PQgetvalue(res, i, C_TLIST_MEMBERS), "TeamList.%d.members", i);
+		view_setf(v, PQgetvalue(res, i, C_TLIST_MANAGERS), "TeamList.%d.managers", i);
 	}
 	PQclear(res);
-	if (req_wants_json(r)) {
-		wt_json(r, 200, json_pack("{so}", "teams", list));
-		return;
-	}
+	if (req_wants_json(r))
+		return wt_json(r, 200, json_pack("{so}", "teams", list));
 	json_decref(list);
 	if (is_admin(r))
 		view_set(v, "Can.Edit", "1");
-	if (kv_get(&r->query, "deleted") != NULL)
+	if (wt_bool(r, "deleted", 0))
 		view_set(v, "Notice", "The team is deleted; its people are not.");
 	view_set(v, "Page.Nav", "teams");
-	csrf_token(r);
-	wt_html(r, 200, "admin_teams.cs");
+	return wt_html(r, 200, "admin_teams.cs");
 }
 
-void
+struct wt_err *
 team_page(struct wt_req *r)
 {
 	const char *id = wt_str(r, "id"), *p = id;
-	struct wt_view *v = req_view(r);
+	struct wt_view *v;
 	PGresult *res, *members;
+	struct wt_err *e;
 	json_t *body, *list;
 
-	if ((res = scoped_exec(r, "admin_team_get", 1, &p)) == NULL) {
-		db_unavailable(r);
-		return;
-	}
+	if ((e = scoped_exec(r, ST_ADMIN_TEAM_GET, 1, &p, &res)) != NULL)
+		return e;
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		not_found(r, "team");
-		return;
+		return not_found("team");
 	}
-	if ((members = db_exec("admin_team_members", 1, &p)) == NULL) {
+	if ((members = db_exec(ST_ADMIN_TEAM_MEMBERS, 1, &p)) == NULL) {
 		PQclear(res);
-		db_unavailable(r);
-		return;
+		return db_err();
 	}
+	v = req_view(r);
 	list = json_array();
 	for (int i = 0; i < PQntuples(members); i++) {
 		json_array_append_new(list, json_pack("{sI ss ss ss ss}",
-		    "id", (json_int_t)atoll(PQgetvalue(members, i, 0)),
-		    "display_name", PQgetvalue(members, i, 1), "email", PQgetvalue(members, i, 2),
-		    "role", PQgetvalue(members, i, 3), "status", PQgetvalue(members, i, 4)));
-		view_setf(v, PQgetvalue(members, i, 0), "Members.%d.id", i);
-		view_setf(v, PQgetvalue(members, i, 1), "Members.%d.name", i);
-		view_setf(v, PQgetvalue(members, i, 2), "Members.%d.email", i);
-		view_setf(v, PQgetvalue(members, i, 3), "Members.%d.role", i);
-		view_setf(v, PQgetvalue(members, i, 4), "Members.%d.status", i);
+		    "id", (json_int_t)atoll(PQgetvalue(members, i, C_TMEM_ID)),
+		    "display_name", PQgetvalue(members, i, C_TMEM_NAME),
+		    "email", PQgetvalue(members, i, C_TMEM_EMAIL),
+		    "role", PQgetvalue(members, i, C_TMEM_ROLE),
+		    "status", PQgetvalue(members, i, C_TMEM_STATUS)));
+		view_setf(v, PQgetvalue(members, i, C_TMEM_ID), "Members.%d.id", i);
+		view_setf(v, PQgetvalue(members, i, C_TMEM_NAME), "Members.%d.name", i);
+		view_setf(v, PQgetvalue(members, i, C_TMEM_EMAIL), "Members.%d.email", i);
+		view_setf(v, PQgetvalue(members, i, C_TMEM_ROLE), "Members.%d.role", i);
+		view_setf(v, PQgetvalue(members, i, C_TMEM_STATUS), "Members.%d.status", i);
 	}
 	body = json_pack("{sI ss ss so}", "id", (json_int_t)atoll(id),
-	    "name", PQgetvalue(res, 0, 1), "created", PQgetvalue(res, 0, 2), "members", list);
+	    "name", PQgetvalue(res, 0, C_TGET_NAME), "created", PQgetvalue(res, 0, C_TGET_CREATED),
+	    "members", list);
 	view_set(v, "Team.Id", id);
-	view_set(v, "Team.Name", PQgetvalue(res, 0, 1));
-	view_set(v, "Team.Created", PQgetvalue(res, 0, 2));
-	view_set(v, "Form.Value.name", PQgetvalue(res, 0, 1));
+	view_set(v, "Team.Name", PQgetvalue(res, 0, C_TGET_NAME));
+	view_set(v, "Team.Created", PQgetvalue(res, 0, C_TGET_CREATED));
+	view_set(v, "Form.Value.name", PQgetvalue(res, 0, C_TGET_NAME));
 	PQclear(res);
 	PQclear(members);
-	if (req_wants_json(r)) {
-		wt_json(r, 200, body);
-		return;
-	}
+	if (req_wants_json(r))
+		return wt_json(r, 200, body);
 	json_decref(body);
 	if (is_admin(r))
 		view_set(v, "Can.Edit", "1");
-	if (kv_get(&r->query, "saved") != NULL)
+	if (wt_bool(r, "saved", 0))
 		view_set(v, "Notice", "Saved.");
 	view_set(v, "Page.Nav", "teams");
-	csrf_token(r);
-	wt_html(r, 200, "admin_team.cs");
+	return wt_html(r, 200, "admin_team.cs");
 }
 
-/* The team's snapshot for the audit log; NULL (and answered) when the
- * team does not exist or the database failed. */
-static char *
-team_snapshot(struct wt_req *r, const char *id)
+/* The team's row for the audit log (*json, and its name in *name when
+ * name is not NULL, both the caller's to free); 404 when there is no
+ * such team, or the database's error. */
+static struct wt_err *
+team_load(const char *id, char **json, char **name)
 {
-	PGresult *res = db_exec("admin_team_json", 1, &id);
-	char *json;
+	PGresult *res = db_exec(ST_ADMIN_TEAM_JSON, 1, &id);
 
-	if (res == NULL) {
-		db_unavailable(r);
-		return NULL;
-	}
+	*json = NULL;
+	if (name != NULL)
+		*name = NULL;
+	if (res == NULL)
+		return db_err();
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		db_rollback();
-		not_found(r, "team");
-		return NULL;
+		return not_found("team");
 	}
-	json = xstrdup(PQgetvalue(res, 0, 0));
+	*json = xstrdup(PQgetvalue(res, 0, C_TJSON_JSON));
+	if (name != NULL)
+		*name = xstrdup(PQgetvalue(res, 0, C_TJSON_NAME));
 	PQclear(res);
-	return json;
+	return NULL;
 }
 
-static void
-team_taken(struct wt_req *r, const char *name)
+/* After an insert or rename failed: the name is taken (said with the
+ * name, for the person who typed it), or whatever else went wrong. */
+static struct wt_err *
+team_write_failed(const char *name)
 {
-	db_rollback();
-	form_fail(r, 409, "name", "A team called '%s' exists already", name);
+	if (strcmp(db_sqlstate(), SQLSTATE_UNIQUE_VIOLATION) == 0) {
+		db_rollback();
+		return wt_form_fail(409, "name", "A team called '%s' exists already", name);
+	}
+	return db_err();
 }
 
-void
+/* "/admin/teams/ID" with suffix */
+static char *
+team_location(const char *id, const char *suffix)
+{
+	struct wt_buf loc;
+
+	buf_init(&loc);
+	buf_printf(&loc, "/admin/teams/%s%s", id, suffix);
+	return buf_take(&loc);
+}
+
+struct wt_err *
 team_create(struct wt_req *r)
 {
 	const char *name = wt_str(r, "name");
-	char id[32], loc[64], *after;
+	char *id, *loc, *after;
+	struct wt_err *e;
 	PGresult *res;
-	json_t *snap;
-	int rc;
 
-	if (db_begin() != 0) {
-		db_unavailable(r);
-		return;
-	}
-	if ((res = db_exec("admin_team_insert", 1, &name)) == NULL) {
-		if (strcmp(db_sqlstate(), SQLSTATE_UNIQUE_VIOLATION) == 0)
-			team_taken(r, name);
-		else
-			db_unavailable(r);
-		return;
-	}
-	snprintf(id, sizeof(id), "%s", PQgetvalue(res, 0, 0));
+	if (db_begin() != 0)
+		return db_err();
+	if ((res = db_exec(ST_ADMIN_TEAM_INSERT, 1, &name)) == NULL)
+		return team_write_failed(name);
+	id = xstrdup(PQgetvalue(res, 0, C_TINS_ID));
 	PQclear(res);
-	snap = json_pack("{sI ss}", "id", (json_int_t)atoll(id), "name", name);
-	after = json_dumps(snap, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(snap);
-	rc = audit(r, "team.create", "team", id, name, NULL, after);
+	after = json_text(json_pack("{sI ss}", "id", (json_int_t)atoll(id), "name", name));
+	e = audit(r, "team.create", "team", id, name, NULL, after);
 	free(after);
-	if (rc != 0 || db_commit() != 0) {
-		db_unavailable(r);
-		return;
+	if (e == NULL && db_commit() != 0)
+		e = db_err();
+	if (e == NULL) {
+		loc = team_location(id, "");
+		e = done(r, 201, json_pack("{sI ss}", "id", (json_int_t)atoll(id), "name", name),
+		    loc);
+		free(loc);
 	}
-	snprintf(loc, sizeof(loc), "/admin/teams/%s", id);
-	done(r, 201, json_pack("{sI ss}", "id", (json_int_t)atoll(id), "name", name), loc);
+	free(id);
+	return e;
 }
 
-void
+struct wt_err *
 team_rename(struct wt_req *r)
 {
 	const char *id = wt_str(r, "id"), *name = wt_str(r, "name"), *params[2] = { id, name };
-	char *before, *after, loc[64];
+	char *before = NULL, *after = NULL, *loc;
+	struct wt_err *e;
 	PGresult *res;
-	int rc;
 
-	if (db_begin() != 0) {
-		db_unavailable(r);
-		return;
-	}
-	if ((before = team_snapshot(r, id)) == NULL)
-		return;
-	if ((res = db_exec("admin_team_rename", 2, params)) == NULL) {
-		free(before);
-		if (strcmp(db_sqlstate(), SQLSTATE_UNIQUE_VIOLATION) == 0)
-			team_taken(r, name);
-		else
-			db_unavailable(r);
-		return;
+	if (db_begin() != 0)
+		return db_err();
+	if ((e = team_load(id, &before, NULL)) != NULL)
+		return e;
+	if ((res = db_exec(ST_ADMIN_TEAM_RENAME, 2, params)) == NULL) {
+		e = team_write_failed(name);
+		goto out;
 	}
 	PQclear(res);
-	after = team_snapshot(r, id);
-	rc = after ? audit(r, "team.rename", "team", id, name, before, after) : -1;
+	if ((e = team_load(id, &after, NULL)) != NULL ||
+	    (e = audit(r, "team.rename", "team", id, name, before, after)) != NULL)
+		goto out;
+	if (db_commit() != 0) {
+		e = db_err();
+		goto out;
+	}
+	loc = team_location(id, "?saved=1");
+	e = done(r, 200, json_pack("{sI ss}", "id", (json_int_t)atoll(id), "name", name), loc);
+	free(loc);
+out:
 	free(before);
 	free(after);
-	if (r->resp.done)
-		return;
-	if (rc != 0 || db_commit() != 0) {
-		db_unavailable(r);
-		return;
-	}
-	snprintf(loc, sizeof(loc), "/admin/teams/%s?saved=1", id);
-	done(r, 200, json_pack("{sI ss}", "id", (json_int_t)atoll(id), "name", name), loc);
+	return e;
 }
 
-void
+struct wt_err *
 team_delete(struct wt_req *r)
 {
 	const char *id = wt_str(r, "id");
-	char *before;
-	PGresult *res;
-	json_t *j;
-	int rc;
+	char *before, *name;
+	struct wt_err *e;
 
-	if (db_begin() != 0) {
-		db_unavailable(r);
-		return;
-	}
-	if ((before = team_snapshot(r, id)) == NULL)
-		return;
-	if ((res = db_exec("admin_team_delete", 1, &id)) == NULL) {
-		free(before);
-		db_unavailable(r);
-		return;
-	}
-	PQclear(res);
-	j = json_loads(before, 0, NULL);
-	rc = audit(r, "team.delete", "team", id, json_string_value(json_object_get(j, "name")),
-	    before, NULL);
-	json_decref(j);
+	if (db_begin() != 0)
+		return db_err();
+	if ((e = team_load(id, &before, &name)) != NULL)
+		return e;
+	if (db_exec_count(ST_ADMIN_TEAM_DELETE, 1, &id) < 0)
+		e = db_err();
+	else if ((e = audit(r, "team.delete", "team", id, name, before, NULL)) == NULL &&
+	    db_commit() != 0)
+		e = db_err();
 	free(before);
-	if (rc != 0 || db_commit() != 0) {
-		db_unavailable(r);
-		return;
-	}
-	done(r, 200, json_pack("{ss}", "status", "deleted"), "/admin/teams?deleted=1");
+	free(name);
+	if (e != NULL)
+		return e;
+	return done(r, 200, json_pack("{ss}", "status", "deleted"), "/admin/teams?deleted=1");
 }
 
-/* The person named by user_id or email: 1 and the id, 0 answered. */
-static int
-member_target(struct wt_req *r, char *uid, size_t len)
+/* The person named by user_id or email: NULL and their id in *uid (the
+ * caller frees it), or a 400 naming the field, or the database's error. */
+static struct wt_err *
+member_target(struct wt_req *r, char **uid)
 {
 	const char *email = wt_str(r, "email"), *given = wt_str(r, "user_id");
 	PGresult *res;
 
-	if (given != NULL) {
-		snprintf(uid, len, "%s", given);
-		res = db_exec("admin_user_json", 1, &given);
-	} else if (email != NULL)
-		res = db_exec("admin_user_by_email", 1, &email);
-	else {
-		wt_error(r, 400, "email", "name the person by email or user_id");
-		return 0;
-	}
-	if (res == NULL) {
-		db_unavailable(r);
-		return 0;
-	}
+	*uid = NULL;
+	if (given != NULL)
+		res = db_exec(ST_ADMIN_USER_JSON, 1, &given);
+	else if (email != NULL)
+		res = db_exec(ST_ADMIN_USER_BY_EMAIL, 1, &email);
+	else
+		return wt_fail(400, "email", "name the person by email or user_id");
+	if (res == NULL)
+		return db_err();
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		wt_error(r, 400, given ? "user_id" : "email", "there is no such person");
-		return 0;
+		return wt_fail(400, given ? "user_id" : "email", "there is no such person");
 	}
-	if (given == NULL)
-		snprintf(uid, len, "%s", PQgetvalue(res, 0, 0));
+	*uid = xstrdup(given != NULL ? given : PQgetvalue(res, 0, C_UEMAIL_ID));
 	PQclear(res);
-	return 1;
+	return NULL;
 }
 
 static char *
 membership_json(const char *team, const char *uid, const char *role)
 {
-	json_t *j = json_pack("{sI sI so}", "team_id", (json_int_t)atoll(team),
-	    "user_id", (json_int_t)atoll(uid), "role", role ? json_string(role) : json_null());
-	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-
-	json_decref(j);
-	return s;
+	return json_text(json_pack("{sI sI so}", "team_id", (json_int_t)atoll(team),
+	    "user_id", (json_int_t)atoll(uid), "role", role ? json_string(role) : json_null()));
 }
 
-void
+struct wt_err *
 member_add(struct wt_req *r)
 {
 	const char *team = wt_str(r, "id"), *role = wt_str(r, "role"), *params[3];
-	char uid[32], loc[64], *before = NULL, *after, *team_json;
+	char *uid, *before = NULL, *after = NULL, *team_json = NULL, *loc;
+	struct wt_err *e;
 	PGresult *res;
-	int rc;
+	long long promoted;
 
 	if (role == NULL)
 		role = "member";
-	if (!member_target(r, uid, sizeof(uid)) || db_begin() != 0) {
-		if (!r->resp.done)
-			db_unavailable(r);
-		return;
+	if ((e = member_target(r, &uid)) != NULL)
+		return e;
+	if (db_begin() != 0) {
+		e = db_err();
+		goto out;
 	}
-	if ((team_json = team_snapshot(r, team)) == NULL)
-		return;
-	free(team_json);
+	if ((e = team_load(team, &team_json, NULL)) != NULL)
+		goto out;
 	params[0] = team;
 	params[1] = uid;
 	params[2] = role;
-	if ((res = db_exec("admin_member_get", 2, params)) == NULL) {
-		db_unavailable(r);
-		return;
+	if ((res = db_exec(ST_ADMIN_MEMBER_GET, 2, params)) == NULL) {
+		e = db_err();
+		goto out;
 	}
 	if (PQntuples(res) == 1)
-		before = membership_json(team, uid, PQgetvalue(res, 0, 0));
+		before = membership_json(team, uid, PQgetvalue(res, 0, C_MGET_ROLE));
 	PQclear(res);
-	if ((res = db_exec("admin_member_upsert", 3, params)) == NULL) {
-		free(before);
-		db_unavailable(r);
-		return;
+	if (db_exec_count(ST_ADMIN_MEMBER_UPSERT, 3, params) < 0) {
+		e = db_err();
+		goto out;
 	}
-	PQclear(res);
 	if (strcmp(role, "manager") == 0) {
 		const char *u = uid;
 
-		if ((res = db_exec("admin_promote_manager", 1, &u)) == NULL) {
-			free(before);
-			db_unavailable(r);
-			return;
+		if ((promoted = db_exec_count(ST_ADMIN_PROMOTE_MANAGER, 1, &u)) < 0) {
+			e = db_err();
+			goto out;
 		}
-		if (atoll(PQcmdTuples(res)) > 0)
+		if (promoted > 0)
 			log_info("admin", "user %s became a manager with their first team", uid);
-		PQclear(res);
 	}
 	after = membership_json(team, uid, role);
-	rc = audit(r, before ? "team.member_role" : "team.member_add", "team", team, uid,
-	    before, after);
+	if ((e = audit(r, before ? "team.member_role" : "team.member_add", "team", team, uid,
+	    before, after)) != NULL)
+		goto out;
+	if (db_commit() != 0) {
+		e = db_err();
+		goto out;
+	}
+	loc = team_location(team, "?saved=1");
+	e = done(r, 200, json_pack("{sI sI ss}", "team_id", (json_int_t)atoll(team),
+	    "user_id", (json_int_t)atoll(uid), "role", role), loc);
+	free(loc);
+out:
+	free(uid);
+	free(team_json);
 	free(before);
 	free(after);
-	if (rc != 0 || db_commit() != 0) {
-		db_unavailable(r);
-		return;
-	}
-	snprintf(loc, sizeof(loc), "/admin/teams/%s?saved=1", team);
-	done(r, 200, json_pack("{sI sI ss}", "team_id", (json_int_t)atoll(team),
-	    "user_id", (json_int_t)atoll(uid), "role", role), loc);
+	return e;
 }
 
-void
+struct wt_err *
 member_remove(struct wt_req *r)
 {
 	const char *team = wt_str(r, "id"), *uid = wt_str(r, "user"), *params[2] = { team, uid };
-	char loc[64], *before;
+	char *before, *loc;
+	struct wt_err *e;
 	PGresult *res;
-	int rc;
 
-	if (db_begin() != 0) {
-		db_unavailable(r);
-		return;
-	}
-	if ((res = db_exec("admin_member_get", 2, params)) == NULL) {
-		db_unavailable(r);
-		return;
-	}
+	if (db_begin() != 0)
+		return db_err();
+	if ((res = db_exec(ST_ADMIN_MEMBER_GET, 2, params)) == NULL)
+		return db_err();
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		db_rollback();
-		not_found(r, "membership");
-		return;
+		return not_found("membership");
 	}
-	before = membership_json(team, uid, PQgetvalue(res, 0, 0));
+	before = membership_json(team, uid, PQgetvalue(res, 0, C_MGET_ROLE));
 	PQclear(res);
-	if ((res = db_exec("admin_member_delete", 2, params)) == NULL) {
-		free(before);
-		db_unavailable(r);
-		return;
-	}
-	PQclear(res);
-	rc = audit(r, "team.member_remove", "team", team, uid, before, NULL);
+	if (db_exec_count(ST_ADMIN_MEMBER_DELETE, 2, params) < 0)
+		e = db_err();
+	else if ((e = audit(r, "team.member_remove", "team", team, uid, before, NULL)) == NULL &&
+	    db_commit() != 0)
+		e = db_err();
 	free(before);
-	if (rc != 0 || db_commit() != 0) {
-		db_unavailable(r);
-		return;
-	}
-	snprintf(loc, sizeof(loc), "/admin/teams/%s?saved=1", team);
-	done(r, 200, json_pack("{ss}", "status", "removed"), loc);
+	if (e != NULL)
+		return e;
+	loc = team_location(team, "?saved=1");
+	e = done(r, 200, json_pack("{ss}", "status", "removed"), loc);
+	free(loc);
+	return e;
 }

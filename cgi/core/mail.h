@@ -25,6 +25,10 @@ enum mail_stmt {
 	ST_MAIL_END
 };
 
+/* Columns of ST_MAIL_STATUS: messages waiting, given up, the newest
+ * error. */
+enum { C_MAIL_WAITING, C_MAIL_FAILED, C_MAIL_LAST_ERROR };
+
 /* Gives up on a message after this many failed attempts (about a day
  * of backoff). */
 #define MAIL_MAX_ATTEMPTS	12
