@@ -6,6 +6,7 @@
  *	                             program's log are shown
  *	like(got, "ERE", "name")     a POSIX extended regex matches (the shell
  *	unlike(got, "ERE", "name")   suites' like/unlike)
+ *	is_error(a, 400, "field", "name")   a JSON error naming the field
  *	return ip_done();            ip_finish() and done_testing()
  */
 #ifndef WT_INPROC_CHECK_H
@@ -54,6 +55,28 @@ tap_like(const char *got, const char *re, int want_match, const char *name,
 
 #define like(got, re, name)	tap_like((got), (re), 1, (name), __FILE__, __LINE__)
 #define unlike(got, re, name)	tap_like((got), (re), 0, (name), __FILE__, __LINE__)
+
+/* A JSON error answer with that status naming that field ("" for
+ * none), as the shell suites' is_error. */
+static inline int
+tap_is_error(const struct ip_resp *a, int status, const char *field, const char *name,
+    const char *file, int line)
+{
+	const char *f = ip_jstr(a, "field");
+	char got[128], want[128];
+
+	snprintf(got, sizeof(got), "%d %s", a->status, f ? f : "");
+	snprintf(want, sizeof(want), "%d %s", status, field);
+	if (tap_ok(strcmp(got, want) == 0, file, line, "%s", name))
+		return 1;
+	diag("         got: '%s'", got);
+	diag("    expected: '%s'", want);
+	diag("        body: %.600s", a->body ? a->body : "");
+	return 0;
+}
+
+#define is_error(a, status, field, name) \
+	tap_is_error((a), (status), (field), (name), __FILE__, __LINE__)
 
 static inline int
 ip_done(void)

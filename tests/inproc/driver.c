@@ -29,7 +29,12 @@
 #define IP_BUILD	""
 #endif
 
+#define GLOBAL_LOCK	"hashtext('worktime inproc global')"
+
 static const struct wt_app	*current;
+/* JSON texts from SQL or elsewhere, kept parsed until ip_finish. */
+static json_t			**parsed;
+static size_t			 nparsed, capparsed;
 static PGconn			*fixture;
 static struct ip_resp		*responses;
 static void			**kept;
@@ -87,12 +92,14 @@ ip_addr(void)
 	return addr;
 }
 
+/* Session locks on the fixture connection: released when it closes,
+ * even if the test dies.  Every binary holds the lock shared; one that
+ * changes or counts organisation-wide state holds it alone. */
 void
 ip_lock_global(void)
 {
-	/* A session lock on the fixture connection: released when it
-	 * closes, even if the test dies. */
-	if (ip_exec("SELECT pg_advisory_lock(hashtext('worktime inproc global'))", NULL) != 0)
+	if (ip_exec("SELECT pg_advisory_unlock_shared(" GLOBAL_LOCK ")", NULL) != 0 ||
+	    ip_exec("SELECT pg_advisory_lock(" GLOBAL_LOCK ")", NULL) != 0)
 		ip_diag("could not take the global test lock");
 }
 
@@ -152,6 +159,8 @@ ip_init(const char *name)
 	    rnd[0], rnd[1], rnd[2], rnd[3]);
 	snprintf(addr, sizeof(addr), "10.%u.%u.%u", rnd[1], rnd[2], rnd[3] | 1u);
 	logfile = fopen(ip_strf("%s/log/inproc-%s%s.log", state, name, IP_BUILD), "a");
+	if (ip_exec("SELECT pg_advisory_lock_shared(" GLOBAL_LOCK ")", NULL) != 0)
+		ip_diag("could not take the global test lock (shared)");
 	return 0;
 }
 
@@ -177,6 +186,11 @@ ip_finish(void)
 		free(browsers);
 		browsers = next;
 	}
+	for (size_t i = 0; i < nparsed; i++)
+		json_decref(parsed[i]);
+	free(parsed);
+	parsed = NULL;
+	nparsed = capparsed = 0;
 	for (size_t i = 0; i < nkept; i++)
 		free(kept[i]);
 	free(kept);
@@ -518,9 +532,8 @@ ip_header_count(const struct ip_resp *a, const char *name)
 }
 
 json_t *
-ip_jget(const struct ip_resp *a, const char *path)
+ip_jfind(json_t *j, const char *path)
 {
-	json_t *j = a->json;
 	char *copy, *seg, *save = NULL;
 
 	if (j == NULL)
@@ -532,7 +545,12 @@ ip_jget(const struct ip_resp *a, const char *path)
 			char *end;
 			long i = strtol(seg, &end, 10);
 
-			j = *end == '\0' && i >= 0 ? json_array_get(j, (size_t)i) : NULL;
+			if (*end != '\0')
+				j = NULL;
+			else if (i < 0)
+				j = json_array_get(j, json_array_size(j) + (size_t)i);
+			else
+				j = json_array_get(j, (size_t)i);
 		} else if (json_is_object(j))
 			j = json_object_get(j, seg);
 		else
@@ -542,10 +560,16 @@ ip_jget(const struct ip_resp *a, const char *path)
 	return j;
 }
 
-const char *
-ip_jstr(const struct ip_resp *a, const char *path)
+json_t *
+ip_jget(const struct ip_resp *a, const char *path)
 {
-	json_t *j = ip_jget(a, path);
+	return ip_jfind(a->json, path);
+}
+
+const char *
+ip_jval(json_t *root, const char *path)
+{
+	json_t *j = ip_jfind(root, path);
 
 	if (j == NULL)
 		return NULL;
@@ -565,6 +589,64 @@ ip_jstr(const struct ip_resp *a, const char *path)
 	default:
 		return keep(json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER));
 	}
+}
+
+const char *
+ip_jstr(const struct ip_resp *a, const char *path)
+{
+	return ip_jval(a->json, path);
+}
+
+static json_t *
+parse_kept(const char *text)
+{
+	json_t *j = text != NULL ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+
+	if (j == NULL)
+		return NULL;
+	if (nparsed == capparsed) {
+		capparsed = capparsed ? capparsed * 2 : 32;
+		parsed = xrealloc(parsed, capparsed * sizeof(*parsed));
+	}
+	parsed[nparsed++] = j;
+	return j;
+}
+
+const char *
+ip_jtext(const char *text, const char *path)
+{
+	return ip_jval(parse_kept(text), path);
+}
+
+const char *
+ip_jnorm(const char *text)
+{
+	json_t *j = parse_kept(text);
+
+	if (j == NULL)
+		return NULL;
+	return keep(json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY));
+}
+
+const char *
+ip_jbody(const struct ip_resp *a)
+{
+	if (a->json == NULL)
+		return NULL;
+	return keep(json_dumps(a->json, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY));
+}
+
+const char *
+ip_all_logs(void)
+{
+	struct wt_buf b;
+
+	buf_init(&b);
+	buf_puts(&b, "");
+	for (const struct ip_resp *a = responses; a != NULL; a = a->next)
+		if (a->log != NULL)
+			buf_puts(&b, a->log);
+	return keep(buf_take(&b));
 }
 
 const char *

@@ -88,9 +88,10 @@ const char	*ip_tag(void);
 /* This run's client address (10.x.y.z, random): the per-address sign-in
  * backoff of one test binary never meets another's. */
 const char	*ip_addr(void);
-/* Holds a lock (until ip_finish) that every test changing or depending
- * on organisation-wide state (settings, registration mode) takes, so
- * such binaries never run at the same time as each other. */
+/* Every binary holds a lock shared (from ip_init to ip_finish); one that
+ * changes or counts organisation-wide state (settings, registration
+ * mode, every person, the audit log) calls this to hold it alone, so it
+ * never runs beside another test binary. */
 void		 ip_lock_global(void);
 
 /* Runs one request through app (switching the database set-up to it
@@ -106,6 +107,16 @@ size_t		 ip_header_count(const struct ip_resp *, const char *name);
  * text, objects and arrays compact; NULL when absent. */
 const char	*ip_jstr(const struct ip_resp *, const char *path);
 json_t		*ip_jget(const struct ip_resp *, const char *path);
+/* The same over any JSON value, or over a JSON text (from SQL, say). */
+json_t		*ip_jfind(json_t *, const char *path);
+const char	*ip_jval(json_t *, const char *path);
+const char	*ip_jtext(const char *json_text, const char *path);
+/* A JSON text / an answer's body, compact with sorted keys (jq -cS),
+ * for comparing whole objects. */
+const char	*ip_jnorm(const char *json_text);
+const char	*ip_jbody(const struct ip_resp *);
+/* Everything the programs logged in this run so far. */
+const char	*ip_all_logs(void);
 /* The CSRF token of the (first) form on an HTML page, NULL if none. */
 const char	*ip_csrf(const struct ip_resp *);
 
