@@ -752,6 +752,18 @@ ip_q(const char *sql, ...)
 	return v;
 }
 
+const char *
+ip_q_error(const char *sql)
+{
+	PGresult *res = PQexec(fixture, sql);
+	const char *err = NULL;
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
+		err = ip_strf("%s", PQresultErrorMessage(res));
+	PQclear(res);
+	return err;
+}
+
 int
 ip_exec(const char *sql, ...)
 {

@@ -135,6 +135,8 @@ char		*ip_repeat(const char *s, size_t n);
  * ip_exec: 0, or -1 on error (diagnosed). */
 const char	*ip_q(const char *sql, ...) __attribute__((sentinel));
 int		 ip_exec(const char *sql, ...) __attribute__((sentinel));
+/* Runs SQL that should fail: PostgreSQL's message, or NULL if it ran. */
+const char	*ip_q_error(const char *sql);
 
 /* A new active account; password may be NULL (none set).  Returns its
  * id (0 on error). */
