@@ -13,6 +13,7 @@
 #include "conf.h"
 #include "crypto.h"
 #include "ingest.h"
+#include "admin_flows.h"
 #include "check.h"
 
 static const struct wt_app *ingest = &ingest_app;
@@ -471,6 +472,121 @@ database_errors(void)
 	   ip_exec(ip_strf("DROP INDEX %s", idx), NULL) == 0, "the trigger and index are dropped");
 }
 
+/* The device life cycle as people drive it (was tests/api/26_enroll.t):
+ * a member makes the code on the admin pages, the agent exchanges it,
+ * the admin revokes the device, and deactivating the owner stops their
+ * devices too. */
+static void
+through_admin(void)
+{
+	const char *pw = "Harbor-Lantern-Quietly-84", *member, *mid, *user_token, *code, *typed,
+	    *dtoken, *did, *cid, *ptoken;
+	struct admin adm;
+	struct ip_resp *a;
+	json_t *o;
+	size_t i;
+
+	make_admin(&adm);
+	member = ip_strf("dev2.%s@example.com", tag);
+	mid = ip_strf("%lld", make_user(member, ip_strf("Dev %s", tag), pw, "member"));
+	user_token = token_for(member, pw, NULL);
+#define NEW_CODE(name, kind) ip_jstr(api("POST", "/admin/devices/codes", user_token, \
+	    ip_json("{ss ss}", "device_name", (name), "kind", (kind))), "code")
+
+	code = NEW_CODE(ip_strf("laptop 26 %s", tag), "agent");
+	like(code, "^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$",
+	    "a member makes a code for their own laptop");
+	typed = lower_nodash(code ? code : "");
+	a = enroll(ip_json("{ss ss ss ss}", "code", typed, "hostname", ip_strf("box-%s", tag),
+	    "os", "Debian 12", "agent_version", "0.1.0"));
+	is_status(a, 201, "the agent exchanges the code (typed in lower case, no dashes)");
+	dtoken = ip_jstr(a, "token");
+	did = ip_jstr(a, "device_id");
+	like(dtoken, "^[0-9a-f]{64}$", "it gets a 256-bit device token");
+	is_str(ip_jstr(a, "hmac_secret"), "", "an agent gets no phone secret");
+	is_str(ip_q("SELECT token_hash = encode(sha256($1::bytea), 'hex') FROM devices WHERE id = $2",
+	    dtoken, did, NULL), "t", "only the token's SHA-256 is stored");
+	is_str(ip_q("SELECT user_id || ' ' || hostname || ' ' || os || ' ' || agent_version FROM devices"
+	    " WHERE id = $1", did, NULL), ip_strf("%s box-%s Debian 12 0.1.0", mid, tag),
+	    "the device belongs to the member and records host, system and version");
+	is_str(ip_q("SELECT used_at IS NOT NULL AND device_id = $1 FROM enrollment_codes"
+	    " WHERE device_id = $1", did, NULL), "t", "the code is spent and points at the device");
+
+	a = enroll(ip_json("{ss}", "code", code));
+	is_status(a, 400, "the same code a second time: 400");
+	is_str(ip_jstr(a, "field"), "code", "... naming the code");
+	is_str(ip_q("SELECT count(*) FROM devices WHERE user_id = $1", mid, NULL), "1",
+	    "... and no second device");
+
+	a = policy(dtoken);
+	is_status(a, 200, "the agent reads its policy with the token");
+	is_str(ip_strf("[%s,%s,\"%s\"]", ip_jstr(a, "device.id"), ip_jstr(a, "idle_timeout_s"),
+	    ip_jstr(a, "screenshots.mode")), ip_strf("[%s,%s]", did, ip_q("SELECT idle_timeout_s"
+	    " || ',\"' || screenshot_mode || '\"' FROM settings", NULL)),
+	    "the policy has the device, the idle timeout and the screenshot schedule");
+	a = policy(NULL);
+	is_status(a, 401, "without a token: 401");
+	like(ip_header(a, "WWW-Authenticate"), "^Bearer", "... asking for a bearer token");
+	a = policy(rand_hex(32));
+	is_status(a, 401, "an unknown token: 401");
+	a = policy(user_token);
+	is_status(a, 401, "a person's access token is not a device token: 401");
+
+	a = IP(ADMIN, .path = "/admin/devices.json", .bearer = user_token);
+	o = NULL;
+	json_array_foreach(ip_jget(a, "devices"), i, o)
+		if (strcmp(ip_jval(o, "id"), did) == 0)
+			break;
+	is_str(o ? ip_strf("%s %s", ip_jval(o, "status"), ip_jval(o, "hostname")) : NULL,
+	    ip_strf("online box-%s", tag), "the device is listed online with its host name");
+
+	a = IP(ADMIN, .method = "POST", .path = ip_strf("/admin/devices/%s/revoke", did),
+	    .bearer = adm.token, .accept = "application/json");
+	is_status(a, 200, "the admin revokes the device");
+	a = policy(dtoken);
+	is_status(a, 401, "the revoked device's token stops working at once");
+	a = IP(ADMIN, .path = "/admin/devices.json", .bearer = user_token);
+	o = NULL;
+	json_array_foreach(ip_jget(a, "devices"), i, o)
+		if (strcmp(ip_jval(o, "id"), did) == 0)
+			break;
+	is_str(o ? ip_jval(o, "status") : NULL, "revoked", "the list says revoked");
+
+	code = NEW_CODE(ip_strf("spare 26 %s", tag), "agent");
+	cid = ip_q("SELECT id FROM enrollment_codes WHERE device_name = $1", ip_strf("spare 26 %s", tag), NULL);
+	a = IP(ADMIN, .method = "POST", .path = ip_strf("/admin/devices/codes/%s/revoke", cid),
+	    .bearer = user_token, .accept = "application/json");
+	is_status(a, 200, "the member revokes an unused code of theirs");
+	a = enroll(ip_json("{ss}", "code", code));
+	is_status(a, 400, "a revoked code cannot be exchanged");
+
+	code = NEW_CODE(ip_strf("late 26 %s", tag), "agent");
+	ip_exec("UPDATE enrollment_codes SET expires_at = now() - interval '1 second' WHERE device_name = $1",
+	    ip_strf("late 26 %s", tag), NULL);
+	a = enroll(ip_json("{ss}", "code", code));
+	is_status(a, 400, "an expired code cannot be exchanged");
+
+	a = enroll("{\"code\":\"hello\"}");
+	is_status(a, 400, "a malformed code: 400");
+	like(ip_jstr(a, "message"), "16-character code", "... saying what a code looks like");
+	a = enroll("{\"hostname\":\"x\"}");
+	is_str(ip_jstr(a, "field"), "code", "no code: 400 naming it");
+
+	code = NEW_CODE(ip_strf("phone 26 %s", tag), "phone");
+	a = enroll(ip_json("{ss}", "code", code));
+	is_status(a, 201, "a phone enrolls");
+	like(ip_jstr(a, "hmac_secret"), "^[0-9a-f]{64}$", "... and gets its HMAC secret");
+	ptoken = ip_jstr(a, "token");
+
+	/* Deactivating the owner stops their devices too. */
+	a = IP(ADMIN, .method = "POST", .path = ip_strf("/admin/users/%s/deactivate", mid),
+	    .bearer = adm.token, .accept = "application/json");
+	is_status(a, 200, "the admin deactivates the member");
+	a = policy(ptoken);
+	is_status(a, 401, "a deactivated person's devices are refused");
+#undef NEW_CODE
+}
+
 int
 main(void)
 {
@@ -486,5 +602,6 @@ main(void)
 	field_rules();
 	protocol_errors();
 	database_errors();
+	through_admin();
 	return ip_done();
 }
