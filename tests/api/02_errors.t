@@ -48,7 +48,7 @@ like "$(header content-type)" '^application/json' "... answered as JSON"
 
 # After all of the above every program still answers.
 for p in dash auth ingest admin; do
-	path=/$p/healthz; [ "$p" = dash ] && path=/healthz
+	path=$(health_path "$p")
 	req GET "$path"
 	is "$STATUS" 200 "$p still healthy after bad requests"
 done

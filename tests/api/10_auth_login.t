@@ -4,7 +4,6 @@
 # session fixation, cookie attributes, logout, session expiry and the
 # next= redirect.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/auth_lib.sh"
 
 clear_lockouts
 E=login-$$@example.test
@@ -186,25 +185,25 @@ is "$(session_exists "$pre")" 0 "the pre-session token is no session"
 
 # A session token planted by somebody else is never adopted.
 planted=$(rand_hex 32)
-areq GET /account -H "Cookie: __Host-wt_session=$planted"
+rreq GET /account -H "Cookie: __Host-wt_session=$planted"
 is "$STATUS" 303 "a planted session cookie does not sign anybody in"
 is "$(set_cookie_line __Host-wt_session | cut -d';' -f1)" "__Host-wt_session=" "... and the server tells the browser to drop it"
-areq GET /login -H "Cookie: __Host-wt_session=$planted"
+rreq GET /login -H "Cookie: __Host-wt_session=$planted"
 p2=$(set_cookie_val __Host-wt_pre)
 tok=$(csrf_from "$BODY")
-areq POST /login -H "Cookie: __Host-wt_pre=$p2; __Host-wt_session=$planted" \
+rreq POST /login -H "Cookie: __Host-wt_pre=$p2; __Host-wt_session=$planted" \
 	--data-urlencode "csrf=$tok" --data-urlencode "email=$E" --data-urlencode "password=$PW"
 is "$STATUS" 303 "signing in with a planted session cookie: 303"
 after=$(set_cookie_val __Host-wt_session)
 like "$after" '^[0-9a-f]{64}$' "... sets a session cookie"
 ok $([ "$after" != "$planted" ]; echo $?) "... a new one, not the planted token"
 is "$(session_exists "$planted")" 0 "the planted token is not a session on the server"
-areq GET /account.json -H "Cookie: __Host-wt_session=$planted"
+rreq GET /account.json -H "Cookie: __Host-wt_session=$planted"
 is "$STATUS" 401 "the planted token still does not work after the victim signed in"
-areq GET /account.json -H "Cookie: __Host-wt_session=$after"
+rreq GET /account.json -H "Cookie: __Host-wt_session=$after"
 is "$STATUS" 200 "the new session works"
 # A malformed session cookie is ignored too.
-areq GET /account.json -H "Cookie: __Host-wt_session=$(tr a-f A-F <<<"$after")"
+rreq GET /account.json -H "Cookie: __Host-wt_session=$(tr a-f A-F <<<"$after")"
 is "$STATUS" 401 "the token in capitals is not accepted"
 
 # --- logout -----------------------------------------------------------------
@@ -216,12 +215,12 @@ is "$STATUS" 303 "logout: 303"
 is "$(header location)" "/login?signed_out=1" "... to the sign-in page"
 is "$(set_cookie_val __Host-wt_session)" "" "... deleting the session cookie"
 is "$(session_exists "$sess")" 0 "the session row is gone from the database"
-areq GET /account -H "Cookie: __Host-wt_session=$sess"
+rreq GET /account -H "Cookie: __Host-wt_session=$sess"
 is "$STATUS" 303 "the old cookie replayed: /account redirects"
 is "$(header location)" "/login?next=%2Faccount" "... to the sign-in page"
-areq GET /account.json -H "Cookie: __Host-wt_session=$sess"
+rreq GET /account.json -H "Cookie: __Host-wt_session=$sess"
 is "$STATUS" 401 "the old cookie replayed, JSON: 401"
-areq GET /account -H "Cookie: __Host-wt_session=$sess" -H 'Accept: application/json'
+rreq GET /account -H "Cookie: __Host-wt_session=$sess" -H 'Accept: application/json'
 is "$STATUS" 401 "... also when JSON is asked for with Accept"
 like "$(header www-authenticate)" '^Bearer' "... with WWW-Authenticate: Bearer"
 breq f GET '/login?signed_out=1'
@@ -259,12 +258,12 @@ breq x GET /account.json
 is "$STATUS" 401 "past the absolute lifetime: signed out"
 
 # --- next= ------------------------------------------------------------------
-areq GET '/login?next=//evil.example' -H 'Accept: application/json'
+rreq GET '/login?next=//evil.example' -H 'Accept: application/json'
 is "$STATUS" 400 "next=//evil.example: 400"
 is "$(jq_body .field)" next "... names the field"
-areq GET '/login?next=https://evil.example'
+rreq GET '/login?next=https://evil.example'
 is "$STATUS" 400 "next=https://evil.example: 400"
-areq GET '/login?next=%2F%5Cevil.example'
+rreq GET '/login?next=%2F%5Cevil.example'
 is "$STATUS" 400 "next=/\\evil.example: 400"
 forget_browser n
 csrf_of n

@@ -3,7 +3,6 @@
 # address that has an account, the password rules, invitations, closed
 # mode, and forms that keep what was typed except passwords.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/auth_lib.sh"
 
 clear_lockouts
 E=reg-$$@example.test
@@ -28,7 +27,7 @@ is "$(sql "SELECT status FROM users WHERE email = '$E'")" unverified "the user i
 is "$(sql "SELECT role FROM users WHERE email = '$E'")" member "... a member"
 is "$(cookie_of r __Host-wt_session)" "" "... and not signed in"
 
-m=$(latest_mail_to "$E")
+m=$(mail_wait "$E")
 ok $? "a message went to the address"
 is "$(mail_subject "$m")" "Confirm your e-mail address" "... to confirm it"
 link=$(link_from_mail "$m")
@@ -38,19 +37,19 @@ login r "$E" "$PW"
 is "$STATUS" 403 "unconfirmed: cannot sign in (403)"
 like "$(form_error "$BODY")" 'Confirm your e-mail address first' "... and is told why"
 
-areq GET "$(local_path "$link")"
+rreq GET "$(local_path "$link")"
 is "$STATUS" 200 "the link confirms the address"
 like "$BODY" 'Address confirmed' "... and says so"
 is "$(sql "SELECT status, email_verified_at IS NOT NULL FROM users WHERE email = '$E'")" "active|t" \
 	"the user is active and confirmed"
-areq GET "$(local_path "$link")"
+rreq GET "$(local_path "$link")"
 is "$STATUS" 400 "the link works once: the second use is 400"
 like "$BODY" 'Link not valid' "... 'Link not valid'"
-areq GET "$(local_path "$link")" -H 'Accept: application/json'
+rreq GET "$(local_path "$link")" -H 'Accept: application/json'
 is "$(jq_body .field)" token "... (JSON: field token)"
-areq GET "/verify?token=$(rand_hex 32)"
+rreq GET "/verify?token=$(rand_hex 32)"
 is "$STATUS" 400 "a made-up token: 400"
-areq GET "/verify?token=xyz"
+rreq GET "/verify?token=xyz"
 is "$STATUS" 400 "a malformed token: 400"
 
 login r "$E" "$PW"
@@ -66,7 +65,7 @@ breq r2 POST /register --data-urlencode "csrf=$CSRF" --data-urlencode "email=$E"
 	--data-urlencode "password_confirm=Other-Secret-Pass-88"
 is "$STATUS" 200 "registering a taken address: 200 as well"
 is "$(main_part "$BODY")" "$new_page" "... the identical page"
-m=$(latest_mail_to "$E")
+m=$(mail_wait "$E")
 ok $? "a message went to the owner"
 is "$(mail_subject "$m")" "Someone tried to register with your address" "... a different one"
 like "$(link_from_mail "$m")" "^$WT_BASE/login\$" "... pointing to the sign-in page"
@@ -94,11 +93,11 @@ breq r2 POST /register -H 'Accept: application/json' --data-urlencode "csrf=$CSR
 is "$STATUS" 202 "JSON, taken address: 202"
 is "$(json_sans_id "$BODY")" "$j_new" "... the identical body"
 # A confirmation link is no password-reset link.
-vlink=$(link_from_mail "$(latest_mail_to "$E2")")
+vlink=$(link_from_mail "$(mail_wait "$E2")")
 VT=${vlink##*token=}
-areq GET "/password/reset?token=$VT"
+rreq GET "/password/reset?token=$VT"
 is "$STATUS" 400 "a confirmation token used as a reset link: 400"
-areq GET "$(local_path "$vlink")"
+rreq GET "$(local_path "$vlink")"
 is "$STATUS" 200 "... and it still confirms the address"
 
 # --- password rules ---------------------------------------------------------

@@ -4,7 +4,6 @@
 # change, no CSRF for bearer requests; and how the token endpoint treats
 # bodies that are too large, malformed or of the wrong type.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/auth_lib.sh"
 
 clear_lockouts
 E=token-$$@example.test
@@ -33,28 +32,28 @@ is "$(jq -r '.nbf == .iat' <<<"$claims")" true "nbf is iat"
 VER=$(sql "SELECT token_version FROM users WHERE id = $TID")
 is "$(jq -r .ver <<<"$claims")" "$VER" "ver is the user's token version"
 
-areq GET /account.json -H "Authorization: Bearer $GOOD"
+rreq GET /account.json -H "Authorization: Bearer $GOOD"
 is "$STATUS" 200 "GET /account.json with the token: 200"
 is "$(jq_body .email)" "$E" "... the token's user"
 is "$(jq_body .id)" "$TID" "... by id"
-areq GET /account.json -H "Authorization: bearer $GOOD"
+rreq GET /account.json -H "Authorization: bearer $GOOD"
 is "$STATUS" 200 "the scheme name is case-insensitive"
 
-areq POST /api/v1/token -H 'Content-Type: application/json' \
+rreq POST /api/v1/token -H 'Content-Type: application/json' \
 	--data-raw "$(jq -cn --arg e "$E" '{email: $e, password: "Wrong-Password-1"}')"
 is "$STATUS" 401 "a wrong password: 401"
 wrong=$(json_sans_id "$BODY")
-areq POST /api/v1/token -H 'Content-Type: application/json' \
+rreq POST /api/v1/token -H 'Content-Type: application/json' \
 	--data-raw "$(jq -cn --arg e "nobody-$$@example.test" '{email: $e, password: "Wrong-Password-1"}')"
 is "$STATUS" 401 "an unknown address: 401"
 is "$(json_sans_id "$BODY")" "$wrong" "... the identical answer"
-areq POST /api/v1/token --data-urlencode "email=$E" --data-urlencode "password=$PW"
+rreq POST /api/v1/token --data-urlencode "email=$E" --data-urlencode "password=$PW"
 is "$STATUS" 200 "a form-encoded request works too (no CSRF token needed)"
 clear_lockouts
 
 # --- refused tokens ---------------------------------------------------------
 refused() {  # refused TOKEN WHAT [MESSAGE]
-	areq GET /account.json -H "Authorization: Bearer $1"
+	rreq GET /account.json -H "Authorization: Bearer $1"
 	is "$STATUS" 401 "$2: 401"
 	like "$(header www-authenticate)" '^Bearer' "$2: WWW-Authenticate: Bearer"
 	if [ $# -ge 3 ]; then is "$(jq_body .message)" "$3" "$2: '$3'"; fi
@@ -66,7 +65,7 @@ KEY=$(jwt_key)
 
 # Our own signing is right: a token made here with the server's key works,
 # so every refusal below is for the one thing changed.
-areq GET /account.json -H "Authorization: Bearer $(jwt_make "$HS256_HEADER" "$(jwt_claims "$TID" "$VER")")"
+rreq GET /account.json -H "Authorization: Bearer $(jwt_make "$HS256_HEADER" "$(jwt_claims "$TID" "$VER")")"
 is "$STATUS" 200 "a token signed here like the server's: 200"
 
 tp=$(jq -c --arg b "$BID" '.sub = $b' <<<"$claims" | b64url)
@@ -126,14 +125,14 @@ refused "..$S" "empty header and payload" "token has an empty part"
 refused "$H..$S" "empty payload" "token has an empty part"
 refused "%%%.%%%.%%%" "not base64url" "malformed token"
 refused "$(printf 'not json' | b64url).$P.$S" "a header that is not JSON" "malformed token"
-areq GET /account.json -H "Authorization: Bearer "
+rreq GET /account.json -H "Authorization: Bearer "
 is "$STATUS" 401 "an empty token: 401"
 
 # A disabled user's token stops working at once.
 sql "UPDATE users SET status = 'disabled' WHERE id = $TID" >/dev/null
 refused "$GOOD" "the user is disabled" "token was revoked"
 sql "UPDATE users SET status = 'active' WHERE id = $TID" >/dev/null
-areq GET /account.json -H "Authorization: Bearer $GOOD"
+rreq GET /account.json -H "Authorization: Bearer $GOOD"
 is "$STATUS" 200 "enabled again: the token works again"
 
 # --- no CSRF for bearer requests --------------------------------------------
@@ -142,7 +141,7 @@ breq c POST /account -H 'Accept: application/json' --data-urlencode "display_nam
 	--data-urlencode "timezone=UTC" --data-urlencode "target_pace_min=30"
 is "$STATUS" 403 "a cookie request without a CSRF token: 403"
 is "$(jq_body .field)" csrf "... for the missing CSRF token"
-areq POST /account.json -H "Authorization: Bearer $GOOD" -H 'Content-Type: application/json' \
+rreq POST /account.json -H "Authorization: Bearer $GOOD" -H 'Content-Type: application/json' \
 	--data-raw '{"display_name":"Via Token","timezone":"Europe/Berlin","target_pace_min":25}'
 is "$STATUS" 200 "a bearer POST /account without a CSRF token: 200"
 is "$(jq_body .display_name)" "Via Token" "... answers the new profile"
@@ -153,7 +152,7 @@ is "$(sql "SELECT display_name || '|' || timezone || '|' || target_pace_min FROM
 token_for "$E" "$PW"
 SECOND=$TOKEN
 NEWPW='Mulberry-Cascade-Tiger-81'
-areq POST /account/password.json -H "Authorization: Bearer $GOOD" -H 'Content-Type: application/json' \
+rreq POST /account/password.json -H "Authorization: Bearer $GOOD" -H 'Content-Type: application/json' \
 	--data-raw "$(jq -cn --arg c "$PW" --arg n "$NEWPW" '{current_password: $c, password: $n, password_confirm: $n}')"
 is "$STATUS" 200 "the password changed with a bearer token"
 is "$(sql "SELECT token_version FROM users WHERE id = $TID")" $((VER + 1)) "the token version went up"
@@ -166,7 +165,7 @@ is "$STATUS" 401 "no token for the old password"
 token_for "$E" "$NEWPW"
 is "$STATUS" 200 "a token for the new password"
 is "$(jwt_payload "$TOKEN" | jq -r .ver)" $((VER + 1)) "... carrying the new version"
-areq GET /account.json -H "Authorization: Bearer $TOKEN"
+rreq GET /account.json -H "Authorization: Bearer $TOKEN"
 is "$STATUS" 200 "... that works"
 clear_lockouts
 
@@ -176,7 +175,7 @@ pad_json() {  # pad_json BYTES: a token request of exactly that size
 	{ printf '%s' "$head"; head -c $((n - ${#head} - ${#tail})) /dev/zero | tr '\0' a; printf '%s' "$tail"; }
 }
 pad_json 1500000 >"$TMPD/big.json"
-areq POST /api/v1/token -H 'Content-Type: application/json' --data-binary "@$TMPD/big.json"
+rreq POST /api/v1/token -H 'Content-Type: application/json' --data-binary "@$TMPD/big.json"
 is "$STATUS" 413 "a 1.5 MB body: 413"
 like "$(header content-type)" '^application/json' "... as JSON"
 is "$(jq_body .error)" "Content Too Large" "... Content Too Large"
@@ -184,37 +183,37 @@ like "$(jq_body .message)" 'at most 1048576' "... from the program: at most 1048
 is "$(jq_body .request_id)" "$(header x-request-id)" "... with the request id"
 
 pad_json 3000000 >"$TMPD/huge.json"
-areq POST /api/v1/token -H 'Content-Type: application/json' --data-binary "@$TMPD/huge.json"
+rreq POST /api/v1/token -H 'Content-Type: application/json' --data-binary "@$TMPD/huge.json"
 is "$STATUS" 413 "a 3 MB body: 413"
 like "$(header content-type)" '^application/json' "... as JSON"
 is "$(jq_body .message)" "the request body is larger than the server accepts" "... from nginx"
 
 pad_json 1048577 >"$TMPD/edge.json"
-areq POST /api/v1/token -H 'Content-Type: application/json' --data-binary "@$TMPD/edge.json"
+rreq POST /api/v1/token -H 'Content-Type: application/json' --data-binary "@$TMPD/edge.json"
 is "$STATUS" 413 "1048577 bytes: 413"
 pad_json 1048576 >"$TMPD/edge.json"
-areq POST /api/v1/token -H 'Content-Type: application/json' --data-binary "@$TMPD/edge.json"
+rreq POST /api/v1/token -H 'Content-Type: application/json' --data-binary "@$TMPD/edge.json"
 is "$STATUS" 401 "exactly 1048576 bytes: accepted (401 for the credentials)"
 
-areq POST /api/v1/token -H 'Content-Type: application/json' --data-raw '{"email": "x@example.test",'
+rreq POST /api/v1/token -H 'Content-Type: application/json' --data-raw '{"email": "x@example.test",'
 is "$STATUS" 400 "malformed JSON: 400"
 like "$(jq_body .message)" 'malformed JSON' "... says malformed JSON"
-areq POST /api/v1/token -H 'Content-Type: application/json' --data-raw ''
+rreq POST /api/v1/token -H 'Content-Type: application/json' --data-raw ''
 is "$STATUS" 400 "an empty JSON body: 400"
 like "$(jq_body .message)" 'malformed JSON' "... malformed JSON"
-areq POST /api/v1/token -H 'Content-Type: text/plain' --data-raw "email=$E&password=$NEWPW"
+rreq POST /api/v1/token -H 'Content-Type: text/plain' --data-raw "email=$E&password=$NEWPW"
 is "$STATUS" 415 "text/plain: 415"
 is "$(jq_body .error)" "Unsupported Media Type" "... Unsupported Media Type"
-areq POST /api/v1/token -H 'Content-Type: application/json' \
+rreq POST /api/v1/token -H 'Content-Type: application/json' \
 	--data-raw "$(jq -cn --arg e "$E" --arg p "$NEWPW" '[{email: $e, password: $p}]')"
 is "$STATUS" 400 "a JSON array: 400"
 is "$(jq_body .message)" "the JSON body must be an object" "... must be an object"
-areq POST /api/v1/token -H 'Content-Type: application/json' --data-raw '{"email":"x@example.test","email":"y@example.test","password":"p"}'
+rreq POST /api/v1/token -H 'Content-Type: application/json' --data-raw '{"email":"x@example.test","email":"y@example.test","password":"p"}'
 is "$STATUS" 400 "a duplicated member: 400"
-areq POST /api/v1/token -H 'Content-Type: application/json' --data-raw '{"password":"Wrong-Password-1"}'
+rreq POST /api/v1/token -H 'Content-Type: application/json' --data-raw '{"password":"Wrong-Password-1"}'
 is "$STATUS" 400 "no e-mail: 400"
 is "$(jq_body .field)" email "... field email"
-areq POST /api/v1/token -H 'Content-Type: application/json' --data-raw '{"email":5,"password":"x"}'
+rreq POST /api/v1/token -H 'Content-Type: application/json' --data-raw '{"email":5,"password":"x"}'
 is "$STATUS" 400 "e-mail as a number: 400"
 like "$(jq_body .message)" 'JSON string' "... must be a JSON string"
 

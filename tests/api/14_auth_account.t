@@ -3,7 +3,6 @@
 # checks, the list of sessions and "sign out everywhere else", changing
 # the password, and that nobody can reach another person's account.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/auth_lib.sh"
 
 clear_lockouts
 EA=acct-a-$$@example.test
@@ -192,7 +191,7 @@ is "$(user_row "$EB")" "$b_before" "... B unchanged"
 
 token_for "$EA" "$NEWPW"
 ATOK=$TOKEN
-areq POST /account.json -H "Authorization: Bearer $ATOK" -H 'Content-Type: application/json' \
+rreq POST /account.json -H "Authorization: Bearer $ATOK" -H 'Content-Type: application/json' \
 	--data-raw "$(jq -cn --argjson b "$BID" --arg e "$EB" \
 	'{id: $b, user_id: $b, sub: ($b | tostring), email: $e, display_name: "Alice Token", timezone: "UTC", target_pace_min: 33}')"
 is "$(jq_c '[.id, .email]')" "[$AID,\"$EA\"]" "A's token with B's id in the body: answers A"
@@ -203,7 +202,7 @@ for q in "id=$BID" "user_id=$BID" "email=$EB" "sub=$BID"; do
 	breq a1 GET "/account.json?$q"
 	is "$(jq_body .email)" "$EA" "GET /account.json?$q shows A"
 done
-areq GET "/account.json?id=$BID" -H "Authorization: Bearer $ATOK"
+rreq GET "/account.json?id=$BID" -H "Authorization: Bearer $ATOK"
 is "$(jq_body .id)" "$AID" "... with A's token too"
 breq a1 GET "/account?id=$BID&email=$EB"
 like "$BODY" "$EA" "the HTML page with B's id shows A"

@@ -4,7 +4,6 @@
 # and changes nothing when it refuses.  The token works as the form field,
 # the X-CSRF-Token header and the JSON member "csrf".
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/auth_lib.sh"
 
 clear_lockouts
 EC=csrf-$$@example.test
@@ -52,6 +51,7 @@ refuse() {
 # --- anonymous routes -------------------------------------------------------
 set_mode open
 mail_mark
+MAIL_MARK=$TMPD/mail.mark.refused mail_mark
 sessions_before=$(session_rows "$EC")
 for v in missing empty wrong "$TB"; do
 	name=$v; [ "$v" = "$TB" ] && name="browser xb's token"
@@ -65,7 +65,8 @@ is "$(session_rows "$EC")" "$sessions_before" "... no session was made"
 is "$(sql "SELECT count(*) FROM users WHERE email = '$NEWU'")" 0 "register refused: no account"
 is "$(sql "SELECT count(*) FROM auth_tokens t JOIN users u ON u.id = t.user_id
 	WHERE u.email = '$EC' AND t.kind = 'reset'")" 0 "forgot refused: no reset link made"
-is "$(mail_count_to "$EC")$(mail_count_to "$NEWU" 0)" 00 "... and no message sent"
+no_mail_to "$EC" "$NEWU"
+ok $? "... and no message sent"
 
 # A JSON body with a wrong "csrf" member.
 breq xa POST /login -H 'Content-Type: application/json' \
@@ -98,7 +99,7 @@ breq ca GET /account.json
 is "$STATUS" 200 "refused logout: browser ca is still signed in"
 breq cb GET /account.json
 is "$STATUS" 200 "refused revoke-others: browser cb is still signed in"
-areq GET /logout -H "Cookie: __Host-wt_session=$(cookie_of ca __Host-wt_session)"
+rreq GET /logout -H "Cookie: __Host-wt_session=$(cookie_of ca __Host-wt_session)"
 is "$STATUS" 405 "GET /logout: 405"
 breq ca GET /account.json
 is "$STATUS" 200 "... and does not sign out"
@@ -148,7 +149,7 @@ xcs=$(cookie_of xc __Host-wt_session)
 breq xc POST /logout -H 'Authorization: Bearer notajwt'
 ok $([ "$STATUS" = 401 ] || [ "$STATUS" = 403 ]; echo $?) \
 	"POST /logout with 'Authorization: Bearer notajwt' and no CSRF token: refused (got $STATUS)"
-areq GET /account.json -H "Cookie: __Host-wt_session=$xcs"
+rreq GET /account.json -H "Cookie: __Host-wt_session=$xcs"
 is "$STATUS" 200 "... the session is still signed in"
 forget_browser xd
 csrf_of xd
@@ -165,8 +166,13 @@ is "$STATUS" 200 "POST /register with X-CSRF-Token: 200"
 is "$(sql "SELECT count(*) FROM users WHERE email = '$NEWU'")" 1 "... the account exists"
 breq xa POST /password/forgot -H "X-CSRF-Token: $TA" --data-urlencode "email=$EC"
 is "$STATUS" 200 "POST /password/forgot with X-CSRF-Token: 200"
-m=$(latest_mail_to "$EC")
+m=$(mail_wait "$EC")
 ok $? "... the message is sent"
+# Once the accepted requests' messages have come, none of the refused ones
+# can be on its way.
+MAIL_MARK=$TMPD/mail.mark.refused mail_wait "$NEWU" >/dev/null
+is "$(MAIL_MARK=$TMPD/mail.mark.refused mails_to "$EC" | wc -l) $(MAIL_MARK=$TMPD/mail.mark.refused mails_to "$NEWU" | wc -l)" \
+	"1 1" "since the refused requests: one message each to $EC and $NEWU, from the accepted ones"
 RT=$(link_from_mail "$m")
 RT=${RT##*token=}
 

@@ -3,12 +3,11 @@
 # person, edits, deactivation and activation, deletion with everything
 # that goes with it, the last-admin rule and what a manager may not do.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/admin_lib.sh"
 
 admin_token
 [ -n "$ADMIN_TOKEN" ]
 ok $? "the first admin gets an access token"
-ADMIN_NAME=$(asql "SELECT display_name FROM users WHERE id = $ADMIN_ID")
+ADMIN_NAME=$(sql "SELECT display_name FROM users WHERE id = $ADMIN_ID")
 
 # --- sign-in and roles --------------------------------------------------------
 api GET /admin/users ""
@@ -19,12 +18,12 @@ is "$STATUS" 401 "a forged token: 401"
 
 # --- the list: total, paging ----------------------------------------------------
 D=p20-$$.test
-asql "INSERT INTO users (email, display_name, status)
+sql "INSERT INTO users (email, display_name, status)
       SELECT 'pager' || n || '@$D', 'Pager ' || lpad(n::text, 3, '0'), 'active'
       FROM generate_series(1, 60) n" >/dev/null
 api GET /admin/users "$ADMIN_TOKEN"
 is "$STATUS" 200 "GET /admin/users as admin: 200"
-is "$(jq_body .total)" "$(asql 'SELECT count(*) FROM users')" "total: every person"
+is "$(jq_body .total)" "$(sql 'SELECT count(*) FROM users')" "total: every person"
 is "$(jq_body '.page, .page_size, (.users | length)' | tr '\n' ' ')" "1 50 50 " \
 	"page 1 of 50 people"
 api GET "/admin/users?q=$D" "$ADMIN_TOKEN"
@@ -43,7 +42,7 @@ is_error 400 page "page=0: 400 naming page"
 
 # --- search -----------------------------------------------------------------------
 S=s20-$$
-asql "INSERT INTO users (email, display_name, status) VALUES
+sql "INSERT INTO users (email, display_name, status) VALUES
       ('zq-$S@p20x.test', 'Zebra Quillfeather', 'active'),
       ('pct-$S@lit.test', 'Hundred 100% Sure', 'active'),
       ('pctx-$S@lit.test', 'Hundred 1000 Sure', 'active'),
@@ -78,13 +77,13 @@ is "$(jq_body '.users[0].teams')" "People filter $$" "... each with the team's n
 api GET "/admin/users?team=$T1&q=pager1" "$ADMIN_TOKEN"
 is "$(jq_body '[.users[].email] | join(" ")')" "pager14@$D" "team and search together"
 api GET "/admin/users?role=admin" "$ADMIN_TOKEN"
-is "$(jq_body .total)" "$(asql "SELECT count(*) FROM users WHERE role = 'admin'")" "role=admin: the admins"
+is "$(jq_body .total)" "$(sql "SELECT count(*) FROM users WHERE role = 'admin'")" "role=admin: the admins"
 is "$(jq_body '[.users[].role] | unique | join(",")')" admin "... and only admins"
-asql "UPDATE users SET role = 'manager' WHERE email IN ('pager5@$D', 'pager6@$D')" >/dev/null
+sql "UPDATE users SET role = 'manager' WHERE email IN ('pager5@$D', 'pager6@$D')" >/dev/null
 api GET "/admin/users?role=manager&q=$D" "$ADMIN_TOKEN"
 is "$(jq_body '[.users[].email] | join(" ")')" "pager5@$D pager6@$D" "role=manager with a search"
 api GET "/admin/users?role=manager" "$ADMIN_TOKEN"
-is "$(jq_body .total)" "$(asql "SELECT count(*) FROM users WHERE role = 'manager'")" "role=manager: total"
+is "$(jq_body .total)" "$(sql "SELECT count(*) FROM users WHERE role = 'manager'")" "role=manager: total"
 api GET "/admin/users?role=owner" "$ADMIN_TOKEN"
 is_error 400 role "role=owner: 400 naming role"
 api GET "/admin/users?team=x" "$ADMIN_TOKEN"
@@ -93,22 +92,22 @@ is_error 400 team "team=x: 400 naming team"
 # --- invitations ------------------------------------------------------------------
 INV=inv-$$@example.test
 A0=$(audit_max)
-mail_list >"$TMPD/m0"
+mail_mark
 api POST /admin/users "$ADMIN_TOKEN" "{\"email\":\"$INV\",\"role\":\"member\",\"team_id\":$T1}"
 is "$STATUS" 201 "invite: 201"
 is "$(jq_body '[.status, .email, .role] | join(" ")')" "invited $INV member" "... saying who and as what"
-MAIL=$(mail_wait "$INV" "$TMPD/m0")
+MAIL=$(mail_wait "$INV")
 ok $? "an invitation message goes to $INV"
-is "$(tr -d '\r' <"$MAIL" | sed -n 's/^Subject: //p')" "You are invited to Worktime" "... its subject"
-LINK=$(tr -d '\r' <"$MAIL" | grep -o 'https://[^[:space:]]*' | head -1)
+is "$(mail_subject "$MAIL")" "You are invited to Worktime" "... its subject"
+LINK=$(link_from_mail "$MAIL")
 like "$LINK" "^$WT_BASE/register\\?invite=[0-9a-f]{64}\$" "... with a link to /register?invite=TOKEN"
 ITOK=${LINK##*=}
-is "$(asql "SELECT count(*) FROM invites WHERE token_hash = '$(sha256_of "$ITOK")'
+is "$(sql "SELECT count(*) FROM invites WHERE token_hash = '$(sha256_hex "$ITOK")'
             AND email = '$INV' AND role = 'member' AND team_id = $T1 AND invited_by = $ADMIN_ID
             AND used_at IS NULL AND expires_at BETWEEN now() + interval '6 days 23 hours'
             AND now() + interval '7 days 1 minute'")" 1 \
 	"an invites row with the token's SHA-256, role, team, inviter, 7 days"
-is "$(asql "SELECT count(*) FROM invites WHERE token_hash = '$ITOK'")" 0 "the token itself is not stored"
+is "$(sql "SELECT count(*) FROM invites WHERE token_hash = '$ITOK'")" 0 "the token itself is not stored"
 AUD=$(audit_last user.invite)
 is "$(jq_of "$AUD" '[.actor_email, .actor_id, .target_type, (.target_id|tostring), .target_label, (.before|tostring)] | join(" ")')" \
 	"$ADMIN_EMAIL $ADMIN_ID user null $INV null" "audit: user.invite by the admin, about the address"
@@ -116,23 +115,24 @@ is "$(jq -cS .after <<<"$AUD")" "{\"email\":\"$INV\",\"role\":\"member\",\"team_
 	"audit: after = e-mail, role, team"
 is "$(audit_since "$A0")" 1 "one audit row for one invitation"
 
-rreq GET "$(sed "s|^$WT_BASE||" <<<"$LINK")"
+rreq GET "$(local_path "$LINK")"
 is "$STATUS" 200 "the link opens the registration form"
 like "$BODY" "$INV" "... for the invited address"
-register_invited "$ITOK" "Ivy Invitee" "$TMPD/jar-ivy"
+register_invited "$ITOK" "Ivy Invitee" ivy
 ok $? "registering through the link: 201"
 IVY=$(uid_of "$INV")
-is "$(asql "SELECT role || ' ' || status FROM users WHERE id = ${IVY:-0}")" "member active" \
+is "$(sql "SELECT role || ' ' || status FROM users WHERE id = ${IVY:-0}")" "member active" \
 	"the new person: a member, active"
-is "$(asql "SELECT role FROM team_members WHERE team_id = $T1 AND user_id = ${IVY:-0}")" member \
+is "$(sql "SELECT role FROM team_members WHERE team_id = $T1 AND user_id = ${IVY:-0}")" member \
 	"... in the invitation's team"
-is "$(asql "SELECT count(*) FROM invites WHERE email = '$INV' AND used_by = ${IVY:-0} AND used_at IS NOT NULL")" 1 \
+is "$(sql "SELECT count(*) FROM invites WHERE email = '$INV' AND used_by = ${IVY:-0} AND used_at IS NOT NULL")" 1 \
 	"the invitation is used, by them"
-IVY_TOKEN=$(token_of "$INV" "$PERSON_PW")
+token_for "$INV" "$PERSON_PW"
+IVY_TOKEN=$TOKEN
 [ -n "$IVY_TOKEN" ]
 ok $? "the new person signs in"
 
-invites_of() { asql "SELECT count(*) FROM invites WHERE email = lower($(q "$1"))"; }
+invites_of() { sql "SELECT count(*) FROM invites WHERE email = lower($(sqlq "$1"))"; }
 A0=$(audit_max)
 api POST /admin/users "$ADMIN_TOKEN" "{\"email\":\"$INV\"}"
 is_error 409 email "inviting an address with an account: 409 naming email"
@@ -177,7 +177,7 @@ A0=$(audit_max)
 api POST "/admin/users/$IVY" "$ADMIN_TOKEN" '{"display_name":"Ivy Renamed","role":"manager"}'
 is "$STATUS" 200 "edit name and role: 200"
 is "$(jq_body '[.status, .display_name, .role] | join("|")')" "saved|Ivy Renamed|manager" "... the saved values"
-is "$(asql "SELECT display_name || '|' || role FROM users WHERE id = $IVY")" "Ivy Renamed|manager" \
+is "$(sql "SELECT display_name || '|' || role FROM users WHERE id = $IVY")" "Ivy Renamed|manager" \
 	"... in the database"
 AUD=$(audit_last user.update "$IVY")
 is "$(jq_of "$AUD" '[.actor_email, .target_type, .target_label] | join(" ")')" "$ADMIN_EMAIL user $INV" \
@@ -205,7 +205,7 @@ is_error 404 "" "editing a person who does not exist: 404"
 # --- a manager may not change roles, their own included ------------------------------------
 api POST "/admin/users/$IVY" "$IVY_TOKEN" '{"display_name":"Ivy Renamed","role":"admin"}'
 is_error 403 "" "a manager making themselves admin: 403"
-is "$(asql "SELECT role FROM users WHERE id = $IVY")" manager "... their role is unchanged"
+is "$(sql "SELECT role FROM users WHERE id = $IVY")" manager "... their role is unchanged"
 api POST "/admin/users/$IVY/deactivate" "$IVY_TOKEN"
 is "$STATUS" 403 "a manager may not deactivate anyone: 403"
 api GET /admin/users "$IVY_TOKEN"
@@ -227,26 +227,26 @@ DEE=dee-$$@example.test
 DEE_TOKEN=$(make_person "$DEE" member "$T1" "Dee Active")
 ok $? "a person to deactivate"
 DEE_ID=$(uid_of "$DEE")
-DEE_JAR=$(jar_of "$DEE")
-is "$(asql "SELECT count(*) > 0 FROM web_sessions WHERE user_id = ${DEE_ID:-0}")" t \
+DEE_JAR=$(jar "$DEE")
+is "$(sql "SELECT count(*) > 0 FROM web_sessions WHERE user_id = ${DEE_ID:-0}")" t \
 	"they have a browser session (from registering)"
 api GET /admin/devices "$DEE_TOKEN"
 is "$STATUS" 200 "their access token works"
 rreq GET /admin/devices -b "$DEE_JAR" -H 'Accept: application/json'
 is "$STATUS" 200 "their session cookie works"
-VER=$(asql "SELECT token_version FROM users WHERE id = $DEE_ID")
+VER=$(sql "SELECT token_version FROM users WHERE id = $DEE_ID")
 A0=$(audit_max)
 api POST "/admin/users/$DEE_ID/deactivate" "$ADMIN_TOKEN"
 is "$STATUS" 200 "deactivate: 200"
 is "$(jq_body .status)" disabled "... status disabled"
-is "$(asql "SELECT status FROM users WHERE id = $DEE_ID")" disabled "... in the database"
-is "$(asql "SELECT count(*) FROM web_sessions WHERE user_id = $DEE_ID")" 0 "their sessions rows are gone"
-is "$(asql "SELECT token_version > $VER FROM users WHERE id = $DEE_ID")" t "their token version moved on"
+is "$(sql "SELECT status FROM users WHERE id = $DEE_ID")" disabled "... in the database"
+is "$(sql "SELECT count(*) FROM web_sessions WHERE user_id = $DEE_ID")" 0 "their sessions rows are gone"
+is "$(sql "SELECT token_version > $VER FROM users WHERE id = $DEE_ID")" t "their token version moved on"
 api GET /admin/devices "$DEE_TOKEN"
 is "$STATUS" 401 "their old access token: 401"
 rreq GET /admin/devices -b "$DEE_JAR" -H 'Accept: application/json'
 is "$STATUS" 401 "their old session cookie: 401"
-get_token "$DEE" "$PERSON_PW"
+token_for "$DEE" "$PERSON_PW"
 is "$STATUS" 403 "they cannot sign in: 403"
 like "$(jq_body .message)" disabled "... the account is disabled"
 AUD=$(audit_last user.deactivate "$DEE_ID")
@@ -257,8 +257,8 @@ is "$(audit_since "$A0")" 1 "one audit row"
 api POST "/admin/users/$DEE_ID/activate" "$ADMIN_TOKEN"
 is "$STATUS" 200 "activate: 200"
 is "$(jq_body .status)" active "... status active"
-is "$(asql "SELECT status FROM users WHERE id = $DEE_ID")" active "... in the database"
-get_token "$DEE" "$PERSON_PW"
+is "$(sql "SELECT status FROM users WHERE id = $DEE_ID")" active "... in the database"
+token_for "$DEE" "$PERSON_PW"
 is "$STATUS" 200 "they can sign in again"
 api GET /admin/devices "$TOKEN"
 is "$STATUS" 200 "... and their new token works"
@@ -269,11 +269,11 @@ is "$(jq_of "$AUD" '[.actor_email, .before.status, .after.status] | join(" ")')"
 	"$ADMIN_EMAIL disabled active" "audit: user.activate, disabled -> active"
 # An account that never confirmed its address is not "disabled": whatever
 # activate does with it, its answer must tell the truth.
-UNV=$(asql "INSERT INTO users (email, display_name, status) VALUES ('unv-$$@example.test', 'Una Unverified', 'unverified') RETURNING id")
+UNV=$(sql "INSERT INTO users (email, display_name, status) VALUES ('unv-$$@example.test', 'Una Unverified', 'unverified') RETURNING id")
 api POST "/admin/users/$UNV/activate" "$ADMIN_TOKEN"
 is "$STATUS" 409 "activating an account that is not disabled: 409"
-is "$(asql "SELECT status FROM users WHERE id = $UNV")" unverified "... and it stays unverified"
-asql "DELETE FROM users WHERE id = $UNV" >/dev/null
+is "$(sql "SELECT status FROM users WHERE id = $UNV")" unverified "... and it stays unverified"
+sql "DELETE FROM users WHERE id = $UNV" >/dev/null
 api POST /admin/users/999999999/deactivate "$ADMIN_TOKEN"
 is_error 404 "" "deactivating a person who does not exist: 404"
 api POST /admin/users/999999999/activate "$ADMIN_TOKEN"
@@ -290,7 +290,7 @@ is "$STATUS" 201 "the admin makes an enrollment code for them"
 api POST /admin/devices/codes "$DEL_TOKEN" '{"device_name":"del desktop"}'
 is "$STATUS" 201 "they make one for themselves"
 counts() {  # memberships devices codes sessions invites-used-by-them
-	asql "SELECT (SELECT count(*) FROM team_members WHERE user_id = $1) || ' ' ||
+	sql "SELECT (SELECT count(*) FROM team_members WHERE user_id = $1) || ' ' ||
 	             (SELECT count(*) FROM devices WHERE user_id = $1) || ' ' ||
 	             (SELECT count(*) FROM enrollment_codes WHERE user_id = $1 OR created_by = $1) || ' ' ||
 	             (SELECT count(*) FROM web_sessions WHERE user_id = $1) || ' ' ||
@@ -312,12 +312,12 @@ is "$(audit_since "$A0")" 0 "... and no audit row"
 api POST "/admin/users/$DEL_ID/delete" "$ADMIN_TOKEN" "{\"confirm\":\"$DEL\"}"
 is "$STATUS" 200 "delete with their address as confirm: 200"
 is "$(jq_body .status)" deleted "... status deleted"
-is "$(asql "SELECT count(*) FROM users WHERE id = $DEL_ID")" 0 "the users row is gone"
-is "$(asql "SELECT count(*) FROM team_members WHERE user_id = $DEL_ID")" 0 "their team memberships are gone"
-is "$(asql "SELECT count(*) FROM devices WHERE user_id = $DEL_ID")" 0 "their devices are gone"
-is "$(asql "SELECT count(*) FROM enrollment_codes WHERE user_id = $DEL_ID")" 0 "their enrollment codes are gone"
-is "$(asql "SELECT count(*) FROM web_sessions WHERE user_id = $DEL_ID")" 0 "their sessions are gone"
-is "$(asql "SELECT count(*) || ' ' || count(used_by) || ' ' || count(used_at) FROM invites WHERE email = '$DEL'")" \
+is "$(sql "SELECT count(*) FROM users WHERE id = $DEL_ID")" 0 "the users row is gone"
+is "$(sql "SELECT count(*) FROM team_members WHERE user_id = $DEL_ID")" 0 "their team memberships are gone"
+is "$(sql "SELECT count(*) FROM devices WHERE user_id = $DEL_ID")" 0 "their devices are gone"
+is "$(sql "SELECT count(*) FROM enrollment_codes WHERE user_id = $DEL_ID")" 0 "their enrollment codes are gone"
+is "$(sql "SELECT count(*) FROM web_sessions WHERE user_id = $DEL_ID")" 0 "their sessions are gone"
+is "$(sql "SELECT count(*) || ' ' || count(used_by) || ' ' || count(used_at) FROM invites WHERE email = '$DEL'")" \
 	"1 0 1" "their invitation stays, used, with used_by set to NULL"
 api GET /admin/devices "$DEL_TOKEN"
 is "$STATUS" 401 "their access token: 401"
@@ -335,7 +335,7 @@ is_error 404 "" "deleting them again: 404"
 # --- the last admin ----------------------------------------------------------------------------
 # Other active admins (from other test files) are set aside for a moment,
 # so that the first admin is the only one.
-OTHERS=$(asql "UPDATE users SET status = 'disabled' WHERE role = 'admin' AND status = 'active'
+OTHERS=$(sql "UPDATE users SET status = 'disabled' WHERE role = 'admin' AND status = 'active'
                AND id <> $ADMIN_ID RETURNING id" | paste -sd, -)
 BEFORE=$(user_json "$ADMIN_ID")
 A0=$(audit_max)
@@ -360,32 +360,33 @@ ADM2=adm2-$$@example.test
 ADM2_TOKEN=$(make_person "$ADM2" admin "" "Second Admin")
 ok $? "a second admin, by invitation"
 ADM2_ID=$(uid_of "$ADM2")
-is "$(asql "SELECT role || ' ' || status FROM users WHERE id = ${ADM2_ID:-0}")" "admin active" "... active admin"
+is "$(sql "SELECT role || ' ' || status FROM users WHERE id = ${ADM2_ID:-0}")" "admin active" "... active admin"
 api POST "/admin/users/$ADMIN_ID" "$ADMIN_TOKEN" "$(jq -cn --arg n "$ADMIN_NAME" '{display_name: $n, role: "manager"}')"
 is "$STATUS" 200 "with a second admin, demoting yourself works"
-is "$(asql "SELECT role FROM users WHERE id = $ADMIN_ID")" manager "... now a manager"
+is "$(sql "SELECT role FROM users WHERE id = $ADMIN_ID")" manager "... now a manager"
 api GET /admin/settings "$ADMIN_TOKEN"
 is "$STATUS" 403 "... whose token no longer opens the settings"
 api POST "/admin/users/$ADMIN_ID" "$ADM2_TOKEN" "$(jq -cn --arg n "$ADMIN_NAME" '{display_name: $n, role: "admin"}')"
 is "$STATUS" 200 "the second admin makes the first admin again"
-is "$(asql "SELECT role FROM users WHERE id = $ADMIN_ID")" admin "... admin again"
+is "$(sql "SELECT role FROM users WHERE id = $ADMIN_ID")" admin "... admin again"
 api POST "/admin/users/$ADM2_ID/deactivate" "$ADMIN_TOKEN"
 is "$STATUS" 200 "with two admins, deactivating one works"
 api POST "/admin/users/$ADMIN_ID" "$ADMIN_TOKEN" "$(jq -cn --arg n "$ADMIN_NAME" '{display_name: $n, role: "member"}')"
 is "$STATUS" 409 "a disabled admin does not count: demoting the last active one is 409 again"
 api POST "/admin/users/$ADM2_ID/activate" "$ADMIN_TOKEN"
 is "$STATUS" 200 "the second admin is activated again"
-ADM2_TOKEN=$(token_of "$ADM2" "$PERSON_PW")
+token_for "$ADM2" "$PERSON_PW"
+ADM2_TOKEN=$TOKEN
 api POST "/admin/users/$ADM2_ID/deactivate" "$ADM2_TOKEN"
 is "$STATUS" 200 "with two admins, an admin may deactivate themselves"
 api POST "/admin/users/$ADM2_ID/activate" "$ADMIN_TOKEN"
 api POST "/admin/users/$ADM2_ID/delete" "$ADMIN_TOKEN" "{\"confirm\":\"$ADM2\"}"
 is "$STATUS" 200 "with two admins, deleting one works"
-is "$(asql "SELECT count(*) FROM users WHERE id = ${ADM2_ID:-0}")" 0 "... the second admin is gone"
-is "$(asql "SELECT role || ' ' || status FROM users WHERE id = $ADMIN_ID")" "admin active" \
+is "$(sql "SELECT count(*) FROM users WHERE id = ${ADM2_ID:-0}")" 0 "... the second admin is gone"
+is "$(sql "SELECT role || ' ' || status FROM users WHERE id = $ADMIN_ID")" "admin active" \
 	"the first admin is an active admin at the end"
-[ -n "$OTHERS" ] && asql "UPDATE users SET status = 'active' WHERE id IN ($OTHERS)" >/dev/null
+[ -n "$OTHERS" ] && sql "UPDATE users SET status = 'active' WHERE id IN ($OTHERS)" >/dev/null
 
 # --- tidy up the list users ----------------------------------------------------------------------
-asql "DELETE FROM users WHERE email LIKE '%@$D' OR email LIKE '%-$S@%'" >/dev/null
+sql "DELETE FROM users WHERE email LIKE '%@$D' OR email LIKE '%-$S@%'" >/dev/null
 done_testing

@@ -3,7 +3,6 @@
 # (people stay), members by e-mail or id, making a team manager (which
 # promotes a plain member), removing members, and what a manager sees.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/admin_lib.sh"
 
 admin_token
 [ -n "$ADMIN_TOKEN" ]
@@ -24,7 +23,7 @@ api POST /admin/teams "$ADMIN_TOKEN" "$(jq -cn --arg n "$TN" '{name: $n}')"
 is "$STATUS" 201 "create a team: 201"
 TA=$(jq_body .id)
 is "$(jq_body .name)" "$TN" "... with its name"
-is "$(asql "SELECT name FROM teams WHERE id = ${TA:-0}")" "$TN" "... in the database"
+is "$(sql "SELECT name FROM teams WHERE id = ${TA:-0}")" "$TN" "... in the database"
 AUD=$(audit_last team.create "$TA")
 is "$(jq_of "$AUD" '[.actor_email, .target_type, .target_label, (.before|tostring)] | join("|")')" \
 	"$ADMIN_EMAIL|team|$TN|null" "audit: team.create by the admin"
@@ -36,7 +35,7 @@ api POST /admin/teams "$ADMIN_TOKEN" "$(jq -cn --arg n "ALPHA $$" '{name: $n}')"
 is_error 409 name "the same name in capitals: 409 naming name"
 api POST /admin/teams "$ADMIN_TOKEN" "$(jq -cn --arg n "$TN" '{name: $n}')"
 is_error 409 name "the very same name: 409"
-is "$(asql "SELECT count(*) FROM teams WHERE lower(name) = lower($(q "$TN"))")" 1 "still one team of that name"
+is "$(sql "SELECT count(*) FROM teams WHERE lower(name) = lower($(sqlq "$TN"))")" 1 "still one team of that name"
 api POST /admin/teams "$ADMIN_TOKEN" '{}'
 is_error 400 name "no name: 400 naming name"
 api POST /admin/teams "$ADMIN_TOKEN" '{"name":""}'
@@ -56,14 +55,14 @@ A0=$(audit_max)
 api POST "/admin/teams/$TA" "$ADMIN_TOKEN" "$(jq -cn --arg n "Alpha Renamed $$" '{name: $n}')"
 is "$STATUS" 200 "rename: 200"
 is "$(jq_body '"\(.id) \(.name)"')" "$TA Alpha Renamed $$" "... with the new name"
-is "$(asql "SELECT name FROM teams WHERE id = $TA")" "Alpha Renamed $$" "... in the database"
+is "$(sql "SELECT name FROM teams WHERE id = $TA")" "Alpha Renamed $$" "... in the database"
 AUD=$(audit_last team.rename "$TA")
 is "$(jq_of "$AUD" '[.actor_email, .before.name, .after.name] | join("|")')" \
 	"$ADMIN_EMAIL|$TN|Alpha Renamed $$" "audit: team.rename, old name -> new name"
 is "$(audit_since "$A0")" 1 "one audit row"
 api POST "/admin/teams/$TA" "$ADMIN_TOKEN" "$(jq -cn --arg n "bravo $$" '{name: $n}')"
 is_error 409 name "renaming to another team's name (other case): 409 naming name"
-is "$(asql "SELECT name FROM teams WHERE id = $TA")" "Alpha Renamed $$" "... the name is unchanged"
+is "$(sql "SELECT name FROM teams WHERE id = $TA")" "Alpha Renamed $$" "... the name is unchanged"
 api POST "/admin/teams/$TA" "$ADMIN_TOKEN" "$(jq -cn --arg n "ALPHA RENAMED $$" '{name: $n}')"
 is "$STATUS" 200 "changing only the case of its own name: 200"
 api POST "/admin/teams/$TA" "$ADMIN_TOKEN" '{}'
@@ -80,7 +79,7 @@ is "$STATUS" 200 "add a member by e-mail (in capitals): 200"
 is "$(jq_body '"\(.team_id) \(.user_id) \(.role)"')" "$TA $M1 member" "... as a member"
 api POST "/admin/teams/$TA/members" "$ADMIN_TOKEN" "{\"user_id\":$M2}"
 is "$STATUS" 200 "add a member by user_id: 200"
-is "$(asql "SELECT string_agg(user_id || ':' || role, ' ' ORDER BY user_id) FROM team_members WHERE team_id = $TA")" \
+is "$(sql "SELECT string_agg(user_id || ':' || role, ' ' ORDER BY user_id) FROM team_members WHERE team_id = $TA")" \
 	"$M1:member $M2:member" "both are members in the database"
 AUD=$(audit_last team.member_add "$TA")
 is "$(jq_of "$AUD" '[.actor_email, .target_type, .target_label, (.before|tostring)] | join("|")')" \
@@ -113,15 +112,15 @@ api GET /admin/teams/999999999 "$ADMIN_TOKEN"
 is_error 404 "" "a team that does not exist: 404"
 
 # --- team manager --------------------------------------------------------------------
-is "$(asql "SELECT role FROM users WHERE id = $M1")" member "before: a plain member"
+is "$(sql "SELECT role FROM users WHERE id = $M1")" member "before: a plain member"
 api GET /admin/teams "$M1_TOKEN"
 is "$STATUS" 403 "... who may not see the teams"
 A0=$(audit_max)
 api POST "/admin/teams/$TA/members" "$ADMIN_TOKEN" "{\"user_id\":$M1,\"role\":\"manager\"}"
 is "$STATUS" 200 "make them the team's manager: 200"
 is "$(jq_body .role)" manager "... role manager"
-is "$(asql "SELECT role FROM team_members WHERE team_id = $TA AND user_id = $M1")" manager "the membership says manager"
-is "$(asql "SELECT role FROM users WHERE id = $M1")" manager "a global member became a manager"
+is "$(sql "SELECT role FROM team_members WHERE team_id = $TA AND user_id = $M1")" manager "the membership says manager"
+is "$(sql "SELECT role FROM users WHERE id = $M1")" manager "a global member became a manager"
 AUD=$(audit_last team.member_role "$TA")
 is "$(jq_of "$AUD" '[.actor_email, .target_label, .before.role, .after.role] | join(" ")')" \
 	"$ADMIN_EMAIL $M1 member manager" "audit: team.member_role, member -> manager"
@@ -129,7 +128,7 @@ is "$(audit_since "$A0")" 1 "one audit row"
 
 api POST "/admin/teams/$TB/members" "$ADMIN_TOKEN" "{\"user_id\":$ADMIN_ID,\"role\":\"manager\"}"
 is "$STATUS" 200 "the admin as a team's manager: 200"
-is "$(asql "SELECT role FROM users WHERE id = $ADMIN_ID")" admin "... stays an admin"
+is "$(sql "SELECT role FROM users WHERE id = $ADMIN_ID")" admin "... stays an admin"
 api POST "/admin/teams/$TB/members/$ADMIN_ID/delete" "$ADMIN_TOKEN"
 
 api GET /admin/teams "$ADMIN_TOKEN"
@@ -154,7 +153,7 @@ is_error 403 "" "... nor delete the team"
 E3=tm3-$$@example.test
 M3_TOKEN=$(make_person "$E3" manager "$TB" "Otto Invited")
 ok $? "a manager invited into a team"
-is "$(asql "SELECT m.role || ' ' || u.role FROM team_members m JOIN users u ON u.id = m.user_id
+is "$(sql "SELECT m.role || ' ' || u.role FROM team_members m JOIN users u ON u.id = m.user_id
             WHERE m.team_id = $TB AND u.email = '$E3'")" "manager manager" "... manages that team"
 
 # --- remove members ----------------------------------------------------------------------
@@ -162,8 +161,8 @@ A0=$(audit_max)
 api POST "/admin/teams/$TA/members/$M2/delete" "$ADMIN_TOKEN"
 is "$STATUS" 200 "remove a member: 200"
 is "$(jq_body .status)" removed "... status removed"
-is "$(asql "SELECT count(*) FROM team_members WHERE team_id = $TA AND user_id = $M2")" 0 "... the membership is gone"
-is "$(asql "SELECT count(*) FROM users WHERE id = $M2")" 1 "... the person is not"
+is "$(sql "SELECT count(*) FROM team_members WHERE team_id = $TA AND user_id = $M2")" 0 "... the membership is gone"
+is "$(sql "SELECT count(*) FROM users WHERE id = $M2")" 1 "... the person is not"
 AUD=$(audit_last team.member_remove "$TA")
 is "$(jq_of "$AUD" '[.actor_email, .target_label, (.after|tostring)] | join(" ")')" "$ADMIN_EMAIL $M2 null" \
 	"audit: team.member_remove"
@@ -184,9 +183,9 @@ A0=$(audit_max)
 api POST "/admin/teams/$TA/delete" "$ADMIN_TOKEN"
 is "$STATUS" 200 "delete a team: 200"
 is "$(jq_body .status)" deleted "... status deleted"
-is "$(asql "SELECT count(*) FROM teams WHERE id = $TA")" 0 "... the team is gone"
-is "$(asql "SELECT count(*) FROM team_members WHERE team_id = $TA")" 0 "... and its memberships"
-is "$(asql "SELECT count(*) FROM users WHERE id IN ($M1, $M2)")" 2 "... its people remain"
+is "$(sql "SELECT count(*) FROM teams WHERE id = $TA")" 0 "... the team is gone"
+is "$(sql "SELECT count(*) FROM team_members WHERE team_id = $TA")" 0 "... and its memberships"
+is "$(sql "SELECT count(*) FROM users WHERE id IN ($M1, $M2)")" 2 "... its people remain"
 AUD=$(audit_last team.delete "$TA")
 is "$(jq_of "$AUD" '[.actor_email, .target_label, .before.name, (.after|tostring)] | join("|")')" \
 	"$ADMIN_EMAIL|ALPHA RENAMED $$|ALPHA RENAMED $$|null" "audit: team.delete with the team before"

@@ -3,7 +3,6 @@
 # listed while usable, revocable once), device revocation, the status of
 # each device, and whose codes and devices a member and a manager reach.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/admin_lib.sh"
 
 CODE_RE='^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$'
 
@@ -24,7 +23,7 @@ MEM=$(uid_of "$EM")
 OTH=$(uid_of "$EO")
 MGR=$(uid_of "$EG")
 add_member "$TD" "$MGR" manager
-is "$(asql "SELECT role FROM users WHERE id = $MGR")" manager "... now a manager"
+is "$(sql "SELECT role FROM users WHERE id = $MGR")" manager "... now a manager"
 
 live_codes() {  # the ids of the codes GET /admin/devices lists for a token
 	api GET /admin/devices "$1"
@@ -49,13 +48,13 @@ LEFT=$(( $(date -u -d "$EXP" +%s 2>/dev/null || echo 0) - $(date -u +%s) ))
 [ "$LEFT" -ge $((86400 - 120)) ] && [ "$LEFT" -le $((86400 + 5)) ]
 ok $? "... about 24 hours ahead (${LEFT} s)"
 PLAIN=${CODE//-/}
-is "$(asql "SELECT count(*) FROM enrollment_codes WHERE id = ${C1:-0}
+is "$(sql "SELECT count(*) FROM enrollment_codes WHERE id = ${C1:-0}
             AND code_hash = encode(sha256('$PLAIN'), 'hex') AND user_id = $ADMIN_ID
             AND created_by = $ADMIN_ID AND kind = 'agent' AND device_name = 'Admin laptop'
             AND used_at IS NULL AND revoked_at IS NULL
             AND expires_at BETWEEN now() + interval '23 hours 58 minutes' AND now() + interval '24 hours'")" 1 \
 	"stored: the SHA-256 of the code without dashes, for the caller, 24 h"
-is "$(asql "SELECT count(*) FROM enrollment_codes c
+is "$(sql "SELECT count(*) FROM enrollment_codes c
             WHERE strpos(row_to_json(c)::text, '$PLAIN') > 0 OR strpos(row_to_json(c)::text, '$CODE') > 0")" 0 \
 	"the code itself is stored nowhere in the table"
 AUD=$(audit_last device.code_create "$C1")
@@ -70,7 +69,7 @@ unlike "$(cat "$WT_LOG"/*.log 2>/dev/null)" "$PLAIN|$CODE" "the code is in no lo
 api GET /admin/devices "$ADMIN_TOKEN"
 is "$STATUS" 200 "GET /admin/devices: 200"
 is "$(jq_body ".codes[] | select(.id == $C1) | \"\(.device_name) \(.kind) \(.user_id) \(.user_name)\"")" \
-	"Admin laptop agent $ADMIN_ID $(asql "SELECT display_name FROM users WHERE id = $ADMIN_ID")" \
+	"Admin laptop agent $ADMIN_ID $(sql "SELECT display_name FROM users WHERE id = $ADMIN_ID")" \
 	"the code is listed: name, kind, whose"
 like "$(jq_body ".codes[] | select(.id == $C1) | .expires")" '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$' \
 	"... with when it expires"
@@ -93,7 +92,7 @@ A0=$(audit_max)
 api POST "/admin/devices/codes/$C1/revoke" "$ADMIN_TOKEN"
 is "$STATUS" 200 "revoke an unused code: 200"
 is "$(jq_body .status)" revoked "... status revoked"
-is "$(asql "SELECT revoked_at IS NOT NULL FROM enrollment_codes WHERE id = $C1")" t "... revoked_at is set"
+is "$(sql "SELECT revoked_at IS NOT NULL FROM enrollment_codes WHERE id = $C1")" t "... revoked_at is set"
 is "$(listed "$C1" "$(live_codes "$ADMIN_TOKEN")")" no "... and it is no longer listed"
 AUD=$(audit_last device.code_revoke "$C1")
 is "$(jq_of "$AUD" '[.actor_email, .target_type, .target_label] | join("|")')" \
@@ -105,16 +104,16 @@ is "$(audit_since "$A0")" 1 "one audit row"
 
 api POST /admin/devices/codes "$ADMIN_TOKEN" '{"device_name":"Used one"}'
 C2=$(jq_body .id)
-asql "UPDATE enrollment_codes SET used_at = now() WHERE id = ${C2:-0}" >/dev/null
+sql "UPDATE enrollment_codes SET used_at = now() WHERE id = ${C2:-0}" >/dev/null
 is "$(listed "$C2" "$(live_codes "$ADMIN_TOKEN")")" no "a used code is not listed"
 api POST "/admin/devices/codes/$C2/revoke" "$ADMIN_TOKEN"
 is_error 409 "" "a used code cannot be revoked: 409"
-is "$(asql "SELECT revoked_at IS NULL FROM enrollment_codes WHERE id = $C2")" t "... revoked_at stays empty"
+is "$(sql "SELECT revoked_at IS NULL FROM enrollment_codes WHERE id = $C2")" t "... revoked_at stays empty"
 
 api POST /admin/devices/codes "$ADMIN_TOKEN" '{"device_name":"Old one"}'
 C3=$(jq_body .id)
 is "$(listed "$C3" "$(live_codes "$ADMIN_TOKEN")")" yes "a fresh code is listed"
-asql "UPDATE enrollment_codes SET expires_at = now() - interval '1 minute' WHERE id = ${C3:-0}" >/dev/null
+sql "UPDATE enrollment_codes SET expires_at = now() - interval '1 minute' WHERE id = ${C3:-0}" >/dev/null
 is "$(listed "$C3" "$(live_codes "$ADMIN_TOKEN")")" no "an expired code is not listed"
 api POST /admin/devices/codes/999999999/revoke "$ADMIN_TOKEN"
 is_error 404 "" "revoking a code that does not exist: 404"
@@ -123,7 +122,7 @@ is_error 404 "" "revoking a code that does not exist: 404"
 api POST /admin/devices/codes "$ADMIN_TOKEN" "{\"user_id\":$MEM,\"device_name\":\"Dana laptop\"}"
 is "$STATUS $(jq_body .user_id)" "201 $MEM" "the admin makes a code for someone else: 201"
 CM=$(jq_body .id)
-is "$(asql "SELECT user_id || ' ' || created_by FROM enrollment_codes WHERE id = ${CM:-0}")" "$MEM $ADMIN_ID" \
+is "$(sql "SELECT user_id || ' ' || created_by FROM enrollment_codes WHERE id = ${CM:-0}")" "$MEM $ADMIN_ID" \
 	"... theirs, made by the admin"
 
 api POST /admin/devices/codes "$MEM_TOKEN" '{"device_name":"My laptop"}'
@@ -137,7 +136,7 @@ api POST /admin/devices/codes "$MEM_TOKEN" "{\"user_id\":$OTH,\"device_name\":\"
 is_error 404 user_id "a member making a code for someone else: 404 naming user_id"
 api POST /admin/devices/codes "$MEM_TOKEN" "{\"user_id\":$ADMIN_ID,\"device_name\":\"Not mine\"}"
 is_error 404 user_id "... for the admin: 404 too"
-is "$(asql "SELECT count(*) FROM enrollment_codes WHERE device_name = 'Not mine'")" 0 "... no code was made"
+is "$(sql "SELECT count(*) FROM enrollment_codes WHERE device_name = 'Not mine'")" 0 "... no code was made"
 is "$(audit_since "$A0")" 0 "... and no audit row"
 
 api GET /admin/devices "$MEM_TOKEN"
@@ -149,7 +148,7 @@ api POST /admin/devices/codes "$ADMIN_TOKEN" "{\"user_id\":$OTH,\"device_name\":
 CO=$(jq_body .id)
 api POST "/admin/devices/codes/$CO/revoke" "$MEM_TOKEN"
 is_error 404 "" "a member revoking someone else's code: 404"
-is "$(asql "SELECT revoked_at IS NULL FROM enrollment_codes WHERE id = ${CO:-0}")" t "... it stays usable"
+is "$(sql "SELECT revoked_at IS NULL FROM enrollment_codes WHERE id = ${CO:-0}")" t "... it stays usable"
 api POST "/admin/devices/codes/$CMS/revoke" "$MEM_TOKEN"
 is "$STATUS" 200 "a member revoking their own code: 200"
 
@@ -161,20 +160,20 @@ api POST "/admin/devices/codes/$CO/revoke" "$MGR_TOKEN"
 is_error 404 "" "... nor revoke that person's code: 404"
 
 # --- revoking devices ------------------------------------------------------------------------
-DV=$(asql "INSERT INTO devices (user_id, name, token_hash)
+DV=$(sql "INSERT INTO devices (user_id, name, token_hash)
            VALUES ($OTH, 'laptop', encode(sha256('sometoken-$$'), 'hex')) RETURNING id")
 ok $? "a device of the outsider (SQL)"
 api POST "/admin/devices/$DV/revoke" "$MEM_TOKEN"
 is_error 404 "" "a member revoking someone else's device: 404"
 api POST "/admin/devices/$DV/revoke" "$MGR_TOKEN"
 is_error 404 "" "a manager revoking a device outside their teams: 404"
-is "$(asql "SELECT (revoked_at IS NULL) || ' ' || (token_hash IS NOT NULL) FROM devices WHERE id = $DV")" \
+is "$(sql "SELECT (revoked_at IS NULL) || ' ' || (token_hash IS NOT NULL) FROM devices WHERE id = $DV")" \
 	"true true" "... the device still works"
 A0=$(audit_max)
 api POST "/admin/devices/$DV/revoke" "$ADMIN_TOKEN"
 is "$STATUS" 200 "the admin revokes it: 200"
 is "$(jq_body .status)" revoked "... status revoked"
-is "$(asql "SELECT (revoked_at IS NOT NULL) || ' ' || (token_hash IS NULL) || ' ' || (hmac_secret IS NULL)
+is "$(sql "SELECT (revoked_at IS NOT NULL) || ' ' || (token_hash IS NULL) || ' ' || (hmac_secret IS NULL)
             FROM devices WHERE id = $DV")" "true true true" "revoked_at set, token_hash and secret gone"
 AUD=$(audit_last device.revoke "$DV")
 is "$(jq_of "$AUD" '[.actor_email, .target_type, .target_label] | join("|")')" "$ADMIN_EMAIL|device|laptop" \

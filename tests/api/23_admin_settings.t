@@ -3,7 +3,6 @@
 # (400 naming it, nothing changed); a partial change changes only what is
 # sent; the registration mode takes effect on /register at once.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/admin_lib.sh"
 
 admin_token
 [ -n "$ADMIN_TOKEN" ]
@@ -14,7 +13,7 @@ MGR_TOKEN=$(make_person "sg-$$@example.test" manager "" "Sue Manager")
 ok $? "a manager"
 
 db_settings() {  # the settings row as the API shows it: sorted compact JSON
-	asql "SELECT (to_jsonb(s) - 'id' - 'updated_at')::text FROM settings s" | jq -cS .; }
+	sql "SELECT (to_jsonb(s) - 'id' - 'updated_at')::text FROM settings s" | jq -cS .; }
 
 # --- reading -----------------------------------------------------------------------
 ORIG=$(db_settings)
@@ -115,11 +114,11 @@ is "$STATUS" 403 "closed: GET /register is 403"
 like "$BODY" "Registration is closed" "... saying so"
 JAR=$TMPD/jar-closed
 rreq GET /login -b "$JAR" -c "$JAR"
-CSRF=$(grep -o 'name="csrf" value="[^"]*"' <<<"$BODY" | head -1 | sed 's/.*value="//; s/"$//')
+CSRF=$(csrf_from "$BODY")
 rreq POST /register -b "$JAR" -c "$JAR" -H 'Content-Type: application/json' -H "X-CSRF-Token: $CSRF" \
 	--data-raw "{\"email\":\"walkin-$$@example.test\",\"display_name\":\"Walk In\",\"password\":\"$PERSON_PW\"}"
 is "$STATUS" 403 "closed: POST /register is 403"
-is "$(asql "SELECT count(*) FROM users WHERE email = 'walkin-$$@example.test'")" 0 "... and makes no account"
+is "$(sql "SELECT count(*) FROM users WHERE email = 'walkin-$$@example.test'")" 0 "... and makes no account"
 ITOK=$(invite "inv23-$$@example.test" member)
 rreq GET "/register?invite=$ITOK"
 is "$STATUS" 200 "closed: an invitation link still opens the form"

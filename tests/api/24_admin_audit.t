@@ -4,7 +4,6 @@
 # filters by actor, action, target and dates; only admins read it; the
 # table refuses UPDATE and DELETE even from the database owner.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/admin_lib.sh"
 
 admin_token
 [ -n "$ADMIN_TOKEN" ]
@@ -17,8 +16,8 @@ MGR_TOKEN=$(make_person "$EG" manager "" "Gil Manager")
 ok $? "a manager"
 MEM=$(uid_of "$EM")
 MGR=$(uid_of "$EG")
-GONE=$(asql "INSERT INTO users (email, display_name) VALUES ('gone-$$@example.test', 'Gone Soon') RETURNING id")
-SETTINGS=$(asql "SELECT json_build_object('retention_days', retention_days)::text FROM settings")
+GONE=$(sql "INSERT INTO users (email, display_name) VALUES ('gone-$$@example.test', 'Gone Soon') RETURNING id")
+SETTINGS=$(sql "SELECT json_build_object('retention_days', retention_days)::text FROM settings")
 RET=$(jq -r .retention_days <<<"$SETTINGS")
 NEWRET=$(( RET == 77 ? 78 : 77 ))
 
@@ -55,11 +54,11 @@ api POST /admin/devices/codes "$MGR_TOKEN" '{"device_name":"Gil laptop"}'
 MC=$(jq_body .id)
 n=$((n + 1))
 is "$(audit_since "$START")" "$n" "$n changes, $n audit rows"
-is "$(asql "SELECT count(*) FROM audit_log WHERE id > $START AND actor_id = $ADMIN_ID AND actor_email = '$ADMIN_EMAIL'")" \
+is "$(sql "SELECT count(*) FROM audit_log WHERE id > $START AND actor_id = $ADMIN_ID AND actor_email = '$ADMIN_EMAIL'")" \
 	$((n - 1)) "the admin's, with their id and address"
-is "$(asql "SELECT count(*) FROM audit_log WHERE id > $START AND actor_id = $MGR AND actor_email = '$EG'")" 1 \
+is "$(sql "SELECT count(*) FROM audit_log WHERE id > $START AND actor_id = $MGR AND actor_email = '$EG'")" 1 \
 	"the manager's one, with theirs"
-is "$(asql "SELECT count(*) FROM audit_log WHERE id > $START AND ip = ''")" 0 "every row has the client's address"
+is "$(sql "SELECT count(*) FROM audit_log WHERE id > $START AND ip = ''")" 0 "every row has the client's address"
 
 # check ACTION TARGET-TYPE TARGET-ID JQ-TEST NAME: the newest row of that
 # action as GET /admin/audit shows it
@@ -95,8 +94,8 @@ is "$(jq_body '.entries[1] | "\(.before.retention_days) \(.after.retention_days)
 # --- the shape of an entry ----------------------------------------------------------
 api GET /admin/audit "$ADMIN_TOKEN"
 is "$STATUS" 200 "GET /admin/audit: 200"
-is "$(jq_body .total)" "$(asql 'SELECT count(*) FROM audit_log')" "total: every row"
-is "$(jq_body '.page, (.entries | length)' | tr '\n' ' ')" "1 $(asql 'SELECT least(count(*), 50) FROM audit_log') " \
+is "$(jq_body .total)" "$(sql 'SELECT count(*) FROM audit_log')" "total: every row"
+is "$(jq_body '.page, (.entries | length)' | tr '\n' ' ')" "1 $(sql 'SELECT least(count(*), 50) FROM audit_log') " \
 	"page 1, at most 50 entries"
 is "$(jq_body '.entries[0].id')" "$(audit_max)" "newest first"
 is "$(jq_body '.entries[0] | keys | join(",")')" "action,actor,after,at,before,id,ip,target_id,target_label,target_type" \
@@ -111,16 +110,16 @@ is "$(jq_body '.entries[0] | "\(.action) \(.target_id)"')" "device.code_create $
 api GET "/admin/audit?actor=ag-$$" "$ADMIN_TOKEN"
 is "$(jq_body .total)" 1 "actor= part of the address"
 api GET "/admin/audit?actor=$ADMIN_EMAIL" "$ADMIN_TOKEN"
-is "$(jq_body .total)" "$(asql "SELECT count(*) FROM audit_log WHERE actor_email = '$ADMIN_EMAIL'")" \
+is "$(jq_body .total)" "$(sql "SELECT count(*) FROM audit_log WHERE actor_email = '$ADMIN_EMAIL'")" \
 	"actor= the admin: all of theirs"
 api GET "/admin/audit?action=team.rename" "$ADMIN_TOKEN"
 is "$(jq_body '"\(.total) \([.entries[].action] | unique | join(","))"')" \
-	"$(asql "SELECT count(*) FROM audit_log WHERE action = 'team.rename'") team.rename" "action=: only that action"
+	"$(sql "SELECT count(*) FROM audit_log WHERE action = 'team.rename'") team.rename" "action=: only that action"
 api GET "/admin/audit?action=team" "$ADMIN_TOKEN"
 is "$(jq_body .total)" 0 "action= is the whole name, not a part"
 api GET "/admin/audit?target_type=device" "$ADMIN_TOKEN"
 is "$(jq_body '"\(.total) \([.entries[].target_type] | unique | join(","))"')" \
-	"$(asql "SELECT count(*) FROM audit_log WHERE target_type = 'device'") device" "target_type=device"
+	"$(sql "SELECT count(*) FROM audit_log WHERE target_type = 'device'") device" "target_type=device"
 api GET "/admin/audit?target_type=team&target_id=$T" "$ADMIN_TOKEN"
 is "$(jq_body '[.entries[].action] | reverse | join(" ")')" \
 	"team.create team.rename team.member_add team.member_role team.member_remove team.delete" \
@@ -134,7 +133,7 @@ TODAY=$(date -u +%F)
 TOMORROW=$(date -u -d tomorrow +%F)
 YESTERDAY=$(date -u -d yesterday +%F)
 api GET "/admin/audit?from=$TODAY&to=$TODAY" "$ADMIN_TOKEN"
-is "$(jq_body .total)" "$(asql "SELECT count(*) FROM audit_log WHERE at >= '$TODAY'::date AND at < '$TOMORROW'::date")" \
+is "$(jq_body .total)" "$(sql "SELECT count(*) FROM audit_log WHERE at >= '$TODAY'::date AND at < '$TOMORROW'::date")" \
 	"from=to=today: today's entries"
 [ "$(jq_body .total)" -ge "$n" ]
 ok $? "... at least the $n made here"
@@ -152,13 +151,14 @@ api GET "/admin/audit?target_type=people" "$ADMIN_TOKEN"
 is_error 400 target_type "target_type=people: 400 naming target_type"
 api GET "/admin/audit?target_id=x" "$ADMIN_TOKEN"
 is_error 400 target_id "target_id=x: 400 naming target_id"
-TOTAL=$(asql 'SELECT count(*) FROM audit_log')
+TOTAL=$(sql 'SELECT count(*) FROM audit_log')
 LASTPAGE=$(( (TOTAL + 49) / 50 + 1 ))
 api GET "/admin/audit?page=$LASTPAGE" "$ADMIN_TOKEN"
 is "$(jq_body '"\(.entries | length) \(.total)"')" "0 $TOTAL" "past the last page: no entries, and still the total"
 
 # --- who may read it ----------------------------------------------------------------------
-MEM_TOKEN=$(token_of "$EM" "$PERSON_PW")	# the old one died with the deactivation
+token_for "$EM" "$PERSON_PW"	# the old one died with the deactivation
+MEM_TOKEN=$TOKEN
 api GET /admin/audit "$MGR_TOKEN"
 is_error 403 "" "a manager: 403"
 api GET /admin/audit "$MEM_TOKEN"
@@ -167,20 +167,20 @@ api GET /admin/audit ""
 is_error 401 "" "nobody: 401"
 
 # --- append-only ------------------------------------------------------------------------------
-TOTAL=$(asql 'SELECT count(*) FROM audit_log')
-SUM=$(asql "SELECT md5(string_agg(row_to_json(a)::text, ',' ORDER BY id)) FROM audit_log a")
-OUT=$(asql_err "UPDATE audit_log SET action = 'x'")
+TOTAL=$(sql 'SELECT count(*) FROM audit_log')
+SUM=$(sql "SELECT md5(string_agg(row_to_json(a)::text, ',' ORDER BY id)) FROM audit_log a")
+OUT=$(sql_err "UPDATE audit_log SET action = 'x'")
 [ $? -ne 0 ]
 ok $? "UPDATE audit_log as the database owner fails"
 like "$OUT" "cannot be changed" "... audit_log rows cannot be changed"
-OUT=$(asql_err "UPDATE audit_log SET before = NULL WHERE id = $(audit_max)")
+OUT=$(sql_err "UPDATE audit_log SET before = NULL WHERE id = $(audit_max)")
 like "$OUT" "cannot be changed" "UPDATE of one row fails too"
-OUT=$(asql_err "DELETE FROM audit_log")
+OUT=$(sql_err "DELETE FROM audit_log")
 [ $? -ne 0 ]
 ok $? "DELETE FROM audit_log fails"
 like "$OUT" "cannot be changed" "... with the same message"
-OUT=$(asql_err "DELETE FROM audit_log WHERE id = $START")
+OUT=$(sql_err "DELETE FROM audit_log WHERE id = $START")
 like "$OUT" "cannot be changed" "DELETE of one row fails too"
-is "$(asql 'SELECT count(*) FROM audit_log') $(asql "SELECT md5(string_agg(row_to_json(a)::text, ',' ORDER BY id)) FROM audit_log a")" \
+is "$(sql 'SELECT count(*) FROM audit_log') $(sql "SELECT md5(string_agg(row_to_json(a)::text, ',' ORDER BY id)) FROM audit_log a")" \
 	"$TOTAL $SUM" "every row is still there, unchanged"
 done_testing

@@ -3,15 +3,14 @@
 # and a deep page of the plain list.  Correctness is asserted; the times
 # are only reported (diag), never asserted.  The people are removed again.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/admin_lib.sh"
 
 admin_token
 [ -n "$ADMIN_TOKEN" ]
 ok $? "the first admin gets an access token"
 
-BASE=$(asql "SELECT count(*) FROM users")
+BASE=$(sql "SELECT count(*) FROM users")
 t0=$(date +%s%N)
-ADDED=$(asql "WITH n AS (
+ADDED=$(sql "WITH n AS (
                 INSERT INTO users (email, display_name, password_hash, status)
                 SELECT 'user' || n || '@scale.test', 'Scale User ' || n, NULL, 'active'
                 FROM generate_series(1, 10000) n RETURNING 1)
@@ -20,7 +19,7 @@ t1=$(date +%s%N)
 is "$ADDED" 10000 "10,000 people inserted with one statement"
 diag "insert of 10,000 users: $(( (t1 - t0) / 1000000 )) ms"
 TOTAL=$((BASE + 10000))
-is "$(asql "SELECT count(*) FROM users")" "$TOTAL" "the database has $TOTAL people"
+is "$(sql "SELECT count(*) FROM users")" "$TOTAL" "the database has $TOTAL people"
 
 # timed PATH: GET PATH as the admin three times; sets BODY/STATUS from the
 # last and TIMES to the three wall-clock times in ms.
@@ -39,9 +38,9 @@ timed() {
 # --- search ------------------------------------------------------------------------
 timed "/admin/users?q=user12&page=1"
 is "$STATUS" 200 "search q=user12: 200"
-WANT=$(asql "SELECT count(*) FROM users WHERE strpos(lower(display_name) || ' ' || email, 'user12') > 0")
+WANT=$(sql "SELECT count(*) FROM users WHERE strpos(lower(display_name) || ' ' || email, 'user12') > 0")
 is "$(jq_body .total)" "$WANT" "... total: everyone whose name or address contains user12 ($WANT)"
-is "$(asql "SELECT count(*) FROM users WHERE email LIKE 'user12%@scale.test'")" 111 \
+is "$(sql "SELECT count(*) FROM users WHERE email LIKE 'user12%@scale.test'")" 111 \
 	"(of the new people: user12, user120-129, user1200-1299 = 111)"
 [ "$WANT" -ge 111 ]
 ok $? "... so the total is at least 111"
@@ -49,7 +48,7 @@ is "$(jq_body '.page, .page_size, (.users | length)' | tr '\n' ' ')" "1 50 50 " 
 is "$(jq_body '[.users[] | select((.email + " " + (.display_name | ascii_downcase)) | contains("user12") | not)] | length')" 0 \
 	"... every one of them matches"
 is "$(jq_body '.users[0].email')" \
-	"$(asql "SELECT email FROM users WHERE strpos(lower(display_name) || ' ' || email, 'user12') > 0
+	"$(sql "SELECT email FROM users WHERE strpos(lower(display_name) || ' ' || email, 'user12') > 0
 	         ORDER BY lower(display_name), id LIMIT 1")" "... in name order"
 diag "GET /admin/users?q=user12&page=1 with $TOTAL people:$TIMES"
 
@@ -59,7 +58,7 @@ is "$STATUS" 200 "plain list page=100: 200"
 is "$(jq_body .total)" "$TOTAL" "... total: everyone ($TOTAL)"
 is "$(jq_body '.page, (.users | length)' | tr '\n' ' ')" "100 50 " "... page 100 holds 50 people"
 is "$(jq_body '[.users[].id] | join(",")')" \
-	"$(asql "SELECT string_agg(id::text, ',') FROM (SELECT id FROM users ORDER BY lower(display_name), id
+	"$(sql "SELECT string_agg(id::text, ',') FROM (SELECT id FROM users ORDER BY lower(display_name), id
 	         LIMIT 50 OFFSET 4950) p")" "... the 4951st to 5000th in name order"
 diag "GET /admin/users?page=100 with $TOTAL people:$TIMES"
 
@@ -78,12 +77,12 @@ diag "GET /admin (counts):$TIMES"
 
 # --- and gone again --------------------------------------------------------------------------
 t0=$(date +%s%N)
-GONE=$(asql "WITH d AS (DELETE FROM users WHERE email LIKE '%@scale.test' RETURNING 1) SELECT count(*) FROM d")
+GONE=$(sql "WITH d AS (DELETE FROM users WHERE email LIKE '%@scale.test' RETURNING 1) SELECT count(*) FROM d")
 t1=$(date +%s%N)
 is "$GONE" 10000 "the 10,000 people deleted again"
 diag "delete of 10,000 users: $(( (t1 - t0) / 1000000 )) ms"
-is "$(asql "SELECT count(*) FROM users")" "$BASE" "the database is back to $BASE people"
+is "$(sql "SELECT count(*) FROM users")" "$BASE" "the database is back to $BASE people"
 api GET "/admin/users?q=user12" "$ADMIN_TOKEN"
-is "$(jq_body .total)" "$(asql "SELECT count(*) FROM users WHERE strpos(lower(display_name) || ' ' || email, 'user12') > 0")" \
+is "$(jq_body .total)" "$(sql "SELECT count(*) FROM users WHERE strpos(lower(display_name) || ' ' || email, 'user12') > 0")" \
 	"the search no longer finds them"
 done_testing

@@ -5,21 +5,14 @@
 
 tag=enr$$
 pw='Harbor-Lantern-Quietly-84'
-q() { psql -X -qAt -c "$1"; }
-wtctl() { "$WT_STATE/app/bin/wtctl" --config "$WT_STATE/worktime.conf" "$@"; }
-token_for() {
-	curl -sS --cacert "$WT_CACERT" -H 'Content-Type: application/json' \
-		-d "{\"email\":\"$1\",\"password\":\"$2\"}" "$WT_BASE/api/v1/token" | jq -r .access_token
-}
 json() { req "$1" "$2" -H 'Content-Type: application/json' "${@:4}" --data-raw "$3"; }
 
 member="dev.$tag@example.com"
 uid=$(printf '%s\n' "$pw" | wtctl create-user --email "$member" --name "Dev $tag")
-user_token=$(token_for "$member" "$pw")
-admin_token=$(token_for "$(sed -n 's/^email: //p' "$WT_STATE/initial-admin.txt")" \
-	"$(sed -n 's/^password: //p' "$WT_STATE/initial-admin.txt")")
-as_user=(-H "Authorization: Bearer $user_token")
-as_admin=(-H "Authorization: Bearer $admin_token")
+token_for "$member" "$pw"
+as_user=(-H "Authorization: Bearer $TOKEN")
+admin_token
+as_admin=(-H "Authorization: Bearer $ADMIN_TOKEN")
 
 new_code() {  # new_code NAME KIND -> the code, shown once
 	json POST /admin/devices/codes "{\"device_name\":\"$1\",\"kind\":\"$2\"}" "${as_user[@]}"
@@ -35,17 +28,17 @@ dtoken=$(jq_body .token)
 did=$(jq_body .device_id)
 like "$dtoken" '^[0-9a-f]{64}$' "it gets a 256-bit device token"
 is "$(jq_body .hmac_secret)" "" "an agent gets no phone secret"
-is "$(q "SELECT token_hash = encode(sha256('$dtoken'::bytea), 'hex') FROM devices WHERE id = $did")" t \
+is "$(sql "SELECT token_hash = encode(sha256('$dtoken'::bytea), 'hex') FROM devices WHERE id = $did")" t \
 	"only the token's SHA-256 is stored"
-is "$(q "SELECT user_id || ' ' || hostname || ' ' || os || ' ' || agent_version FROM devices WHERE id = $did")" \
+is "$(sql "SELECT user_id || ' ' || hostname || ' ' || os || ' ' || agent_version FROM devices WHERE id = $did")" \
 	"$uid box-$tag Debian 12 0.1.0" "the device belongs to the member and records host, system and version"
-is "$(q "SELECT used_at IS NOT NULL AND device_id = $did FROM enrollment_codes WHERE device_id = $did")" t \
+is "$(sql "SELECT used_at IS NOT NULL AND device_id = $did FROM enrollment_codes WHERE device_id = $did")" t \
 	"the code is spent and points at the device"
 
 json POST /api/v1/enroll "{\"code\":\"$code\"}"
 is "$STATUS" 400 "the same code a second time: 400"
 is "$(jq_body .field)" code "... naming the code"
-is "$(q "SELECT count(*) FROM devices WHERE user_id = $uid")" 1 "... and no second device"
+is "$(sql "SELECT count(*) FROM devices WHERE user_id = $uid")" 1 "... and no second device"
 
 req GET /api/v1/agent/config -H "Authorization: Bearer $dtoken"
 is "$STATUS" 200 "the agent reads its policy with the token"
@@ -71,14 +64,14 @@ req GET /admin/devices.json "${as_user[@]}"
 is "$(jq_body ".devices[] | select(.id == $did) | .status")" revoked "the list says revoked"
 
 code=$(new_code "spare $tag" agent)
-cid=$(q "SELECT id FROM enrollment_codes WHERE device_name = 'spare $tag'")
+cid=$(sql "SELECT id FROM enrollment_codes WHERE device_name = 'spare $tag'")
 req POST "/admin/devices/codes/$cid/revoke" "${as_user[@]}" -H 'Accept: application/json'
 is "$STATUS" 200 "the member revokes an unused code of theirs"
 json POST /api/v1/enroll "{\"code\":\"$code\"}"
 is "$STATUS" 400 "a revoked code cannot be exchanged"
 
 code=$(new_code "late $tag" agent)
-q "UPDATE enrollment_codes SET expires_at = now() - interval '1 second' WHERE device_name = 'late $tag'" >/dev/null
+sql "UPDATE enrollment_codes SET expires_at = now() - interval '1 second' WHERE device_name = 'late $tag'" >/dev/null
 json POST /api/v1/enroll "{\"code\":\"$code\"}"
 is "$STATUS" 400 "an expired code cannot be exchanged"
 

@@ -9,39 +9,32 @@
 
 tag=acc$$
 pw='Granite-Meadow-Falcon-71'
-wtctl() { "$WT_STATE/app/bin/wtctl" --config "$WT_STATE/worktime.conf" "$@"; }
-# ./stack exported PGHOST, PGUSER and PGDATABASE for the test instance.
-q() { psql -X -qAt -c "$1"; }
-token_for() {
-	curl -sS --cacert "$WT_CACERT" -H 'Content-Type: application/json' \
-		-d "{\"email\":\"$1\",\"password\":\"$2\"}" "$WT_BASE/api/v1/token" | jq -r .access_token
-}
 
 # --- the people and their teams ------------------------------------------
-declare -A ID EMAIL TOKEN
+declare -A ID EMAIL TOK
 for p in mgrA mgrB memA memB outsider; do
 	EMAIL[$p]="${p,,}.$tag@example.com"	# stored lower-cased
 	role=member
 	case $p in mgr*) role=manager ;; esac
 	ID[$p]=$(printf '%s\n' "$pw" | wtctl create-user --email "${EMAIL[$p]}" --name "$p $tag" --role $role)
-	TOKEN[$p]=$(token_for "${EMAIL[$p]}" "$pw")
+	token_for "${EMAIL[$p]}" "$pw"
+	TOK[$p]=$TOKEN
 done
-admin_email=$(sed -n 's/^email: //p' "$WT_STATE/initial-admin.txt")
-admin_pw=$(sed -n 's/^password: //p' "$WT_STATE/initial-admin.txt")
-EMAIL[admin]=$admin_email
-ID[admin]=$(q "SELECT id FROM users WHERE email = '$admin_email'")
-TOKEN[admin]=$(token_for "$admin_email" "$admin_pw")
-TOKEN[anon]=""
-ok $([ -n "${TOKEN[mgrA]}" ] && [ "${TOKEN[mgrA]}" != null ] && [ -n "${TOKEN[admin]}" ]; echo $?) \
+admin_token
+EMAIL[admin]=$ADMIN_EMAIL
+ID[admin]=$ADMIN_ID
+TOK[admin]=$ADMIN_TOKEN
+TOK[anon]=""
+ok $([ -n "${TOK[mgrA]}" ] && [ "${TOK[mgrA]}" != null ] && [ -n "${TOK[admin]}" ]; echo $?) \
 	"fixtures: five people made with wtctl and everyone has an access token"
 
-TEAM_A=$(q "INSERT INTO teams (name) VALUES ('A $tag') RETURNING id")
-TEAM_B=$(q "INSERT INTO teams (name) VALUES ('B $tag') RETURNING id")
-q "INSERT INTO team_members (team_id, user_id, role) VALUES
+TEAM_A=$(sql "INSERT INTO teams (name) VALUES ('A $tag') RETURNING id")
+TEAM_B=$(sql "INSERT INTO teams (name) VALUES ('B $tag') RETURNING id")
+sql "INSERT INTO team_members (team_id, user_id, role) VALUES
    ($TEAM_A, ${ID[mgrA]}, 'manager'), ($TEAM_A, ${ID[memA]}, 'member'),
    ($TEAM_B, ${ID[mgrB]}, 'manager'), ($TEAM_B, ${ID[memB]}, 'member')" >/dev/null
 for p in mgrA mgrB memA memB outsider admin; do
-	q "INSERT INTO devices (user_id, name) VALUES (${ID[$p]}, 'dev-$p-$tag')" >/dev/null
+	sql "INSERT INTO devices (user_id, name) VALUES (${ID[$p]}, 'dev-$p-$tag')" >/dev/null
 done
 
 ACTORS=(anon memA outsider mgrA mgrB admin)
@@ -61,7 +54,7 @@ declare -A ROLE=([anon]=anon [memA]=member [outsider]=member [mgrA]=manager [mgr
 call() {
 	local actor=$1 method=$2 path=$3 body=${4:-}
 	local args=(-H 'Accept: application/json')
-	[ -n "${TOKEN[$actor]}" ] && args+=(-H "Authorization: Bearer ${TOKEN[$actor]}")
+	[ -n "${TOK[$actor]}" ] && args+=(-H "Authorization: Bearer ${TOK[$actor]}")
 	[ -n "$body" ] && args+=(-H 'Content-Type: application/json' --data-raw "$body")
 	req "$method" "$path" "${args[@]}"
 }
@@ -155,14 +148,14 @@ case_user_get() { by_person "manager admin" 200 GET "/admin/users/{id}"; }
 
 same_person() {  # the person's own name and role: a change that changes nothing
 	local t=$1
-	echo "{\"display_name\":\"$t $tag\",\"role\":\"$(q "SELECT role FROM users WHERE id = ${ID[$t]}")\"}"
+	echo "{\"display_name\":\"$t $tag\",\"role\":\"$(sql "SELECT role FROM users WHERE id = ${ID[$t]}")\"}"
 }
 CASE["POST /admin/users/:id"]=case_user_edit
 case_user_edit() {
 	by_person "admin" 200 POST "/admin/users/{id}" same_person
 	call mgrA POST "/admin/users/${ID[mgrA]}" '{"display_name":"mgrA","role":"admin"}'
 	is "$STATUS" 403 "a manager cannot make themselves admin"
-	is "$(q "SELECT role FROM users WHERE id = ${ID[mgrA]}")" manager "... and stays a manager"
+	is "$(sql "SELECT role FROM users WHERE id = ${ID[mgrA]}")" manager "... and stays a manager"
 }
 
 CASE["POST /admin/users/:id/deactivate"]=case_deactivate
@@ -172,7 +165,8 @@ case_deactivate() {
 	local p
 	for p in memA memB outsider mgrA; do
 		call admin POST "/admin/users/${ID[$p]}/activate"
-		TOKEN[$p]=$(token_for "${EMAIL[$p]}" "$pw")
+		token_for "${EMAIL[$p]}" "$pw"
+		TOK[$p]=$TOKEN
 	done
 }
 
@@ -185,7 +179,7 @@ case_activate() { by_person "admin" 409 POST "/admin/users/{id}/activate"; }
 CASE["POST /admin/users/:id/delete"]=case_delete
 case_delete() {
 	by_person "admin" 400 POST "/admin/users/{id}/delete" 
-	is "$(q "SELECT count(*) FROM users WHERE email LIKE '%.$tag@example.com' AND email NOT LIKE 'inv%'")" 5 \
+	is "$(sql "SELECT count(*) FROM users WHERE email LIKE '%.$tag@example.com' AND email NOT LIKE 'inv%'")" 5 \
 		"nobody was deleted without confirmation"
 }
 
@@ -236,7 +230,7 @@ CASE["POST /admin/teams/:id/delete"]=case_team_delete
 case_team_delete() {
 	local a tid
 	for a in "${ACTORS[@]}"; do
-		tid=$(q "INSERT INTO teams (name) VALUES ('gone $a $tag') RETURNING id")
+		tid=$(sql "INSERT INTO teams (name) VALUES ('gone $a $tag') RETURNING id")
 		call "$a" POST "/admin/teams/$tid/delete"
 		case ${ROLE[$a]} in anon) want=401 ;; admin) want=200 ;; *) want=403 ;; esac
 		expect $want "$a" "POST /admin/teams/:id/delete"
@@ -247,7 +241,7 @@ CASE["POST /admin/teams/:id/members"]=case_member_add
 case_member_add() {
 	by_role "admin" 200 POST "/admin/teams/$TEAM_A/members" \
 		member_body
-	is "$(q "SELECT role FROM team_members WHERE team_id = $TEAM_A AND user_id = ${ID[memA]}")" member \
+	is "$(sql "SELECT role FROM team_members WHERE team_id = $TEAM_A AND user_id = ${ID[memA]}")" member \
 		"memA is still a plain member of A"
 }
 member_body() { echo "{\"user_id\":${ID[memA]},\"role\":\"member\"}"; }
@@ -256,13 +250,13 @@ CASE["POST /admin/teams/:id/members/:user/delete"]=case_member_remove
 case_member_remove() {
 	local a
 	for a in "${ACTORS[@]}"; do
-		q "INSERT INTO team_members (team_id, user_id) VALUES ($TEAM_B, ${ID[outsider]})
+		sql "INSERT INTO team_members (team_id, user_id) VALUES ($TEAM_B, ${ID[outsider]})
 		   ON CONFLICT DO NOTHING" >/dev/null
 		call "$a" POST "/admin/teams/$TEAM_B/members/${ID[outsider]}/delete"
 		case ${ROLE[$a]} in anon) want=401 ;; admin) want=200 ;; *) want=403 ;; esac
 		is "$STATUS" "$want" "$a: remove a member of B -> $want"
 	done
-	q "DELETE FROM team_members WHERE team_id = $TEAM_B AND user_id = ${ID[outsider]}" >/dev/null
+	sql "DELETE FROM team_members WHERE team_id = $TEAM_B AND user_id = ${ID[outsider]}" >/dev/null
 }
 
 CASE["GET /admin/devices"]=case_devices
@@ -283,11 +277,11 @@ case_code_create() { by_person "member manager admin" 201 POST /admin/devices/co
 
 # A fresh code (or device) of the target for every call: revoking spends it.
 fresh_code() {
-	q "INSERT INTO enrollment_codes (code_hash, user_id, device_name, expires_at)
+	sql "INSERT INTO enrollment_codes (code_hash, user_id, device_name, expires_at)
 	   VALUES (encode(sha256(gen_random_uuid()::text::bytea), 'hex'), ${ID[$1]}, 'c', now() + interval '1 day')
 	   RETURNING id"
 }
-fresh_device() { q "INSERT INTO devices (user_id, name) VALUES (${ID[$1]}, 'd') RETURNING id"; }
+fresh_device() { sql "INSERT INTO devices (user_id, name) VALUES (${ID[$1]}, 'd') RETURNING id"; }
 revoke_walk() {  # revoke_walk KIND PATH-PREFIX
 	local kind=$1 prefix=$2 a t id want
 	for a in "${ACTORS[@]}"; do
