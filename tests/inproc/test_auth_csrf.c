@@ -52,7 +52,7 @@ main(void)
 	    *hash_before, *m;
 	struct ip_resp *a;
 	unsigned char rnd[32];
-	long long mark;
+	long long mark, refused_mark;
 
 	if (ip_init("auth_csrf") != 0)
 		return 0;
@@ -91,7 +91,7 @@ main(void)
 
 	/* --- anonymous routes --- */
 	set_mode("open");
-	mark = mail_mark();
+	mark = refused_mark = mail_mark();
 	{
 		const char *variants[] = { NULL, "", WRONG, TB };
 		int sessions_before = session_rows(EC);
@@ -234,6 +234,9 @@ main(void)
 	m = mail_latest_to(EC, mark);
 	ok(m != NULL, "... the message is sent");
 	RT = link_token(mail_link(m));
+	is_str(ip_strf("%d %d", mail_count_to(EC, refused_mark), mail_count_to(NEWU, refused_mark)), "1 1",
+	    ip_strf("since the refused requests: one message each to %s and %s, from the accepted ones",
+	    EC, NEWU));
 
 	/* --- the reset form --- */
 	hash_before = pw_hash(EC);

@@ -251,13 +251,16 @@ disabled(void)
 	is_str(main_part(a), known_page, "... the identical page");
 	is_int(mail_count_to(E, mark), 0, "... but no message");
 	ip_exec("UPDATE users SET status = 'active' WHERE id = $1", RID, NULL);
+	forgot(E, NULL);
+	is_int(mail_count_to(E, mark), 1,
+	    "active again: the next request's message comes, the only one since the disabled account's request");
 }
 
 int
 main(void)
 {
 	const char *link = NULL;
-	long long uid;
+	long long uid, start;
 
 	if (ip_init("auth_reset") != 0)
 		return 0;
@@ -267,11 +270,13 @@ main(void)
 	ok(uid > 0, "a confirmed user");
 	RID = ip_strf("%lld", uid);
 	fb = ip_browser("f");
+	start = mail_mark();
 	same_answer(&link);
 	using_the_link(link);
 	bad_links();
 	last_five();
 	disabled();
+	is_int(mail_count_to(NOBODY, start), 0, "no message to the unknown address during the whole file");
 	clear_lockouts();
 	return ip_done();
 }
