@@ -1,5 +1,5 @@
 /* Whose data a caller sees.  Which roles may call a route is the route's
- * own access rule (main.c), checked by the dispatcher before any handler
+ * own access rule (routes.c), checked by the dispatcher before any handler
  * runs; what is left here is the scope rule for one row, which the
  * statements apply in SQL (stmts.c, SCOPE). */
 #include "config.h"

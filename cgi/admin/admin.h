@@ -1,6 +1,6 @@
 /* admin.fcgi: people, teams, devices, settings and the audit log.
  *
- * Who may call what is each route's access rule (main.c), enforced by the
+ * Who may call what is each route's access rule (routes.c), enforced by the
  * dispatcher before any handler runs; whose rows they then see is one
  * rule, applied in SQL by every statement that reads people: a member
  * sees only themselves, a manager the people of the teams they manage, an
@@ -123,6 +123,8 @@ enum { C_ALIST_ID, C_ALIST_AT, C_ALIST_ACTOR, C_ALIST_ACTION, C_ALIST_TARGET_TYP
 extern const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)];
 extern const struct wt_constraint admin_constraints[];
 extern const struct wt_route admin_routes[];
+/* The program (routes.c): main.c runs it, tests dispatch to it. */
+extern const struct wt_app admin_app;
 
 /* access.c: the scope rule for one person: *seen is 1 when r's user may
  * see user uid, else 0; NULL or the database's error. */

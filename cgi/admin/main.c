@@ -1,87 +1,10 @@
-/* admin.fcgi: people, teams, devices, settings and the audit log.
- *
- * Every route carries its access rule: the roles that may call it and
- * whose data they see there.  The dispatcher enforces the roles before
- * any handler runs (401 or the sign-in page for anonymous callers, 403
- * for a role not listed), a route without a rule stops the program at
- * start, and `admin.fcgi --access-table` prints the table (the core does
- * it; tests/api/30_access.t walks it, README.md shows it). */
+/* admin.fcgi: runs admin_app (routes.c) under the FastCGI server. */
 #include "config.h"
 
 #include "admin.h"
 
-#define MANAGER_ADMIN	(WT_ROLE_MANAGER | WT_ROLE_ADMIN)
-#define SEES_ALL_TEAM \
-	"admin: everyone; manager: people of the teams they manage"
-#define SEES_DEVICES \
-	"admin: every device; manager: devices of their teams' people; member: their own"
-
-/* A route: method, pattern, handler, fields, flags, roles, whose data. */
-#define R(m, p, h, f, fl, who, sees) \
-	{ .method = (m), .pattern = (p), .handler = (h), .fields = (f), .flags = (fl), \
-	  .access = { (who), (sees) } }
-
-const struct wt_route admin_routes[] = {
-	WT_CORE_ROUTES,
-	R("GET", "/admin", home_page, NULL, 0,
-	  MANAGER_ADMIN, "counts within their scope"),
-	R("GET", "/admin/users", people_page, people_list_fields, WT_ROUTE_FORM,
-	  MANAGER_ADMIN, SEES_ALL_TEAM),
-	R("POST", "/admin/users", person_create, person_create_fields, 0,
-	  WT_ROLE_ADMIN, "admin only: invites a person"),
-	R("GET", "/admin/users/:id", person_page, person_page_fields, WT_ROUTE_FORM,
-	  MANAGER_ADMIN, SEES_ALL_TEAM),
-	R("POST", "/admin/users/:id", person_edit, person_edit_fields, 0,
-	  WT_ROLE_ADMIN, "admin only: name, role"),
-	R("POST", "/admin/users/:id/deactivate", person_deactivate, person_fields, 0,
-	  WT_ROLE_ADMIN, "admin only"),
-	R("POST", "/admin/users/:id/activate", person_activate, person_fields, 0,
-	  WT_ROLE_ADMIN, "admin only"),
-	R("POST", "/admin/users/:id/delete", person_delete, person_delete_fields, 0,
-	  WT_ROLE_ADMIN, "admin only, with confirmation"),
-	R("GET", "/admin/teams", teams_page, teams_page_fields, WT_ROUTE_FORM,
-	  MANAGER_ADMIN, "admin: every team; manager: the teams they manage"),
-	R("POST", "/admin/teams", team_create, team_create_fields, 0,
-	  WT_ROLE_ADMIN, "admin only"),
-	R("GET", "/admin/teams/:id", team_page, team_page_fields, WT_ROUTE_FORM,
-	  MANAGER_ADMIN, "admin: any team; manager: a team they manage"),
-	R("POST", "/admin/teams/:id", team_rename, team_rename_fields, 0,
-	  WT_ROLE_ADMIN, "admin only: rename"),
-	R("POST", "/admin/teams/:id/delete", team_delete, team_fields, 0,
-	  WT_ROLE_ADMIN, "admin only"),
-	R("POST", "/admin/teams/:id/members", member_add, member_add_fields, 0,
-	  WT_ROLE_ADMIN, "admin only: add or change a member"),
-	R("POST", "/admin/teams/:id/members/:user/delete", member_remove, member_fields, 0,
-	  WT_ROLE_ADMIN, "admin only"),
-	R("GET", "/admin/devices", devices_page, devices_fields, WT_ROUTE_FORM,
-	  WT_ROLE_ANY, SEES_DEVICES),
-	R("POST", "/admin/devices/codes", code_create, code_create_fields, 0,
-	  WT_ROLE_ANY,
-	  "admin: for anyone; manager: for their teams' people; member: for themselves"),
-	R("POST", "/admin/devices/codes/:id/revoke", code_revoke, code_fields, 0,
-	  WT_ROLE_ANY, SEES_DEVICES),
-	R("POST", "/admin/devices/:id/revoke", device_revoke, device_fields, 0,
-	  WT_ROLE_ANY, SEES_DEVICES),
-	R("GET", "/admin/settings", settings_page, settings_page_fields, WT_ROUTE_FORM,
-	  WT_ROLE_ADMIN, "admin only"),
-	/* A refused browser post shows the settings form again. */
-	{ .method = "POST", .pattern = "/admin/settings", .handler = settings_post,
-	  .fields = settings_fields, .form = "admin_settings.cs",
-	  .access = { WT_ROLE_ADMIN, "admin only" } },
-	R("GET", "/admin/audit", audit_page, audit_fields, 0,
-	  WT_ROLE_ADMIN, "admin only: every action"),
-	WT_ROUTES_END
-};
-
-static const struct wt_app app = {
-	.name = "admin",
-	.routes = admin_routes,
-	.stmts = WT_STMT_TABLE(admin_stmts),
-	.constraints = admin_constraints,
-};
-
 int
 main(int argc, char **argv)
 {
-	return wt_main(argc, argv, &app);
+	return wt_main(argc, argv, &admin_app);
 }

@@ -1,6 +1,6 @@
 /* People: the list (search, filters, pages), one person, invitations,
  * edits, deactivation and deletion.  Changes are admin-only (the routes'
- * access rules, main.c); reading is scoped to the caller's teams in SQL. */
+ * access rules, routes.c); reading is scoped to the caller's teams in SQL. */
 #include "config.h"
 
 #include <stdio.h>

@@ -1,11 +1,15 @@
 /* auth.fcgi: registration, sign-in, sessions, access tokens, password
  * flows and the person's own account.  One file per flow; the route
- * table is in main.c, the statements in stmts.c. */
+ * table and the program (auth_app) are in routes.c, the statements in
+ * stmts.c; main.c only runs it. */
 #ifndef WT_AUTH_H
 #define WT_AUTH_H
 
 #include "app.h"
 #include "user.h"
+
+/* The program (routes.c): main.c runs it, tests dispatch to it. */
+extern const struct wt_app auth_app;
 
 /* Every statement auth.fcgi runs (SQL in stmts.c). */
 enum auth_stmt {

@@ -6,6 +6,9 @@
 
 #include "app.h"
 
+/* The program (routes.c): main.c runs it, tests dispatch to it. */
+extern const struct wt_app ingest_app;
+
 enum ingest_stmt {
 	ST_INGEST_DEVICE_BY_TOKEN = WT_STMT_BASE(WT_SLOT_APP),
 	ST_INGEST_DEVICE_SEEN,

@@ -1,26 +1,10 @@
-/* ingest.fcgi: everything machines post: the enrollment exchange, the
- * policy agents poll, and (to come) activity, heartbeats, screenshots. */
+/* ingest.fcgi: runs ingest_app (routes.c) under the FastCGI server. */
 #include "config.h"
 
 #include "ingest.h"
 
-static const struct wt_route routes[] = {
-	WT_CORE_ROUTES,
-	{ .method = "POST", .pattern = "/api/v1/enroll", .handler = enroll_post,
-	  .fields = enroll_fields, .flags = WT_ROUTE_NO_CSRF,
-	  .access = { WT_ANYONE, "nothing: the one-time code names the person" } },
-	{ .method = "GET", .pattern = "/api/v1/agent/config", .handler = agent_config,
-	  .access = { WT_DEVICE, "the organisation's policy for this device" } },
-	WT_ROUTES_END
-};
-
-static const struct wt_app app = {
-	.name = "ingest", .routes = routes, .stmts = WT_STMT_TABLE(ingest_stmts),
-	.authenticate = device_auth
-};
-
 int
 main(int argc, char **argv)
 {
-	return wt_main(argc, argv, &app);
+	return wt_main(argc, argv, &ingest_app);
 }

@@ -3,8 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 
 for p in dash auth ingest admin; do
-	path=/$p/healthz
-	[ "$p" = dash ] && path=/healthz
+	path=$(health_path "$p")
 	req GET "$path"
 	is "$STATUS" 200 "$p: GET $path is 200"
 	is "$(jq_body -c .)" '{"status":"ok","db":"ok"}' "$p: body says status ok, db ok"

@@ -3,7 +3,6 @@
 # restarted; a killed worker is replaced and no request fails meanwhile.
 . "$(dirname "$0")/lib.sh"
 
-health_path() { if [ "$1" = dash ]; then echo /healthz; else echo "/$1/healthz"; fi; }
 programs=(dash auth ingest admin)
 
 declare -A sup

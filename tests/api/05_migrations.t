@@ -4,8 +4,8 @@
 . "$(dirname "$0")/lib.sh"
 
 db=wt_migrate_test_$$
-psql_su() { "$WT_ROOT/stack" psql -U postgres -d postgres -qAt -c "$1"; }
-q() { "$WT_ROOT/stack" psql -d "$db" -qAt -c "$1"; }
+psql_su() { wt_psql -U postgres -d postgres -c "$1"; }
+tsql() { wt_psql -d "$db" -c "$1"; }   # sql, in the scratch database
 psql_su "CREATE DATABASE $db OWNER worktime" >/dev/null
 trap 'psql_su "DROP DATABASE IF EXISTS $db" >/dev/null; rm -rf "$TMPD"' EXIT
 
@@ -28,7 +28,7 @@ out=$(migrate); rc=$?
 is "$rc" 0 "first run succeeds"
 like "$out" 'applied 001_first.sql' "applies 001"
 like "$out" 'applied 002_second.sql' "applies 002"
-is "$(q "SELECT string_agg(version, ',' ORDER BY version) FROM schema_migrations")" "001,002" "both recorded in schema_migrations"
+is "$(tsql "SELECT string_agg(version, ',' ORDER BY version) FROM schema_migrations")" "001,002" "both recorded in schema_migrations"
 
 out=$(migrate); rc=$?
 is "$rc" 0 "second run succeeds"
@@ -46,17 +46,17 @@ out=$(migrate); rc=$?
 ok $(( rc == 0 )) "a failing migration makes the run fail (exit $rc)"
 like "$out" 'duplicate key' "PostgreSQL's error is shown"
 like "$out" '003_broken.sql failed' "the failing file is named"
-is "$(q "SELECT to_regclass('t3') IS NULL")" t "the failed migration's table does not exist"
-is "$(q "SELECT count(*) FROM t1")" 1 "its insert was rolled back"
-is "$(q "SELECT count(*) FROM schema_migrations WHERE version = '003'")" 0 "it is not recorded"
-is "$(q "SELECT to_regclass('t4') IS NULL")" t "later migrations did not run"
+is "$(tsql "SELECT to_regclass('t3') IS NULL")" t "the failed migration's table does not exist"
+is "$(tsql "SELECT count(*) FROM t1")" 1 "its insert was rolled back"
+is "$(tsql "SELECT count(*) FROM schema_migrations WHERE version = '003'")" 0 "it is not recorded"
+is "$(tsql "SELECT to_regclass('t4') IS NULL")" t "later migrations did not run"
 
 cat >"$dir/003_broken.sql" <<'SQL'
 CREATE TABLE t3 (id int);
 SQL
 out=$(migrate); rc=$?
 is "$rc" 0 "after fixing it the run succeeds"
-is "$(q "SELECT string_agg(version, ',' ORDER BY version) FROM schema_migrations")" "001,002,003,004" "all four recorded, in order"
+is "$(tsql "SELECT string_agg(version, ',' ORDER BY version) FROM schema_migrations")" "001,002,003,004" "all four recorded, in order"
 
 echo "-- edited" >>"$dir/001_first.sql"
 out=$(migrate); rc=$?
@@ -67,7 +67,7 @@ out=$(migrate); rc=$?
 ok $(( rc == 0 )) "a badly named migration file is refused"
 
 # The real schema is fully applied in the test instance.
-applied=$("$WT_ROOT/stack" psql -qAt -c "SELECT count(*) FROM schema_migrations")
+applied=$(sql "SELECT count(*) FROM schema_migrations")
 files=$(ls "$WT_ROOT"/sql/[0-9][0-9][0-9]_*.sql | wc -l)
 is "$applied" "$files" "the test database has every migration in sql/ applied"
 

@@ -4,7 +4,6 @@
 # limited.  Runs last of the auth files: it leaves the limit used up, and
 # waits for it to recover before it ends.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/auth_lib.sh"
 
 dir=$TMPD/flood
 mkdir -p "$dir/code"

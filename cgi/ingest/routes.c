@@ -1,0 +1,22 @@
+/* ingest.fcgi's routes: everything machines post: the enrollment
+ * exchange, the policy agents poll, and (to come) activity, heartbeats,
+ * screenshots.  The program is ingest_app; main.c only runs it, and the
+ * in-process tests (tests/inproc/) dispatch requests to it directly. */
+#include "config.h"
+
+#include "ingest.h"
+
+static const struct wt_route routes[] = {
+	WT_CORE_ROUTES,
+	{ .method = "POST", .pattern = "/api/v1/enroll", .handler = enroll_post,
+	  .fields = enroll_fields, .flags = WT_ROUTE_NO_CSRF,
+	  .access = { WT_ANYONE, "nothing: the one-time code names the person" } },
+	{ .method = "GET", .pattern = "/api/v1/agent/config", .handler = agent_config,
+	  .access = { WT_DEVICE, "the organisation's policy for this device" } },
+	WT_ROUTES_END
+};
+
+const struct wt_app ingest_app = {
+	.name = "ingest", .routes = routes, .stmts = WT_STMT_TABLE(ingest_stmts),
+	.authenticate = device_auth
+};

@@ -1,0 +1,635 @@
+/* The access table, walked in process (was tests/api/30_access.t): every
+ * admin route (and the report front page) as anonymous, a member, an
+ * outsider, the manager of team A, the manager of team B and an admin,
+ * against people inside and outside each team.  Each answer's status is
+ * exact, and no answer carries anything of people the caller may not see.
+ * A route that admin_app serves without a case here fails this test; so
+ * does a route without an access rule, and one missing from README's
+ * table.  It deactivates people and writes audit rows: it runs alone. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin_flows.h"
+#include "check.h"
+
+extern const struct wt_app dash_app;
+
+#define PW	"Granite-Meadow-Falcon-71"
+
+enum actor { ANON, MEMA, OUTSIDER, MGRA, MGRB, ADMIN_A, MEMB, NACTORS };
+static const enum actor ACTORS[] = { ANON, MEMA, OUTSIDER, MGRA, MGRB, ADMIN_A };
+#define NWALK	(sizeof(ACTORS) / sizeof(ACTORS[0]))
+static const enum actor TARGETS[] = { MEMA, MEMB, OUTSIDER, MGRA };
+static const char *const NAME[NACTORS] = { "anon", "memA", "outsider", "mgrA", "mgrB", "admin", "memB" };
+static const char *const ROLE[NACTORS] = { "anon", "member", "member", "manager", "manager", "admin",
+    "member" };
+static const char *ID[NACTORS], *EMAIL[NACTORS], *TOKEN[NACTORS];
+static const char *tag, *TEAM_A, *TEAM_B;
+static struct admin ADM;
+
+/* Whom each actor may see (the scope rule): themselves, their managed
+ * teams' people, or everyone. */
+static int
+sees(enum actor a, enum actor t)
+{
+	switch (a) {
+	case ANON:
+		return 0;
+	case ADMIN_A:
+		return 1;
+	case MGRA:
+		return t == MGRA || t == MEMA;
+	case MGRB:
+		return t == MGRB || t == MEMB;
+	default:
+		return t == a;
+	}
+}
+
+static int
+allowed(const char *roles, enum actor a)
+{
+	return strstr(ip_strf(" %s ", roles), ip_strf(" %s ", ROLE[a])) != NULL;
+}
+
+static struct ip_resp *
+call(enum actor a, const char *method, const char *path, const char *body)
+{
+	return IP(ADMIN, .method = method, .path = path, .accept = "application/json",
+	    .bearer = TOKEN[a] && *TOKEN[a] ? TOKEN[a] : NULL,
+	    .json = body && *body ? body : NULL);
+}
+
+/* The body of an answer must not name anyone the actor may not see. */
+static void
+no_leak(enum actor a, const struct ip_resp *r, const char *what)
+{
+	static const enum actor people[] = { MGRA, MGRB, MEMA, MEMB, OUTSIDER };
+	const char *leaked = "";
+
+	for (size_t i = 0; i < sizeof(people) / sizeof(people[0]); i++) {
+		enum actor p = people[i];
+
+		if (sees(a, p))
+			continue;
+		if (strstr(r->body, EMAIL[p]) != NULL)
+			leaked = ip_strf("%s %s", leaked, NAME[p]);
+		if (strstr(r->body, ip_strf("dev-%s-%s", NAME[p], tag)) != NULL)
+			leaked = ip_strf("%s dev-%s", leaked, NAME[p]);
+	}
+	is_str(leaked, "", ip_strf("%s: nothing of people outside %s's scope in the answer", what, NAME[a]));
+}
+
+static void
+expect(const struct ip_resp *r, int want, enum actor a, const char *what)
+{
+	is_int(r->status, want, ip_strf("%s: %s -> %d", NAME[a], what, want));
+	no_leak(a, r, ip_strf("%s: %s", NAME[a], what));
+}
+
+typedef const char *(*body_fn)(enum actor target);
+
+/* Role-only routes: anonymous 401, the roles allowed ok_status, others 403. */
+static void
+by_role(const char *roles, int ok_status, const char *method, const char *path, body_fn body)
+{
+	for (size_t i = 0; i < NWALK; i++) {
+		enum actor a = ACTORS[i];
+		struct ip_resp *r = call(a, method, path, body ? body(a) : NULL);
+
+		if (a == ANON)
+			expect(r, 401, a, ip_strf("%s %s", method, path));
+		else if (allowed(roles, a))
+			expect(r, ok_status, a, ip_strf("%s %s", method, path));
+		else
+			expect(r, 403, a, ip_strf("%s %s", method, path));
+	}
+}
+
+static const char *
+subst(const char *tmpl, const char *key, const char *val)
+{
+	const char *p = strstr(tmpl, key);
+
+	if (p == NULL)
+		return tmpl;
+	return ip_strf("%.*s%s%s", (int)(p - tmpl), tmpl, val, p + strlen(key));
+}
+
+/* Person-row routes: allowed roles get ok_status for people in scope and
+ * 404 for the others; other roles 403; anonymous 401. */
+static void
+by_person(const char *roles, int ok_status, const char *method, const char *tmpl, body_fn body)
+{
+	for (size_t i = 0; i < NWALK; i++)
+		for (size_t j = 0; j < sizeof(TARGETS) / sizeof(TARGETS[0]); j++) {
+			enum actor a = ACTORS[i], t = TARGETS[j];
+			struct ip_resp *r = call(a, method, subst(tmpl, "{id}", ID[t]), body ? body(t) : NULL);
+			int want;
+
+			if (a == ANON)
+				want = 401;
+			else if (!allowed(roles, a))
+				want = 403;
+			else if (sees(a, t))
+				want = ok_status;
+			else
+				want = 404;
+			is_int(r->status, want, ip_strf("%s: %s %s for %s -> %d", NAME[a], method, tmpl,
+			    NAME[t], want));
+			no_leak(a, r, ip_strf("%s: %s %s for %s", NAME[a], method, tmpl, NAME[t]));
+		}
+}
+
+/* Team routes: admins and the team's own manager get ok_status, other
+ * allowed roles 404, the rest 403; anonymous 401. */
+static void
+by_team(const char *roles, int ok_status, const char *method, const char *tmpl, const char *body)
+{
+	for (size_t i = 0; i < NWALK; i++)
+		for (int t = 0; t < 2; t++) {
+			enum actor a = ACTORS[i];
+			struct ip_resp *r = call(a, method, subst(tmpl, "{team}", t ? TEAM_B : TEAM_A), body);
+			int want;
+
+			if (a == ANON)
+				want = 401;
+			else if (!allowed(roles, a))
+				want = 403;
+			else if (a == ADMIN_A || a == (t ? MGRB : MGRA))
+				want = ok_status;
+			else
+				want = 404;
+			is_int(r->status, want, ip_strf("%s: %s %s for team %s -> %d", NAME[a], method, tmpl,
+			    t ? "B" : "A", want));
+			no_leak(a, r, ip_strf("%s: %s %s for team %s", NAME[a], method, tmpl, t ? "B" : "A"));
+		}
+}
+
+/* --- the cases ------------------------------------------------------------- */
+
+static void
+case_healthz(void)
+{
+	for (size_t i = 0; i < NWALK; i++) {
+		struct ip_resp *r = call(ACTORS[i], "GET", "/healthz", NULL);
+
+		expect(r, 200, ACTORS[i], "GET /healthz (no sign-in needed)");
+	}
+}
+
+static void
+case_admin_home(void)
+{
+	by_role("manager admin", 200, "GET", "/admin", NULL);
+	is_str(ip_jstr(call(MGRA, "GET", "/admin", NULL), "people"), "2",
+	    "mgrA counts 2 people (self and memA)");
+	is_str(ip_jstr(call(MGRA, "GET", "/admin", NULL), "teams"), "1", "mgrA counts 1 team");
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static const char *
+sorted_emails(const struct ip_resp *r)
+{
+	json_t *arr = ip_jget(r, "users"), *o;
+	size_t i, n = json_array_size(arr);
+	const char **v = xcalloc(n + 1, sizeof(*v)), *out = "";
+
+	json_array_foreach(arr, i, o)
+		v[i] = ip_jval(o, "email");
+	qsort(v, n, sizeof(*v), cmp_str);
+	for (i = 0; i < n; i++)
+		out = ip_strf("%s%s%s", out, i ? " " : "", v[i]);
+	free(v);
+	return out;
+}
+
+static void
+case_users_list(void)
+{
+	const char *path = ip_strf("/admin/users?q=%s", tag);
+
+	by_role("manager admin", 200, "GET", path, NULL);
+	is_str(sorted_emails(call(MGRA, "GET", path, NULL)), ip_strf("%s %s", EMAIL[MEMA], EMAIL[MGRA]),
+	    "mgrA's list holds exactly mgrA and memA");
+	is_str(ip_jstr(call(ADMIN_A, "GET", path, NULL), "total"), "5", "admin's list holds all five");
+}
+
+static const char *
+invite_body(enum actor a)
+{
+	(void)a;
+	return ip_json("{ss}", "email", ip_strf("inv%s.%s@example.com", rand_hex(4), tag));
+}
+
+static void
+case_invite(void)
+{
+	by_role("admin", 201, "POST", "/admin/users", invite_body);
+}
+
+static void
+case_user_get(void)
+{
+	by_person("manager admin", 200, "GET", "/admin/users/{id}", NULL);
+}
+
+/* The person's own name and role: a change that changes nothing. */
+static const char *
+same_person(enum actor t)
+{
+	return ip_json("{ss ss}", "display_name", ip_strf("%s %s", NAME[t], tag), "role",
+	    ip_q("SELECT role FROM users WHERE id = $1", ID[t], NULL));
+}
+
+static void
+case_user_edit(void)
+{
+	struct ip_resp *r;
+
+	by_person("admin", 200, "POST", "/admin/users/{id}", same_person);
+	r = call(MGRA, "POST", ip_strf("/admin/users/%s", ID[MGRA]), "{\"display_name\":\"mgrA\",\"role\":\"admin\"}");
+	is_status(r, 403, "a manager cannot make themselves admin");
+	is_str(ip_q("SELECT role FROM users WHERE id = $1", ID[MGRA], NULL), "manager",
+	    "... and stays a manager");
+}
+
+static void
+case_deactivate(void)
+{
+	static const enum actor back[] = { MEMA, MEMB, OUTSIDER, MGRA };
+
+	by_person("admin", 200, "POST", "/admin/users/{id}/deactivate", NULL);
+	/* Everyone back, with fresh tokens (deactivation revoked theirs). */
+	for (size_t i = 0; i < 4; i++) {
+		call(ADMIN_A, "POST", ip_strf("/admin/users/%s/activate", ID[back[i]]), NULL);
+		TOKEN[back[i]] = token_for(EMAIL[back[i]], PW, NULL);
+	}
+}
+
+/* Everyone is active here: admins get past the access check and are told
+ * there is nothing to activate. */
+static void
+case_activate(void)
+{
+	by_person("admin", 409, "POST", "/admin/users/{id}/activate", NULL);
+}
+
+/* Admins get past the access check and stop at the missing confirmation. */
+static void
+case_delete(void)
+{
+	by_person("admin", 400, "POST", "/admin/users/{id}/delete", NULL);
+	is_str(ip_q("SELECT count(*) FROM users WHERE email LIKE '%.' || $1 || '@example.com'"
+	    " AND email NOT LIKE 'inv%'", tag, NULL), "5", "nobody was deleted without confirmation");
+}
+
+static void
+case_teams_list(void)
+{
+	by_role("manager admin", 200, "GET", "/admin/teams", NULL);
+	is_str(ip_jstr(call(MGRA, "GET", "/admin/teams", NULL), "teams.0.name"), ip_strf("A %s", tag),
+	    "mgrA sees only team A");
+	is_int(json_array_size(ip_jget(call(MGRA, "GET", "/admin/teams", NULL), "teams")), 1,
+	    "... one team");
+	is_str(ip_jstr(call(MGRB, "GET", "/admin/teams", NULL), "teams.0.name"), ip_strf("B %s", tag),
+	    "mgrB sees only team B");
+	is_int(json_array_size(ip_jget(call(MGRB, "GET", "/admin/teams", NULL), "teams")), 1,
+	    "... one team");
+}
+
+static const char *
+team_name(enum actor a)
+{
+	(void)a;
+	return ip_json("{ss}", "name", ip_strf("T%s %s", rand_hex(4), tag));
+}
+
+static void
+case_team_create(void)
+{
+	by_role("admin", 201, "POST", "/admin/teams", team_name);
+}
+
+static void
+case_team_get(void)
+{
+	by_team("manager admin", 200, "GET", "/admin/teams/{team}", NULL);
+}
+
+static int
+want_admin_only(enum actor a, int ok_status)
+{
+	return a == ANON ? 401 : a == ADMIN_A ? ok_status : 403;
+}
+
+static void
+case_team_rename(void)
+{
+	for (size_t i = 0; i < NWALK; i++) {
+		enum actor a = ACTORS[i];
+		struct ip_resp *r = call(a, "POST", ip_strf("/admin/teams/%s", TEAM_A),
+		    ip_json("{ss}", "name", ip_strf("A %s", tag)));
+
+		expect(r, want_admin_only(a, 200), a, "POST /admin/teams/:id (rename A)");
+	}
+}
+
+static void
+case_team_delete(void)
+{
+	for (size_t i = 0; i < NWALK; i++) {
+		enum actor a = ACTORS[i];
+		const char *tid = ip_q("INSERT INTO teams (name) VALUES ($1) RETURNING id",
+		    ip_strf("gone %s %s", NAME[a], tag), NULL);
+		struct ip_resp *r = call(a, "POST", ip_strf("/admin/teams/%s/delete", tid), NULL);
+
+		expect(r, want_admin_only(a, 200), a, "POST /admin/teams/:id/delete");
+	}
+}
+
+static const char *
+member_body(enum actor a)
+{
+	(void)a;
+	return ip_json("{sI ss}", "user_id", (json_int_t)atoll(ID[MEMA]), "role", "member");
+}
+
+static void
+case_member_add(void)
+{
+	by_role("admin", 200, "POST", ip_strf("/admin/teams/%s/members", TEAM_A), member_body);
+	is_str(ip_q("SELECT role FROM team_members WHERE team_id = $1 AND user_id = $2", TEAM_A, ID[MEMA],
+	    NULL), "member", "memA is still a plain member of A");
+}
+
+static void
+case_member_remove(void)
+{
+	for (size_t i = 0; i < NWALK; i++) {
+		enum actor a = ACTORS[i];
+		struct ip_resp *r;
+
+		ip_exec("INSERT INTO team_members (team_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+		    TEAM_B, ID[OUTSIDER], NULL);
+		r = call(a, "POST", ip_strf("/admin/teams/%s/members/%s/delete", TEAM_B, ID[OUTSIDER]), NULL);
+		is_int(r->status, want_admin_only(a, 200), ip_strf("%s: remove a member of B -> %d", NAME[a],
+		    want_admin_only(a, 200)));
+	}
+	ip_exec("DELETE FROM team_members WHERE team_id = $1 AND user_id = $2", TEAM_B, ID[OUTSIDER], NULL);
+}
+
+static void
+case_devices(void)
+{
+	static const enum actor who[] = { MEMA, OUTSIDER, MGRA, MGRB, ADMIN_A };
+	static const enum actor everyone[] = { ADMIN_A, MGRA, MGRB, MEMA, MEMB, OUTSIDER };
+
+	by_role("member manager admin", 200, "GET", "/admin/devices", NULL);
+	for (size_t i = 0; i < sizeof(who) / sizeof(who[0]); i++) {
+		enum actor a = who[i];
+		struct ip_resp *r = call(a, "GET", "/admin/devices", NULL);
+		json_t *arr = ip_jget(r, "devices"), *o;
+		size_t k, n = 0, m = 0;
+		const char *got[16], *want[16], *g = "", *w = "", *suffix = ip_strf("-%s", tag), *sees_txt = "";
+
+		json_array_foreach(arr, k, o) {
+			const char *nm = ip_jval(o, "name");
+			size_t l = strlen(nm), sl = strlen(suffix);
+
+			if (l > sl && strcmp(nm + l - sl, suffix) == 0 && n < 16)
+				got[n++] = nm;
+		}
+		for (size_t p = 0; p < sizeof(everyone) / sizeof(everyone[0]); p++)
+			if (sees(a, everyone[p])) {
+				want[m++] = ip_strf("dev-%s-%s", NAME[everyone[p]], tag);
+				sees_txt = ip_strf("%s %s", sees_txt, NAME[everyone[p]]);
+			}
+		qsort(got, n, sizeof(got[0]), cmp_str);
+		qsort(want, m, sizeof(want[0]), cmp_str);
+		for (k = 0; k < n; k++)
+			g = ip_strf("%s%s%s", g, k ? " " : "", got[k]);
+		for (k = 0; k < m; k++)
+			w = ip_strf("%s%s%s", w, k ? " " : "", want[k]);
+		is_str(g, w, ip_strf("%s sees exactly the devices of:%s", NAME[a], sees_txt));
+	}
+}
+
+static const char *
+code_for(enum actor t)
+{
+	return ip_json("{sI ss}", "user_id", (json_int_t)atoll(ID[t]), "device_name",
+	    ip_strf("code-%s", NAME[t]));
+}
+
+static void
+case_code_create(void)
+{
+	by_person("member manager admin", 201, "POST", "/admin/devices/codes", code_for);
+}
+
+/* A fresh code (or device) of the target for every call: revoking spends it. */
+static void
+revoke_walk(int codes, const char *prefix)
+{
+	for (size_t i = 0; i < NWALK; i++)
+		for (size_t j = 0; j < sizeof(TARGETS) / sizeof(TARGETS[0]); j++) {
+			enum actor a = ACTORS[i], t = TARGETS[j];
+			const char *id = codes ?
+			    ip_q("INSERT INTO enrollment_codes (code_hash, user_id, device_name, expires_at)"
+			    " VALUES (encode(sha256(gen_random_uuid()::text::bytea), 'hex'), $1, 'c',"
+			    " now() + interval '1 day') RETURNING id", ID[t], NULL) :
+			    ip_q("INSERT INTO devices (user_id, name) VALUES ($1, 'd') RETURNING id", ID[t], NULL);
+			struct ip_resp *r = call(a, "POST", ip_strf("%s/%s/revoke", prefix, id), NULL);
+			int want = a == ANON ? 401 : sees(a, t) ? 200 : 404;
+
+			is_int(r->status, want, ip_strf("%s: revoke a %s of %s -> %d", NAME[a],
+			    codes ? "code" : "device", NAME[t], want));
+			no_leak(a, r, ip_strf("%s: revoke a %s of %s", NAME[a], codes ? "code" : "device", NAME[t]));
+		}
+}
+
+static void
+case_code_revoke(void)
+{
+	revoke_walk(1, "/admin/devices/codes");
+}
+
+static void
+case_device_revoke(void)
+{
+	revoke_walk(0, "/admin/devices");
+}
+
+static void
+case_settings_get(void)
+{
+	by_role("admin", 200, "GET", "/admin/settings", NULL);
+}
+
+static const char *
+empty_body(enum actor a)
+{
+	(void)a;
+	return "{}";
+}
+
+static void
+case_settings_post(void)
+{
+	by_role("admin", 200, "POST", "/admin/settings", empty_body);
+}
+
+static void
+case_audit(void)
+{
+	by_role("admin", 200, "GET", "/admin/audit", NULL);
+}
+
+/* Report routes (dash): the front page is public. */
+static void
+case_front(void)
+{
+	for (size_t i = 0; i < NWALK; i++) {
+		enum actor a = ACTORS[i];
+		struct ip_resp *r = IP(&dash_app, .path = "/", .accept = "application/json",
+		    .bearer = TOKEN[a] && *TOKEN[a] ? TOKEN[a] : NULL);
+
+		expect(r, 200, a, "GET / (front page)");
+	}
+}
+
+static const struct {
+	const char	*key;
+	void		(*fn)(void);
+} CASES[] = {
+	{ "GET /healthz", case_healthz },
+	{ "GET /admin", case_admin_home },
+	{ "GET /admin/users", case_users_list },
+	{ "POST /admin/users", case_invite },
+	{ "GET /admin/users/:id", case_user_get },
+	{ "POST /admin/users/:id", case_user_edit },
+	{ "POST /admin/users/:id/deactivate", case_deactivate },
+	{ "POST /admin/users/:id/activate", case_activate },
+	{ "POST /admin/users/:id/delete", case_delete },
+	{ "GET /admin/teams", case_teams_list },
+	{ "POST /admin/teams", case_team_create },
+	{ "GET /admin/teams/:id", case_team_get },
+	{ "POST /admin/teams/:id", case_team_rename },
+	{ "POST /admin/teams/:id/delete", case_team_delete },
+	{ "POST /admin/teams/:id/members", case_member_add },
+	{ "POST /admin/teams/:id/members/:user/delete", case_member_remove },
+	{ "GET /admin/devices", case_devices },
+	{ "POST /admin/devices/codes", case_code_create },
+	{ "POST /admin/devices/codes/:id/revoke", case_code_revoke },
+	{ "POST /admin/devices/:id/revoke", case_device_revoke },
+	{ "GET /admin/settings", case_settings_get },
+	{ "POST /admin/settings", case_settings_post },
+	{ "GET /admin/audit", case_audit },
+};
+#define NCASES	(sizeof(CASES) / sizeof(CASES[0]))
+
+/* The tree's README (for its access table). */
+static char *
+readme(void)
+{
+	const char *src = getenv("WT_SRCDIR");
+	const char *me = __FILE__, *cut = strstr(me, "/tests/inproc/");
+	char *path = src && *src ? ip_strf("%s/README.md", src) :
+	    cut ? ip_strf("%.*s/README.md", (int)(cut - me), me) : ip_strf("README.md");
+	FILE *f = fopen(path, "r");
+	struct wt_buf b;
+	char chunk[4096];
+	size_t n;
+
+	buf_init(&b);
+	buf_puts(&b, "");
+	if (f == NULL)
+		return buf_take(&b);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(&b, chunk, n);
+	fclose(f);
+	return buf_take(&b);
+}
+
+int
+main(void)
+{
+	int tested[NCASES] = { 0 };
+	char *rd;
+	int rules_ok = 1;
+
+	if (ip_init("access") != 0)
+		return 0;
+	ip_lock_global();
+	tag = ip_tag();
+
+	/* --- the people and their teams --- */
+	make_admin(&ADM);
+	for (int a = MEMA; a < NACTORS; a++) {
+		if (a == ADMIN_A)
+			continue;
+		EMAIL[a] = ip_strf("%s.%s@example.com", NAME[a], tag);
+		for (char *p = (char *)EMAIL[a]; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+		ID[a] = ip_strf("%lld", make_user(EMAIL[a], ip_strf("%s %s", NAME[a], tag),
+		    PW, a == MGRA || a == MGRB ? "manager" : "member"));
+		TOKEN[a] = token_for(EMAIL[a], PW, NULL);
+	}
+	EMAIL[ADMIN_A] = ADM.email;
+	ID[ADMIN_A] = ADM.id;
+	TOKEN[ADMIN_A] = token_for(ADM.email, PERSON_PW, NULL);
+	TOKEN[ANON] = "";
+	ok(TOKEN[MGRA] != NULL && TOKEN[ADMIN_A] != NULL && TOKEN[MEMA] != NULL &&
+	    TOKEN[MEMB] != NULL && TOKEN[OUTSIDER] != NULL && TOKEN[MGRB] != NULL,
+	    "fixtures: five people and an admin, and everyone has an access token");
+
+	TEAM_A = ip_q("INSERT INTO teams (name) VALUES ($1) RETURNING id", ip_strf("A %s", tag), NULL);
+	TEAM_B = ip_q("INSERT INTO teams (name) VALUES ($1) RETURNING id", ip_strf("B %s", tag), NULL);
+	ip_exec("INSERT INTO team_members (team_id, user_id, role) VALUES"
+	    " ($1, $3, 'manager'), ($1, $4, 'member'), ($2, $5, 'manager'), ($2, $6, 'member')",
+	    TEAM_A, TEAM_B, ID[MGRA], ID[MEMA], ID[MGRB], ID[MEMB], NULL);
+	for (int a = MEMA; a < NACTORS; a++)
+		ip_exec("INSERT INTO devices (user_id, name) VALUES ($1, $2)", ID[a],
+		    ip_strf("dev-%s-%s", NAME[a], tag), NULL);
+
+	/* --- walk the program's own table --- */
+	is_int(app_check_routes(ADMIN), 0, "admin_app: every route has a rule");
+	for (const struct wt_route *rt = ADMIN->routes; rt->pattern != NULL; rt++)
+		if (rt->access.who == 0 || rt->access.sees == NULL)
+			rules_ok = 0;
+	ok(rules_ok, "no route without a rule");
+	rd = readme();
+	for (const struct wt_route *rt = ADMIN->routes; rt->pattern != NULL; rt++) {
+		const char *key = ip_strf("%s %s", rt->method, rt->pattern);
+		size_t c;
+
+		for (c = 0; c < NCASES; c++)
+			if (strcmp(CASES[c].key, key) == 0)
+				break;
+		ok(c < NCASES, "route %s has a case in this test", key);
+		if (c == NCASES)
+			continue;
+		ok(strstr(rd, ip_strf("| `%s` | `%s` |", rt->method, rt->pattern)) != NULL,
+		    "route %s is in README's access table", key);
+		CASES[c].fn();
+		tested[c] = 1;
+	}
+	free(rd);
+	case_front();
+
+	/* The test's table must not describe routes that no longer exist either. */
+	for (size_t c = 0; c < NCASES; c++)
+		ok(tested[c], "case '%s' matches a route the program serves", CASES[c].key);
+	clear_lockouts();
+	return ip_done();
+}
