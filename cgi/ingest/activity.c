@@ -69,3 +69,16 @@ activity_post(struct wt_req *r)
 	PQclear(res);
 	return e;
 }
+
+int
+ingest_worker_init(void)
+{
+	PGresult *res;
+
+	/* Months ahead get their partitions before spans arrive for them; a
+	 * database that is away now is no reason not to start (the default
+	 * partition catches anything until the next start or the job). */
+	if ((res = db_exec(ST_INGEST_ENSURE_PARTITIONS, 0, NULL)) != NULL)
+		PQclear(res);
+	return 0;
+}

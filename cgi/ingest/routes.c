@@ -13,10 +13,14 @@ static const struct wt_route routes[] = {
 	  .access = { WT_ANYONE, "nothing: the one-time code names the person" } },
 	{ .method = "GET", .pattern = "/api/v1/agent/config", .handler = agent_config,
 	  .access = { WT_DEVICE, "the organisation's policy for this device" } },
+	/* The body is the batch, checked span by span by batch_parse. */
+	{ .method = "POST", .pattern = "/api/v1/activity", .handler = activity_post,
+	  .flags = WT_ROUTE_RAW_BODY,
+	  .access = { WT_DEVICE, "stores spans for this device's owner" } },
 	WT_ROUTES_END
 };
 
 const struct wt_app ingest_app = {
 	.name = "ingest", .routes = routes, .stmts = WT_STMT_TABLE(ingest_stmts),
-	.authenticate = device_auth
+	.authenticate = device_auth, .worker_init = ingest_worker_init
 };
