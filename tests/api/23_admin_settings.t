@@ -15,6 +15,9 @@ ok $? "a manager"
 
 db_settings() {  # the settings row as the API shows it: sorted compact JSON
 	asql "SELECT (to_jsonb(s) - 'id' - 'updated_at')::text FROM settings s" | jq -cS .; }
+# The agent settings of sql/005 (issue 9) are in the row but not yet in the
+# admin API; compare the API's answer with the row without them.
+api_part() { jq -cS 'del(.title_exclude, .upload_interval_s, .heartbeat_interval_s, .pulsetime_s)' <<<"$1"; }
 
 # --- reading -----------------------------------------------------------------------
 ORIG=$(db_settings)
@@ -23,7 +26,7 @@ is "$STATUS" 200 "GET /admin/settings as admin: 200"
 is "$(jq_body 'keys | join(",")')" \
 	"day_gap_min,idle_timeout_s,registration_mode,retention_days,screenshot_blur,screenshot_from_hour,screenshot_interval_min,screenshot_mode,screenshot_to_hour,screenshot_visibility" \
 	"... every setting"
-is "$(jq -cS . <<<"$BODY")" "$ORIG" "... with the values in the database"
+is "$(jq -cS . <<<"$BODY")" "$(api_part "$ORIG")" "... with the values in the database"
 is "$(jq_body '[(.retention_days|type), (.screenshot_blur|type), (.screenshot_mode|type)] | join(",")')" \
 	"number,boolean,string" "... numbers as numbers, the box as a boolean"
 api GET /admin/settings "$MGR_TOKEN"
@@ -84,7 +87,7 @@ A0=$(audit_max)
 api POST /admin/settings "$ADMIN_TOKEN" '{"retention_days":90,"screenshot_mode":"interval"}'
 is "$STATUS" 200 "a partial change: 200"
 WANT=$(jq -cS '.retention_days = 90 | .screenshot_mode = "interval"' <<<"$ORIG")
-is "$(jq -cS . <<<"$BODY")" "$WANT" "... answers all settings, the two changed"
+is "$(jq -cS . <<<"$BODY")" "$(api_part "$WANT")" "... answers all settings, the two changed"
 is "$(db_settings)" "$WANT" "... only the fields sent changed in the database"
 AUD=$(audit_last settings.update)
 is "$(jq_of "$AUD" '[.actor_email, .target_type, (.target_id|tostring), .target_label] | join("|")')" \
