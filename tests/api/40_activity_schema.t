@@ -4,7 +4,7 @@
 # windows table and its interning, categories (bad patterns refused with
 # PostgreSQL's message, deepest rule wins, rule changes re-categorise old
 # windows, incrementally and the same as a full pass), the agent settings,
-# heartbeats merged by pulsetime, presence.
+# heartbeats merged by pulsetime, presence, and bench/gen.
 . "$(dirname "$0")/lib.sh"
 
 db=wt_activity_test_$$
@@ -158,5 +158,51 @@ is "$(q "SELECT spans || ' ' || accepted FROM activity_batches WHERE device_id =
 q "DELETE FROM devices WHERE id = 1" >/dev/null
 is "$(q "SELECT count(*) FROM activity WHERE device_id = 1")" 0 "deleting a device deletes its spans"
 is "$(q "SELECT count(*) FROM activity_batches WHERE device_id = 1")" 0 "... and its batches"
+
+# --- the generator -----------------------------------------------------------------------------
+GEN=$WT_ROOT/build/bench/gen
+if [ -x "$GEN" ]; then
+	CONN="host=$WT_STATE/pg/run user=worktime dbname=$db"
+	OUT=$("$GEN" --quiet --people 3 --days 4 --end 2031-07-11 --seed 7 --team "Gen team $$" "$CONN" 2>&1)
+	like "$OUT" '^COPY: .* [0-9]+ spans/s; overall .* [0-9]+ spans/s loaded$' "bench/gen loads spans and reports spans/s"
+	SUM1=$(q "SELECT count(*) || ' ' || sum(duration_ms) || ' ' || md5(string_agg(a.started_at || w.title, ',' ORDER BY a.device_id, a.started_at))
+	          FROM activity a JOIN windows w ON w.id = a.window_id JOIN devices d ON d.id = a.device_id JOIN users u ON u.id = d.user_id
+	          WHERE u.email LIKE 'gen7-%'")
+	"$GEN" --quiet --people 3 --days 4 --end 2031-07-11 --seed 7 "$CONN" >/dev/null 2>&1
+	is "$(q "SELECT count(*) || ' ' || sum(duration_ms) || ' ' || md5(string_agg(a.started_at || w.title, ',' ORDER BY a.device_id, a.started_at))
+	          FROM activity a JOIN windows w ON w.id = a.window_id JOIN devices d ON d.id = a.device_id JOIN users u ON u.id = d.user_id
+	          WHERE u.email LIKE 'gen7-%'")" "$SUM1" "... the same seed gives the same spans (a rerun replaces them)"
+	is "$(q "SELECT string_agg(DISTINCT u.timezone, ',' ORDER BY u.timezone) FROM users u WHERE u.email LIKE 'gen7-%'")" \
+		"America/New_York,Europe/Berlin,Europe/London" "... people in Berlin, New York, London"
+	is "$(q "SELECT string_agg(tm.role, ',' ORDER BY u.id) FROM team_members tm JOIN teams t ON t.id = tm.team_id
+	          JOIN users u ON u.id = tm.user_id WHERE t.name = 'Gen team $$'")" "manager,member,member" \
+		"... --team puts them in a team, the first as its manager"
+	PER_DAY=$(q "SELECT min(n) || ' ' || max(n) FROM (SELECT count(*) n FROM activity a JOIN devices d ON d.id = a.device_id
+	             JOIN users u ON u.id = d.user_id WHERE u.email LIKE 'gen7-%' AND extract(isodow FROM a.started_at AT TIME ZONE u.timezone) < 6
+	             GROUP BY a.device_id, (a.started_at AT TIME ZONE u.timezone)::date HAVING count(*) > 200) s")
+	read -r LO HI <<<"$PER_DAY"
+	ok $(( LO >= 1000 && HI <= 2100 ? 0 : 1 )) "... 1,000 to 2,100 spans on a working day ($PER_DAY)"
+	is "$(q "SELECT count(*) FROM (SELECT a.device_id FROM activity a JOIN devices d ON d.id = a.device_id JOIN users u ON u.id = d.user_id
+	          WHERE u.email LIKE 'gen7-%' GROUP BY 1 HAVING min(extract(hour FROM a.started_at AT TIME ZONE u.timezone)) BETWEEN 6 AND 10
+	          AND max(extract(hour FROM a.started_at AT TIME ZONE u.timezone)) BETWEEN 13 AND 20) s")" 3 \
+		"... working hours in each person's own time zone"
+	is "$(q "SELECT bool_and(n > 0)::text FROM (SELECT count(*) FILTER (WHERE a.afk) n FROM activity a JOIN devices d ON d.id = a.device_id
+	          JOIN users u ON u.id = d.user_id WHERE u.email LIKE 'gen7-%' GROUP BY a.device_id) s")" true "... with AFK spans"
+	is "$(q "SELECT count(*) > 0 FROM windows WHERE title ~ '[éü]' ")$(q "SELECT count(*) > 0 FROM windows WHERE title ~ '[漢字日本]'")" "tt" \
+		"... and titles with é/ü and 漢字"
+	is "$(q "SELECT count(*) FROM activity a1 JOIN activity a2 ON a2.device_id = a1.device_id AND a2.started_at > a1.started_at
+	          AND a2.started_at < a1.started_at + a1.duration_ms * interval '1 ms'")" 0 "... and no two spans of a device overlap"
+	is "$(q "SELECT count(*) FROM windows w LEFT JOIN windows_best_categories() b ON b.window_id = w.id
+	          WHERE w.category_id IS DISTINCT FROM b.category_id")" 0 "its windows are categorised as a full pass would"
+	q "UPDATE categories SET title_re = coalesce(title_re || '|', '') || 'Jira|Slack' WHERE name = 'Media > Social';
+	   INSERT INTO categories (name, title_re) VALUES ('Work > Programming > Docs', 'README|CHANGELOG');
+	   DELETE FROM categories WHERE name = 'Browsing';
+	   UPDATE categories SET name = 'Shopping' WHERE name = 'Media > Shopping'" >/dev/null
+	is "$(q "SELECT count(*) FROM windows w LEFT JOIN windows_best_categories() b ON b.window_id = w.id
+	          WHERE w.category_id IS DISTINCT FROM b.category_id")" 0 "after four rule changes, still the same as a full pass"
+	is "$(q "SELECT windows_recategorise()")" 0 "... which therefore changes nothing"
+else
+	ok 1 "bench/gen is built ($GEN)"
+fi
 
 done_testing
