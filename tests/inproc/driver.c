@@ -239,17 +239,18 @@ use_app(const struct wt_app *app)
 		return -1;
 	}
 	/* Named for this run, so a test can find its own backend. */
-	/* What a worker does after fork, once per program. */
-	if (app->worker_init != NULL && !initialised(app) && app->worker_init() != 0) {
-		ip_diag("%s: worker_init failed", app->name);
-		return -1;
-	}
 	db_setup(ip_strf("%s%s%s=%s-%s", wt_cfg.db_conninfo,
 	    strncmp(wt_cfg.db_conninfo, "postgres", 8) != 0 ? " " :
 	    strchr(wt_cfg.db_conninfo, '?') ? "&" : "?", "application_name", app->name, tag),
 	    app->name);
 	if (app_db_setup(app) != 0) {
 		ip_diag("%s: a statement table has a hole", app->name);
+		return -1;
+	}
+	/* What a worker does after fork (with its statements, as in
+	 * wt_main), once per program. */
+	if (app->worker_init != NULL && !initialised(app) && app->worker_init() != 0) {
+		ip_diag("%s: worker_init failed", app->name);
 		return -1;
 	}
 	current = app;

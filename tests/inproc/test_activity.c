@@ -1,0 +1,297 @@
+/* POST /api/v1/activity in process: a batch stored once, categorised and
+ * answered with its counts; the same batch again answered the same and
+ * storing nothing; batches out of order; overlaps trimmed, covered spans
+ * dropped; and every bad input refused with a 400 naming the span and the
+ * field, nothing of the batch stored.  Each run makes its own person and
+ * devices, so runs never collide. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "crypto.h"
+#include "ingest.h"
+#include "check.h"
+
+static const struct wt_app *ingest = &ingest_app;
+static const char *tag;
+static long long uid;
+
+/* A device with a known token, as the enrollment exchange makes one. */
+static const char *
+new_device(const char *name, const char **id)
+{
+	char token[65], hash[65];
+
+	if (random_token_hex(32, token) != 0)
+		return NULL;
+	sha256_hex(token, 64, hash);
+	*id = ip_q("INSERT INTO devices (user_id, name, token_hash) VALUES ($1, $2, $3)"
+	    " RETURNING id", ip_strf("%lld", uid), name, hash, NULL);
+	return ip_strf("%s", token);
+}
+
+static struct ip_resp *
+post(const char *token, const char *json)
+{
+	return IP(ingest, .method = "POST", .path = "/api/v1/activity", .bearer = token,
+	    .json = json);
+}
+
+/* An RFC 3339 time seconds from now, in UTC or with an offset. */
+static const char *
+at(long long secs, const char *zone)
+{
+	time_t t = time(NULL) + secs;
+	struct tm tm;
+	char buf[64];
+
+	if (zone != NULL && strcmp(zone, "+05:30") == 0) {
+		t += 5 * 3600 + 1800;
+		gmtime_r(&t, &tm);
+		strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S.250+05:30", &tm);
+	} else {
+		gmtime_r(&t, &tm);
+		strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	}
+	return ip_strf("%s", buf);
+}
+
+static const char *
+rows(const char *dev)
+{
+	return ip_q("SELECT count(*) || '/' || coalesce(sum(duration_ms), 0) FROM activity"
+	    " WHERE device_id = $1", dev, NULL);
+}
+
+static void
+stored_once(void)
+{
+	const char *dev, *tok = new_device(ip_strf("laptop %s", tag), &dev);
+	const char *batch;
+	struct ip_resp *a, *b;
+
+	batch = ip_json("{sI s[{ss sI ss ss ss} {ss sI ss ss sb} {ss sI ss ss sb}]}",
+	    "batch", (json_int_t)7, "spans",
+	    "start", at(-600, NULL), "duration_ms", (json_int_t)60000, "app", "firefox",
+	    "title", "Pull request #12 – é 漢字 😀", "url", "https://github.com/x/y/pull/12",
+	    "start", at(-540, "+05:30"), "duration_ms", (json_int_t)29000, "app", "code",
+	    "title", "main.c — worktime", "afk", 0,
+	    "start", at(-510, NULL), "duration_ms", (json_int_t)200000, "app", "code",
+	    "title", "main.c — worktime", "afk", 1);
+	a = post(tok, batch);
+	is_status(a, 200, "a batch of three spans is stored");
+	is_str(ip_jstr(a, "batch"), "7", "... the answer names the batch");
+	is_str(ip_jstr(a, "spans"), "3", "... three spans came");
+	is_str(ip_jstr(a, "accepted"), "3", "... three were stored");
+	is_str(ip_jstr(a, "trimmed"), "0", "... none trimmed");
+	is_str(ip_jstr(a, "dropped"), "0", "... none dropped");
+	is_str(rows(dev), "3/289000", "three rows, 289 s in all");
+	is_str(ip_q("SELECT w.title FROM activity a JOIN windows w ON w.id = a.window_id"
+	    " WHERE a.device_id = $1 ORDER BY a.started_at LIMIT 1", dev, NULL),
+	    "Pull request #12 – é 漢字 😀", "the non-ASCII title is stored as sent");
+	is_str(ip_q("SELECT to_char(a.started_at AT TIME ZONE 'UTC', 'SS.MS')"
+	    " FROM activity a WHERE a.device_id = $1 ORDER BY a.started_at OFFSET 1 LIMIT 1",
+	    dev, NULL), ip_strf("%.2s.250", at(-540, NULL) + 17), "a start with an offset "
+	    "and a fraction is the same instant in UTC");
+	is_str(ip_q("SELECT string_agg(a.afk::text, ',' ORDER BY a.started_at) FROM activity a"
+	    " WHERE a.device_id = $1", dev, NULL), "false,false,true", "afk as sent");
+	ok(ip_q("SELECT c.name FROM activity a JOIN windows w ON w.id = a.window_id"
+	    " JOIN categories c ON c.id = w.category_id WHERE a.device_id = $1"
+	    " AND w.app = 'code' LIMIT 1", dev, NULL)[0] != '\0',
+	    "a new window gets its category when first stored");
+
+	b = post(tok, batch);
+	is_status(b, 200, "the same batch again: 200");
+	is_str(ip_jbody(b), ip_jbody(a), "... answered with the same counts");
+	is_str(rows(dev), "3/289000", "... and nothing new is stored");
+
+	/* Out of order: 9 arrives before 8; both are stored. */
+	a = post(tok, ip_json("{sI s[{ss sI ss ss}]}", "batch", (json_int_t)9, "spans",
+	    "start", at(-100, NULL), "duration_ms", (json_int_t)10000, "app", "xterm",
+	    "title", "make"));
+	is_str(ip_jstr(a, "accepted"), "1", "batch 9 before 8: stored");
+	a = post(tok, ip_json("{sI s[{ss sI ss ss}]}", "batch", (json_int_t)8, "spans",
+	    "start", at(-200, NULL), "duration_ms", (json_int_t)10000, "app", "xterm",
+	    "title", "make check"));
+	is_str(ip_jstr(a, "accepted"), "1", "... then 8: stored too");
+	is_str(rows(dev), "5/309000", "five rows");
+
+	a = post(tok, "{\"batch\": 10, \"spans\": []}");
+	is_status(a, 200, "an empty batch is fine");
+	is_str(ip_jstr(a, "spans"), "0", "... with nothing in it");
+	is_str(ip_q("SELECT count(*) FROM activity_batches WHERE device_id = $1", dev, NULL),
+	    "4", "every batch is recorded once");
+}
+
+static void
+overlaps(void)
+{
+	const char *dev, *tok = new_device(ip_strf("overlap %s", tag), &dev);
+	const char *t0 = at(-3600, NULL), *t30 = at(-3570, NULL), *t60 = at(-3540, NULL);
+	const char *t90 = at(-3510, NULL), *t120 = at(-3480, NULL);
+	struct ip_resp *a;
+
+	a = post(tok, ip_json("{sI s[{ss sI ss ss}]}", "batch", (json_int_t)1, "spans",
+	    "start", t30, "duration_ms", (json_int_t)60000, "app", "vim", "title", "a"));
+	is_str(ip_jstr(a, "accepted"), "1", "a minute from t+30 s");
+	/* The same minute resent under another batch number: covered. */
+	a = post(tok, ip_json("{sI s[{ss sI ss ss}]}", "batch", (json_int_t)2, "spans",
+	    "start", t30, "duration_ms", (json_int_t)60000, "app", "vim", "title", "a"));
+	is_str(ip_jstr(a, "dropped"), "1", "the same span under another batch: dropped");
+	/* Starts inside the stored span: its start moves to where that ends. */
+	a = post(tok, ip_json("{sI s[{ss sI ss ss}]}", "batch", (json_int_t)3, "spans",
+	    "start", t60, "duration_ms", (json_int_t)60000, "app", "vim", "title", "b"));
+	is_str(ip_jstr(a, "accepted"), "1", "a span overlapping the end: stored");
+	is_str(ip_jstr(a, "trimmed"), "1", "... trimmed");
+	is_str(ip_q("SELECT duration_ms FROM activity WHERE device_id = $1 AND started_at = $2",
+	    dev, t90, NULL), "30000", "... to start where the stored one ends (30 s left)");
+	/* Ends inside a stored span: cut at its start. */
+	a = post(tok, ip_json("{sI s[{ss sI ss ss}]}", "batch", (json_int_t)4, "spans",
+	    "start", t0, "duration_ms", (json_int_t)45000, "app", "vim", "title", "c"));
+	is_str(ip_jstr(a, "trimmed"), "1", "a span running into a stored one: trimmed");
+	is_str(ip_q("SELECT duration_ms FROM activity WHERE device_id = $1 AND started_at = $2",
+	    dev, t0, NULL), "30000", "... to end where the stored one starts");
+	/* Overlaps within one batch. */
+	a = post(tok, ip_json("{sI s[{ss sI ss ss} {ss sI ss ss}]}", "batch", (json_int_t)5,
+	    "spans", "start", t120, "duration_ms", (json_int_t)20000, "app", "vim", "title", "d",
+	    "start", t120, "duration_ms", (json_int_t)30000, "app", "vim", "title", "e"));
+	is_str(ip_jstr(a, "accepted"), "2", "two spans of one batch with the same start");
+	is_str(ip_jstr(a, "trimmed"), "1", "... the second trimmed to follow the first");
+	is_str(rows(dev), "5/150000", "no second of the device is stored twice");
+	is_str(ip_q("SELECT count(*) FROM (SELECT started_at, lead(started_at) OVER w AS nxt,"
+	    " started_at + duration_ms * interval '1 ms' AS fin FROM activity"
+	    " WHERE device_id = $1 WINDOW w AS (ORDER BY started_at)) s WHERE fin > nxt", dev,
+	    NULL), "0", "stored spans of the device never overlap");
+}
+
+/* A bad batch: the status, the field named, and nothing stored. */
+static void
+refused(const char *tok, const char *dev, const char *json, int status, const char *field,
+    const char *name)
+{
+	const char *before = rows(dev);
+	struct ip_resp *a = post(tok, json);
+
+	is_error(a, status, field, name);
+	is_str(rows(dev), before, "... and nothing of the batch is stored");
+}
+
+static const char *
+one_span(const char *member, const char *value_json)
+{
+	/* A valid span with one member replaced by raw JSON text. */
+	const char *start = ip_strf("\"%s\"", at(-60, NULL));
+	const char *dur = "1000", *app = "\"vim\"", *title = "\"t\"";
+
+	if (strcmp(member, "start") == 0)
+		start = value_json;
+	else if (strcmp(member, "duration_ms") == 0)
+		dur = value_json;
+	else if (strcmp(member, "app") == 0)
+		app = value_json;
+	else if (strcmp(member, "title") == 0)
+		title = value_json;
+	return ip_strf("{\"batch\": 1, \"spans\": [{\"start\": \"%s\", \"duration_ms\": 5,"
+	    " \"app\": \"ok\", \"title\": \"ok\"}, {\"start\": %s, \"duration_ms\": %s,"
+	    " \"app\": %s, \"title\": %s, \"afk\": %s}]}", at(-120, NULL), start, dur, app, title,
+	    strcmp(member, "afk") == 0 ? value_json : "false");
+}
+
+static void
+bad_input(void)
+{
+	const char *dev, *tok = new_device(ip_strf("bad %s", tag), &dev);
+	struct ip_resp *a;
+	struct wt_buf big;
+
+	refused(tok, dev, "{\"batch\": 1, \"spans\": [", 400, "", "malformed JSON");
+	refused(tok, dev, "[1, 2]", 400, "", "a JSON array instead of an object");
+	refused(tok, dev, "{\"spans\": []}", 400, "batch", "no batch number");
+	refused(tok, dev, "{\"batch\": -1, \"spans\": []}", 400, "batch", "a negative batch");
+	refused(tok, dev, "{\"batch\": \"1\", \"spans\": []}", 400, "batch", "a batch as a string");
+	refused(tok, dev, "{\"batch\": 1}", 400, "spans", "no spans");
+	refused(tok, dev, "{\"batch\": 1, \"spans\": {}}", 400, "spans", "spans not an array");
+	refused(tok, dev, "{\"batch\": 1, \"spans\": [1]}", 400, "spans", "a span that is not an object");
+	refused(tok, dev, one_span("start", "\"yesterday\""), 400, "spans[1].start",
+	    "a start that is not RFC 3339: the span's index and field named");
+	refused(tok, dev, one_span("start", "\"2026-02-30T10:00:00Z\""), 400, "spans[1].start",
+	    "February 30th");
+	refused(tok, dev, one_span("start", "\"2026-11-23T10:00:00\""), 400, "spans[1].start",
+	    "a start without a zone");
+	refused(tok, dev, one_span("start", "1763900000"), 400, "spans[1].start",
+	    "a start as a number");
+	refused(tok, dev, one_span("start", ip_strf("\"%s\"", at(600, NULL))), 400,
+	    "spans[1].start", "a start 10 minutes in the future");
+	refused(tok, dev, one_span("start", "\"2001-01-01T00:00:00Z\""), 400, "spans[1].start",
+	    "an ancient start, older than the retention period");
+	refused(tok, dev, one_span("duration_ms", "-1"), 400, "spans[1].duration_ms",
+	    "a negative duration");
+	refused(tok, dev, one_span("duration_ms", "90000000"), 400, "spans[1].duration_ms",
+	    "a 25-hour duration");
+	refused(tok, dev, one_span("duration_ms", "1.5"), 400, "spans[1].duration_ms",
+	    "a fractional duration");
+	refused(tok, dev, one_span("app", "\"\""), 400, "spans[1].app", "an empty app");
+	refused(tok, dev, one_span("app", "42"), 400, "spans[1].app", "an app as a number");
+	refused(tok, dev, one_span("app", ip_strf("\"%s\"", ip_repeat("a", 257))), 400,
+	    "spans[1].app", "an app of 257 bytes");
+	refused(tok, dev, one_span("title", "[\"x\"]"), 400, "spans[1].title", "a title array");
+	refused(tok, dev, one_span("afk", "\"yes\""), 400, "spans[1].afk", "afk as a string");
+	refused(tok, dev, one_span("title", "\"bad \xff\xfe byte\""), 400, "spans[1].title",
+	    "invalid UTF-8 in a title: the span and the field named");
+	refused(tok, dev, one_span("title", "\"nul \\u0000 inside\""), 400, "spans[1].title",
+	    "a NUL character in a title");
+
+	buf_init(&big);
+	buf_puts(&big, "{\"batch\": 1, \"spans\": [");
+	for (int i = 0; i < 1001; i++)
+		buf_printf(&big, "%s{\"start\": \"%s\", \"duration_ms\": 1, \"app\": \"a\"}",
+		    i ? "," : "", at(-3000 + i, NULL));
+	buf_puts(&big, "]}");
+	refused(tok, dev, ip_strf("%s", big.data), 400, "spans", "a batch of 1,001 spans");
+	buf_free(&big);
+
+	a = IP(ingest, .method = "POST", .path = "/api/v1/activity", .bearer = tok,
+	    .body = "batch=1", .content_type = "application/x-www-form-urlencoded");
+	is_status(a, 415, "a form body: 415");
+	a = post(ip_repeat("ab", 32), "{\"batch\": 1, \"spans\": []}");
+	is_status(a, 401, "an unknown token: 401");
+	ip_exec("UPDATE devices SET revoked_at = now() WHERE id = $1", dev, NULL);
+	a = post(tok, "{\"batch\": 99, \"spans\": []}");
+	is_status(a, 401, "a revoked device: 401");
+	is_str(ip_q("SELECT count(*) FROM activity_batches WHERE device_id = $1", dev, NULL),
+	    "0", "no batch of any refused request was recorded");
+}
+
+static void
+long_text(void)
+{
+	const char *dev, *tok = new_device(ip_strf("long %s", tag), &dev);
+	/* 1,022 bytes and a 4-byte emoji: the cut at 1,024 falls inside it. */
+	const char *title = ip_strf("%s😀 and more", ip_repeat("x", 1022));
+	struct ip_resp *a;
+
+	a = post(tok, ip_json("{sI s[{ss sI ss ss ss}]}", "batch", (json_int_t)1, "spans",
+	    "start", at(-30, NULL), "duration_ms", (json_int_t)1000, "app", "browser",
+	    "title", title, "url", ip_strf("https://e.example/%s", ip_repeat("é", 600))));
+	is_status(a, 200, "a title of 1,037 bytes is accepted");
+	is_str(ip_q("SELECT octet_length(w.title) || ',' || octet_length(w.url) FROM activity a"
+	    " JOIN windows w ON w.id = a.window_id WHERE a.device_id = $1", dev, NULL),
+	    "1022,1024", "title and URL cut at 1,024 bytes on a character boundary");
+}
+
+int
+main(void)
+{
+	if (ip_init("activity") != 0)
+		return 0;
+	tag = ip_tag();
+	uid = ip_user(ip_strf("act.%s@example.com", tag), ip_strf("Act %s", tag), "member", NULL);
+	ok(uid > 0, "a member to own the devices");
+	stored_once();
+	overlaps();
+	bad_input();
+	long_text();
+	return ip_done();
+}
