@@ -707,9 +707,10 @@ BEGIN
     IF p.span_started_at IS NOT NULL THEN
         dur := least(p.span_duration_ms::bigint,
                      (extract(epoch FROM p_at - p.span_started_at) * 1000)::bigint);
-        INSERT INTO activity (started_at, device_id, duration_ms, window_id, afk)
-        VALUES (p.span_started_at, p_device, dur, p.span_window_id, p.span_afk)
-        ON CONFLICT DO NOTHING;
+        -- Trimmed against what batches stored meanwhile (sql/006).
+        PERFORM activity_store(p_device, json_build_array(json_build_array(
+            (extract(epoch FROM p.span_started_at) * 1000000)::bigint, greatest(dur, 0),
+            p.span_window_id, p.span_afk)));
     END IF;
     UPDATE device_presence SET
         seen_at = now(),

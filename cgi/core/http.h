@@ -206,6 +206,8 @@ struct wt_err	*wt_json(struct wt_req *, int status, json_t *body);
 /* Renders templates/<name> with the request's view. */
 struct wt_err	*wt_html(struct wt_req *, int status, const char *tpl);
 struct wt_err	*wt_redirect(struct wt_req *, int status, const char *location);
+/* An answer without a body (204, 304). */
+struct wt_err	*wt_empty(struct wt_req *, int status);
 /* The dispatcher's one way to turn an error into an answer: JSON, an
  * error page, or the route's form again with the message next to the
  * field and what was typed kept. */

@@ -160,6 +160,15 @@ wt_redirect(struct wt_req *r, int status, const char *location)
 	return NULL;
 }
 
+struct wt_err *
+wt_empty(struct wt_req *r, int status)
+{
+	buf_reset(&r->resp.body);
+	r->resp.status = status;
+	r->resp.done = 1;
+	return NULL;
+}
+
 void
 cookie_set(struct wt_req *r, const char *name, const char *value, long max_age)
 {

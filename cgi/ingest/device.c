@@ -186,25 +186,49 @@ out:
 	return e;
 }
 
-/* The policy an agent polls: idle timeout and the screenshot schedule. */
+/* The policy an agent polls every few minutes: idle timeout, upload and
+ * heartbeat intervals, title exclusion patterns and the screenshot
+ * schedule.  Its ETag is a hash of the answer, so a poll that changed
+ * nothing costs a 304 and no body. */
 struct wt_err *
 agent_config(struct wt_req *r)
 {
 	const struct wt_device *d = r->device;
+	const char *inm = req_header(r, "HTTP_IF_NONE_MATCH");
+	json_t *body, *exclude;
+	char *text, hash[65], etag[40];
 	PGresult *res;
 	struct wt_err *e;
 
 	if ((res = db_exec(ST_INGEST_AGENT_SETTINGS, 0, NULL)) == NULL)
 		return db_err();
-	e = wt_json(r, 200, json_pack("{s{sI ss} sI si s{ss sI sI sI sb}}",
+	exclude = json_loads(PQgetvalue(res, 0, C_SET_TITLE_EXCLUDE), 0, NULL);
+	body = json_pack("{s{sI ss} sI sI sI sI sI so s{ss sI sI sI sb}}",
 	    "device", "id", (json_int_t)d->id, "name", d->name,
 	    "idle_timeout_s", (json_int_t)atoll(PQgetvalue(res, 0, C_SET_IDLE)),
-	    "poll_interval_s", 300,
+	    "poll_interval_s", (json_int_t)300,
+	    "upload_interval_s", (json_int_t)atoll(PQgetvalue(res, 0, C_SET_UPLOAD_S)),
+	    "heartbeat_interval_s", (json_int_t)atoll(PQgetvalue(res, 0, C_SET_HEARTBEAT_S)),
+	    "pulsetime_s", (json_int_t)atoll(PQgetvalue(res, 0, C_SET_PULSETIME_S)),
+	    "title_exclude", exclude != NULL ? exclude : json_array(),
 	    "screenshots", "mode", PQgetvalue(res, 0, C_SET_SHOT_MODE),
 	    "interval_min", (json_int_t)atoll(PQgetvalue(res, 0, C_SET_SHOT_INTERVAL)),
 	    "from_hour", (json_int_t)atoll(PQgetvalue(res, 0, C_SET_SHOT_FROM)),
 	    "to_hour", (json_int_t)atoll(PQgetvalue(res, 0, C_SET_SHOT_TO)),
-	    "blur", strcmp(PQgetvalue(res, 0, C_SET_SHOT_BLUR), "t") == 0));
+	    "blur", strcmp(PQgetvalue(res, 0, C_SET_SHOT_BLUR), "t") == 0);
 	PQclear(res);
+	if (body == NULL || (text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS)) == NULL) {
+		json_decref(body);
+		return wt_fail(500, NULL, "the policy could not be written");
+	}
+	sha256_hex(text, strlen(text), hash);
+	free(text);
+	snprintf(etag, sizeof(etag), "\"%.32s\"", hash);
+	resp_set_header(r, "ETag", etag);
+	if (inm != NULL && strstr(inm, etag) != NULL) {
+		json_decref(body);
+		return wt_empty(r, 304);
+	}
+	e = wt_json(r, 200, body);
 	return e;
 }

@@ -18,6 +18,8 @@ enum ingest_stmt {
 	ST_INGEST_AGENT_SETTINGS,
 	ST_INGEST_BATCH,
 	ST_INGEST_ENSURE_PARTITIONS,
+	ST_INGEST_HEARTBEAT,
+	ST_INGEST_STORE_SPAN,
 	ST_INGEST_END
 };
 #define INGEST_NSTMTS	(ST_INGEST_END - WT_STMT_BASE(WT_SLOT_APP))
@@ -31,7 +33,11 @@ enum { C_BATCH_SEQ, C_BATCH_SPANS, C_BATCH_ACCEPTED, C_BATCH_TRIMMED, C_BATCH_DR
 enum { C_CODE_ID, C_CODE_USER, C_CODE_KIND, C_CODE_NAME };
 /* Columns of ST_INGEST_AGENT_SETTINGS. */
 enum { C_SET_IDLE, C_SET_SHOT_MODE, C_SET_SHOT_INTERVAL, C_SET_SHOT_FROM,
-	C_SET_SHOT_TO, C_SET_SHOT_BLUR };
+	C_SET_SHOT_TO, C_SET_SHOT_BLUR, C_SET_TITLE_EXCLUDE, C_SET_UPLOAD_S,
+	C_SET_HEARTBEAT_S, C_SET_PULSETIME_S };
+/* Columns of ST_INGEST_HEARTBEAT: device_heartbeat's result and the
+ * window the heartbeat named. */
+enum { C_HB_RESULT, C_HB_WINDOW };
 
 extern const struct wt_stmt ingest_stmts[INGEST_NSTMTS];
 
@@ -43,6 +49,8 @@ extern const struct wt_field enroll_fields[];
 struct wt_err	*enroll_post(struct wt_req *);
 struct wt_err	*agent_config(struct wt_req *);
 struct wt_err	*activity_post(struct wt_req *);
+extern const struct wt_field heartbeat_fields[];
+struct wt_err	*heartbeat_post(struct wt_req *);
 /* Runs in each worker: the activity partitions of the months ahead. */
 int		 ingest_worker_init(void);
 

@@ -17,6 +17,9 @@ static const struct wt_route routes[] = {
 	{ .method = "POST", .pattern = "/api/v1/activity", .handler = activity_post,
 	  .flags = WT_ROUTE_RAW_BODY,
 	  .access = { WT_DEVICE, "stores spans for this device's owner" } },
+	{ .method = "POST", .pattern = "/api/v1/heartbeat", .handler = heartbeat_post,
+	  .fields = heartbeat_fields,
+	  .access = { WT_DEVICE, "presence and the open span of this device" } },
 	WT_ROUTES_END
 };
 

@@ -27,10 +27,21 @@ const struct wt_stmt ingest_stmts[INGEST_NSTMTS] = {
 	  "UPDATE enrollment_codes SET device_id = $2 WHERE id = $1", 2, 0 },
 	STMT(ST_INGEST_AGENT_SETTINGS) = { "ingest_agent_settings",
 	  "SELECT idle_timeout_s, screenshot_mode, screenshot_interval_min,"
-	  " screenshot_from_hour, screenshot_to_hour, screenshot_blur FROM settings", 0, 1 },
+	  " screenshot_from_hour, screenshot_to_hour, screenshot_blur,"
+	  " array_to_json(title_exclude), upload_interval_s, heartbeat_interval_s, pulsetime_s"
+	  " FROM settings", 0, 1 },
 	STMT(ST_INGEST_BATCH) = { "ingest_batch",
 	  "SELECT seq, spans, accepted, trimmed, dropped, new_windows"
 	  " FROM ingest_batch($1, $2, $3::json)", 3, 0 },
 	STMT(ST_INGEST_ENSURE_PARTITIONS) = { "ingest_ensure_partitions",
 	  "SELECT count(*) FROM activity_ensure_partitions()", 0, 0 },
+	/* The window is interned only when the heartbeat names one. */
+	STMT(ST_INGEST_HEARTBEAT) = { "ingest_heartbeat",
+	  "SELECT h, x.w FROM (SELECT CASE WHEN $4::text IS NULL THEN NULL ELSE"
+	  " (windows_intern(ARRAY[$4::text], ARRAY[$5::text], ARRAY[$6::text]))[1] END AS w) x,"
+	  " LATERAL device_heartbeat($1, 'epoch'::timestamptz + $2::bigint * interval '1 microsecond',"
+	  " $3::boolean, x.w, $7::integer) AS h", 7, 0 },
+	STMT(ST_INGEST_STORE_SPAN) = { "ingest_store_span",
+	  "SELECT stored FROM activity_store($1, json_build_array(json_build_array("
+	  "$2::bigint, $3::integer, $4::integer, $5::boolean)))", 5, 0 },
 };

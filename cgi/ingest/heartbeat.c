@@ -1,0 +1,141 @@
+/* POST /api/v1/heartbeat: presence, and optionally the window in front,
+ * merged into the device's open span with ActivityWatch's pulsetime rule
+ * (device_heartbeat in sql/005).  The hot path: the device check and one
+ * statement, no transaction beyond the merge's own.
+ *
+ *   {"at": RFC 3339 (default: now), "idle": bool, "duration_ms": n,
+ *    "window": {"app": s, "title": s, "url": s}}  (all optional) */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "batch.h"
+#include "decode.h"
+#include "ingest.h"
+
+static const char *
+check_time(const char *s)
+{
+	long long us;
+
+	return rfc3339_parse(s, &us) == 0 ? NULL :
+	    "must be an RFC 3339 time such as 2026-11-23T09:15:00Z";
+}
+
+const struct wt_field heartbeat_fields[] = {
+	{ .name = "at", .src = WT_SRC_BODY, .type = WT_T_STRING, .max = 64,
+	  .check = check_time },
+	{ .name = "idle", .src = WT_SRC_BODY, .type = WT_T_BOOL },
+	{ .name = "duration_ms", .src = WT_SRC_BODY, .type = WT_T_INT, .min = 0,
+	  .max = WT_SPAN_MAX_MS },
+	{ .name = "window", .src = WT_SRC_BODY, .type = WT_T_JSON },
+	{ .name = NULL }
+};
+
+/* The window's members, checked as a batch's span is: app required and
+ * at most 256 bytes, title and url cut on a character boundary. */
+static struct wt_err *
+window_of(json_t *w, char **app, char **title, char **url)
+{
+	const char *names[3] = { "app", "title", "url" };
+	char **out[3] = { app, title, url };
+
+	if (!json_is_object(w))
+		return wt_fail(400, "window", "window must be an object with app, title, url");
+	for (int i = 0; i < 3; i++) {
+		json_t *j = json_object_get(w, names[i]);
+		size_t len;
+
+		if (j == NULL || json_is_null(j)) {
+			if (i == 0)
+				return wt_fail(400, "window.app", "window.app is required");
+			*out[i] = xstrdup("");
+			continue;
+		}
+		if (!json_is_string(j))
+			return wt_fail(400, names[i], "window.%s must be a string", names[i]);
+		len = json_string_length(j);
+		if (i == 0 && (len == 0 || len > WT_APP_MAX))
+			return wt_fail(400, "window.app", "window.app must be 1 to 256 bytes");
+		*out[i] = xstrndup(json_string_value(j), utf8_cut(json_string_value(j), len,
+		    WT_TITLE_MAX));
+	}
+	return NULL;
+}
+
+static long long
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+/* A heartbeat older than the open span is a late one: it is stored as a
+ * span of its own, trimmed against what is stored, as a batch would be. */
+static struct wt_err *
+store_late(const char *dev, const char *at, const char *dur, const char *window_id,
+    const char *idle)
+{
+	const char *params[5] = { dev, at, dur, window_id, idle };
+	PGresult *res = db_exec(ST_INGEST_STORE_SPAN, 5, params);
+
+	if (res == NULL)
+		return db_err();
+	PQclear(res);
+	return NULL;
+}
+
+struct wt_err *
+heartbeat_post(struct wt_req *r)
+{
+	char dev[24], at[24], dur[24], *app = NULL, *title = NULL, *url = NULL;
+	const char *params[7];
+	long long t = now_us(), oldest;
+	json_t *w = wt_json_field(r, "window");
+	struct wt_err *e = NULL;
+	PGresult *res;
+	const char *result;
+
+	if (wt_has(r, "at"))
+		rfc3339_parse(wt_str(r, "at"), &t);
+	oldest = now_us() - r->device->retention_days * 86400LL * 1000000LL;
+	if (t > now_us() + WT_FUTURE_SLACK_US)
+		return wt_fail(400, "at", "at is more than 5 minutes in the future; check the "
+		    "device's clock");
+	if (t < oldest)
+		return wt_fail(400, "at", "at is older than the retention period");
+	if (w != NULL && (e = window_of(w, &app, &title, &url)) != NULL)
+		goto out;
+	snprintf(dev, sizeof(dev), "%lld", r->device->id);
+	snprintf(at, sizeof(at), "%lld", t);
+	snprintf(dur, sizeof(dur), "%lld", wt_int(r, "duration_ms", 0));
+	params[0] = dev;
+	params[1] = at;
+	params[2] = wt_bool(r, "idle", 0) ? "true" : "false";
+	params[3] = app;
+	params[4] = title;
+	params[5] = url;
+	params[6] = dur;
+	if ((res = db_exec(ST_INGEST_HEARTBEAT, 7, params)) == NULL) {
+		e = db_err();
+		goto out;
+	}
+	result = PQgetvalue(res, 0, C_HB_RESULT);
+	if (strcmp(result, "out_of_order") == 0 && !PQgetisnull(res, 0, C_HB_WINDOW) &&
+	    (e = store_late(dev, at, dur, PQgetvalue(res, 0, C_HB_WINDOW), params[2])) != NULL) {
+		PQclear(res);
+		goto out;
+	}
+	e = wt_json(r, 200, json_pack("{ss}", "result", result));
+	PQclear(res);
+out:
+	free(app);
+	free(title);
+	free(url);
+	return e;
+}
