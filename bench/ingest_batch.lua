@@ -1,0 +1,49 @@
+-- wrk script: POST /api/v1/activity, 100-span batches from many devices.
+-- Each wrk thread owns a disjoint slice of the devices in $TOKENS (one
+-- token a line); each device's batches have increasing sequence numbers
+-- and cover new time (100 spans of 10 s), so nothing is dropped as a
+-- repeat and every request stores 100 spans.  Windows repeat as in real
+-- use: a few applications, titles from a pool of 200, some new.
+local tokens = {}
+for line in io.lines(os.getenv("TOKENS")) do tokens[#tokens + 1] = line end
+local t0 = tonumber(os.getenv("T0"))
+local threads, nthreads = {}, 0
+
+function setup(thread)
+	nthreads = nthreads + 1
+	thread:set("tid", nthreads)
+	threads[#threads + 1] = thread
+end
+
+local apps = { "code", "firefox", "xterm", "slack", "thunderbird", "libreoffice" }
+local first, count, n, seq = 0, 0, 0, {}
+
+function init(args)
+	local per = math.floor(#tokens / tonumber(os.getenv("THREADS")))
+	first = (tid - 1) * per + 1
+	count = per
+end
+
+function request()
+	n = n + 1
+	local dev = first + (n - 1) % count
+	seq[dev] = (seq[dev] or 0) + 1
+	local base = t0 + seq[dev] * 1000
+	local parts = {}
+	for k = 0, 99 do
+		local title
+		if (n + k) % 10 == 0 then
+			title = string.format("new window %d-%d-%d — é", dev, seq[dev], k)
+		else
+			title = string.format("document %d — Worktime 漢字", (k * 7 + seq[dev]) % 200)
+		end
+		parts[k + 1] = string.format(
+			'{"start":"%s","duration_ms":10000,"app":"%s","title":"%s","afk":%s}',
+			os.date("!%Y-%m-%dT%H:%M:%SZ", base + k * 10), apps[k % #apps + 1], title,
+			k % 25 == 0 and "true" or "false")
+	end
+	local body = '{"batch":' .. seq[dev] .. ',"spans":[' .. table.concat(parts, ",") .. ']}'
+	return wrk.format("POST", "/api/v1/activity", {
+		["Authorization"] = "Bearer " .. tokens[dev],
+		["Content-Type"] = "application/json" }, body)
+end
