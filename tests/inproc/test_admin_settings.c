@@ -193,12 +193,17 @@ main(void)
 	    "a pattern with a control character: 400");
 	{
 		json_t *many = json_array();
+		char *text;
 
 		for (int i = 0; i < 101; i++)
 			json_array_append_new(many, json_string(ip_strf("p%d", i)));
-		bad_msg(ip_strf("{\"title_exclude\":%s}", json_dumps(many, JSON_COMPACT)), "title_exclude",
-		    "at most 100 patterns", "101 patterns: 400");
+		text = json_dumps(many, JSON_COMPACT);
+		bad_msg(ip_strf("{\"title_exclude\":%s}", text), "title_exclude", "at most 100 patterns",
+		    "101 patterns: 400");
+		free(text);
 		json_decref(many);
+		bad_msg(ip_json("{ss}", "title_exclude_text", ip_strf("%s\n\nlast", ip_repeat("p\n", 100))),
+		    "title_exclude", "at most 100 patterns", "101 lines in the text form: 400");
 	}
 	bad_msg("{\"title_exclude\":[\"a\"],\"title_exclude_text\":\"b\"}", "title_exclude", "not both",
 	    "the array and the text at once: 400");
