@@ -106,6 +106,23 @@ settings_json(PGresult *res)
 	return j;
 }
 
+/* The form's textarea: the patterns (a JSON array's text), one a line. */
+static void
+exclude_lines(struct wt_view *v, const char *json)
+{
+	json_t *list = json_loads(json, 0, NULL), *p;
+	struct wt_buf text;
+	size_t i;
+
+	buf_init(&text);
+	buf_puts(&text, "");
+	json_array_foreach(list, i, p)
+		buf_printf(&text, "%s%s", i ? "\n" : "", json_string_value(p));
+	view_set(v, "Form.Value.title_exclude_text", text.data);
+	buf_free(&text);
+	json_decref(list);
+}
+
 struct wt_err *
 settings_page(struct wt_req *r)
 {
@@ -124,19 +141,7 @@ settings_page(struct wt_req *r)
 	for (int c = 0; c < NKEYS; c++)
 		if (c != K_TITLE_EXCLUDE)
 			view_setf(v, PQgetvalue(res, 0, c), "Form.Value.%s", keys[c]);
-	{
-		json_t *list = json_loads(PQgetvalue(res, 0, K_TITLE_EXCLUDE), 0, NULL), *p;
-		struct wt_buf text;
-		size_t i;
-
-		buf_init(&text);
-		buf_puts(&text, "");
-		json_array_foreach(list, i, p)
-			buf_printf(&text, "%s%s", i ? "\n" : "", json_string_value(p));
-		view_set(v, "Form.Value.title_exclude_text", text.data);
-		buf_free(&text);
-		json_decref(list);
-	}
+	exclude_lines(v, PQgetvalue(res, 0, K_TITLE_EXCLUDE));
 	PQclear(res);
 	view_set(v, "Page.Nav", "settings");
 	if (wt_bool(r, "saved", 0))
