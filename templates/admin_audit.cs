@@ -9,6 +9,7 @@
     <option<?cs if:Form.Value.target_type == "device" ?> selected<?cs /if ?>>device</option>
     <option<?cs if:Form.Value.target_type == "enrollment_code" ?> selected<?cs /if ?>>enrollment_code</option>
     <option<?cs if:Form.Value.target_type == "settings" ?> selected<?cs /if ?>>settings</option>
+    <option<?cs if:Form.Value.target_type == "category" ?> selected<?cs /if ?>>category</option>
   </select></label>
   <label>From <input type="date" name="from" value="<?cs var:Form.Value.from ?>"></label>
   <label>To <input type="date" name="to" value="<?cs var:Form.Value.to ?>"></label>

@@ -28,6 +28,18 @@
     </select></div>
   <?cs call:field("idle_timeout_s", "Away from the keyboard after (seconds)", "number", "off", "") ?>
   <?cs call:field("day_gap_min", "A pause longer than this splits the working day (minutes)", "number", "off", "") ?>
+  <h2>Agents</h2>
+  <div class="field<?cs if:Form.Error.title_exclude || Form.Error.title_exclude_text ?> has-error<?cs /if ?>">
+    <label for="f-title_exclude_text">Window titles not to record</label>
+    <textarea id="f-title_exclude_text" name="title_exclude_text" rows="5" spellcheck="false"<?cs
+      if:Form.Error.title_exclude || Form.Error.title_exclude_text ?> aria-invalid="true" aria-describedby="e-title_exclude"<?cs /if ?>><?cs var:Form.Value.title_exclude_text ?></textarea>
+    <p class="hint">One regular expression a line (PostgreSQL syntax, case does not matter); a window whose title matches one is not recorded. At most 100.</p>
+    <?cs if:Form.Error.title_exclude ?><p class="field-error" id="e-title_exclude"><?cs var:Form.Error.title_exclude ?></p><?cs
+    elif:Form.Error.title_exclude_text ?><p class="field-error" id="e-title_exclude"><?cs var:Form.Error.title_exclude_text ?></p><?cs /if ?>
+  </div>
+  <?cs call:field("upload_interval_s", "Agents upload every (seconds)", "number", "off", "10 to 3600.") ?>
+  <?cs call:field("heartbeat_interval_s", "Agents send a heartbeat every (seconds)", "number", "off", "5 to 600.") ?>
+  <?cs call:field("pulsetime_s", "Heartbeats of one window merge within (seconds)", "number", "off", "At least the heartbeat interval.") ?>
   <button type="submit">Save the settings</button>
 </form>
 <?cs call:page_foot() ?>

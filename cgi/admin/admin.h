@@ -64,7 +64,17 @@ enum admin_stmt {
 	/* settings */
 	ST_ADMIN_SETTINGS_GET,
 	ST_ADMIN_SETTINGS_JSON,
-	ST_ADMIN_SETTINGS_UPDATE,	/* $1..$10: the columns of SETTINGS_GET */
+	ST_ADMIN_SETTINGS_UPDATE,	/* $1..$14: the columns of SETTINGS_GET
+					 * (title_exclude as a JSON array) */
+
+	/* categories */
+	ST_ADMIN_CATEGORIES_LIST,
+	ST_ADMIN_CATEGORY_ONE,		/* $1 id: as the list shows it */
+	ST_ADMIN_CATEGORY_JSON,		/* $1 id: the audit snapshot */
+	ST_ADMIN_CATEGORY_LOCK,		/* $1 id: the rule, locked, and its snapshot */
+	ST_ADMIN_CATEGORY_INSERT,	/* $1 name .. $7 colour (C_CLOCK_* order) */
+	ST_ADMIN_CATEGORY_UPDATE,	/* $1 id, $2 name .. $8 colour */
+	ST_ADMIN_CATEGORY_DELETE,	/* $1 id */
 
 	/* audit */
 	ST_ADMIN_AUDIT_INSERT,		/* $1 actor id .. $9 ip */
@@ -114,6 +124,18 @@ enum { C_REVOKE_USER_ID, C_REVOKE_LABEL, C_REVOKE_LIVE };
 /* ST_ADMIN_SETTINGS_GET: settings.c's keys[], in that order */
 /* ST_ADMIN_SETTINGS_JSON */
 enum { C_SJSON_JSON };
+/* ST_ADMIN_CATEGORIES_LIST (one row with NULLs and the count of
+ * uncategorised windows when there is no rule) and ST_ADMIN_CATEGORY_ONE
+ * (without the last column) */
+enum { C_CAT_ID, C_CAT_NAME, C_CAT_DEPTH, C_CAT_APP_RE, C_CAT_TITLE_RE, C_CAT_URL_RE,
+	C_CAT_PRIORITY, C_CAT_PRODUCTIVITY, C_CAT_COLOUR, C_CAT_WINDOWS, C_CAT_UNCATEGORISED };
+/* ST_ADMIN_CATEGORY_JSON */
+enum { C_CJSON_JSON };
+/* ST_ADMIN_CATEGORY_LOCK: the rule's columns, then its audit snapshot */
+enum { C_CLOCK_NAME, C_CLOCK_APP_RE, C_CLOCK_TITLE_RE, C_CLOCK_URL_RE, C_CLOCK_PRIORITY,
+	C_CLOCK_PRODUCTIVITY, C_CLOCK_COLOUR, C_CLOCK_JSON };
+/* ST_ADMIN_CATEGORY_INSERT */
+enum { C_CATINS_ID };
 /* ST_ADMIN_AUDIT_LIST: one row with NULLs and the total on an empty page */
 enum { C_ALIST_ID, C_ALIST_AT, C_ALIST_ACTOR, C_ALIST_ACTION, C_ALIST_TARGET_TYPE,
 	C_ALIST_TARGET_ID, C_ALIST_TARGET_LABEL, C_ALIST_BEFORE, C_ALIST_AFTER,
@@ -184,6 +206,13 @@ struct wt_err	*devices_page(struct wt_req *);
 struct wt_err	*code_create(struct wt_req *);
 struct wt_err	*code_revoke(struct wt_req *);
 struct wt_err	*device_revoke(struct wt_req *);
+
+extern const struct wt_field category_create_fields[], category_edit_fields[],
+	category_fields[];
+struct wt_err	*categories_page(struct wt_req *);
+struct wt_err	*category_create(struct wt_req *);
+struct wt_err	*category_edit(struct wt_req *);
+struct wt_err	*category_delete(struct wt_req *);
 
 extern const struct wt_field settings_page_fields[], settings_fields[];
 struct wt_err	*settings_page(struct wt_req *);

@@ -35,7 +35,7 @@ const struct wt_field audit_fields[] = {
 	  .label = "Action" },
 	{ .name = "target_type", .src = WT_SRC_QUERY, .type = WT_T_ENUM,
 	  .choices = (const char *const[]){ "user", "team", "device", "enrollment_code",
-	  "settings", NULL }, .label = "Target" },
+	  "settings", "category", NULL }, .label = "Target" },
 	{ .name = "target_id", .src = WT_SRC_QUERY, .type = WT_T_INT, .min = 1,
 	  .max = 1LL << 53, .label = "Target id" },
 	{ .name = "from", .src = WT_SRC_QUERY, .type = WT_T_DATE, .label = "From" },

@@ -1,4 +1,4 @@
-/* admin.fcgi: people, teams, devices, settings and the audit log.
+/* admin.fcgi: people, teams, devices, settings, categories and the audit log.
  * The program is admin_app; main.c only runs it, and the in-process
  * tests (tests/inproc/) dispatch requests to it directly.
  *
@@ -70,6 +70,16 @@ const struct wt_route admin_routes[] = {
 	{ .method = "POST", .pattern = "/admin/settings", .handler = settings_post,
 	  .fields = settings_fields, .form = "admin_settings.cs",
 	  .access = { WT_ROLE_ADMIN, "admin only" } },
+	/* The JSON API of the category rules; saving re-categorises the
+	 * stored windows.  (The page comes with the reports.) */
+	R("GET", "/admin/categories", categories_page, NULL, 0,
+	  WT_ROLE_ADMIN, "admin only: every rule, with how many windows it names"),
+	R("POST", "/admin/categories", category_create, category_create_fields, 0,
+	  WT_ROLE_ADMIN, "admin only: re-categorises the stored windows"),
+	R("POST", "/admin/categories/:id", category_edit, category_edit_fields, 0,
+	  WT_ROLE_ADMIN, "admin only: re-categorises the stored windows"),
+	R("POST", "/admin/categories/:id/delete", category_delete, category_fields, 0,
+	  WT_ROLE_ADMIN, "admin only: re-categorises the stored windows"),
 	R("GET", "/admin/audit", audit_page, audit_fields, 0,
 	  WT_ROLE_ADMIN, "admin only: every action"),
 	WT_ROUTES_END

@@ -26,6 +26,14 @@
 	"json_build_object('id', " u ".id, 'email', " u ".email, 'display_name', " \
 	u ".display_name, 'role', " u ".role, 'status', " u ".status)::text"
 
+#define CATEGORY_COLS \
+	"c.id, c.name, c.depth, c.app_re, c.title_re, c.url_re, c.priority, c.productivity," \
+	" c.colour"
+#define CATEGORY_JSON(c) \
+	"json_build_object('id', " c ".id, 'name', " c ".name, 'app_re', " c ".app_re," \
+	" 'title_re', " c ".title_re, 'url_re', " c ".url_re, 'priority', " c ".priority," \
+	" 'productivity', " c ".productivity, 'colour', " c ".colour)::text"
+
 const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	STMT(ST_ADMIN_COUNTS) = { "admin_counts",
 	  "SELECT (SELECT count(*) FROM users u WHERE " SCOPE("u") "),"
@@ -163,14 +171,44 @@ const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	STMT(ST_ADMIN_SETTINGS_GET) = { "admin_settings_get",
 	  "SELECT registration_mode, retention_days, screenshot_mode, screenshot_interval_min,"
 	  " screenshot_from_hour, screenshot_to_hour, screenshot_blur, screenshot_visibility,"
-	  " idle_timeout_s, day_gap_min FROM settings", 0, 1 },
+	  " idle_timeout_s, day_gap_min, array_to_json(title_exclude)::text, upload_interval_s,"
+	  " heartbeat_interval_s, pulsetime_s FROM settings", 0, 1 },
 	STMT(ST_ADMIN_SETTINGS_JSON) = { "admin_settings_json",
 	  "SELECT (to_jsonb(s) - 'id' - 'updated_at')::text FROM settings s", 0, 1 },
 	STMT(ST_ADMIN_SETTINGS_UPDATE) = { "admin_settings_update",
 	  "UPDATE settings SET registration_mode = $1, retention_days = $2,"
 	  " screenshot_mode = $3, screenshot_interval_min = $4, screenshot_from_hour = $5,"
 	  " screenshot_to_hour = $6, screenshot_blur = $7, screenshot_visibility = $8,"
-	  " idle_timeout_s = $9, day_gap_min = $10, updated_at = now()", 10, 0 },
+	  " idle_timeout_s = $9, day_gap_min = $10,"
+	  " title_exclude = ARRAY(SELECT e FROM json_array_elements_text($11::json)"
+	  "  WITH ORDINALITY AS t(e, n) ORDER BY n),"
+	  " upload_interval_s = $12, heartbeat_interval_s = $13, pulsetime_s = $14,"
+	  " updated_at = now()", 14, 0 },
+
+	/* categories: how many windows each names is counted from windows,
+	 * which has no index on category_id (sql/005): one scan. */
+	STMT(ST_ADMIN_CATEGORIES_LIST) = { "admin_categories_list",
+	  "WITH w AS (SELECT category_id, count(*) AS n FROM windows GROUP BY category_id)"
+	  " SELECT " CATEGORY_COLS ", coalesce(w.n, 0),"
+	  " (SELECT coalesce(sum(n), 0) FROM w WHERE category_id IS NULL)"
+	  " FROM (SELECT 1) one LEFT JOIN categories c ON true"
+	  " LEFT JOIN w ON w.category_id = c.id ORDER BY lower(c.name), c.id", 0, 1 },
+	STMT(ST_ADMIN_CATEGORY_ONE) = { "admin_category_one",
+	  "SELECT " CATEGORY_COLS ", (SELECT count(*) FROM windows w WHERE w.category_id = c.id)"
+	  " FROM categories c WHERE c.id = $1", 1, 1 },
+	STMT(ST_ADMIN_CATEGORY_JSON) = { "admin_category_json",
+	  "SELECT " CATEGORY_JSON("c") " FROM categories c WHERE c.id = $1", 1, 1 },
+	STMT(ST_ADMIN_CATEGORY_LOCK) = { "admin_category_lock",
+	  "SELECT c.name, c.app_re, c.title_re, c.url_re, c.priority, c.productivity, c.colour, "
+	  CATEGORY_JSON("c") " FROM categories c WHERE c.id = $1 FOR UPDATE", 1, 0 },
+	STMT(ST_ADMIN_CATEGORY_INSERT) = { "admin_category_insert",
+	  "INSERT INTO categories (name, app_re, title_re, url_re, priority, productivity, colour)"
+	  " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id", 7, 0 },
+	STMT(ST_ADMIN_CATEGORY_UPDATE) = { "admin_category_update",
+	  "UPDATE categories SET name = $2, app_re = $3, title_re = $4, url_re = $5,"
+	  " priority = $6, productivity = $7, colour = $8, updated_at = now() WHERE id = $1", 8, 0 },
+	STMT(ST_ADMIN_CATEGORY_DELETE) = { "admin_category_delete",
+	  "DELETE FROM categories WHERE id = $1", 1, 0 },
 
 	/* audit */
 	STMT(ST_ADMIN_AUDIT_INSERT) = { "admin_audit_insert",
@@ -201,5 +239,27 @@ const struct wt_constraint admin_constraints[] = {
 	 * can still meet here. */
 	{ "screenshot_hours_ordered", 400, "screenshot_to_hour",
 	  "Screenshots until (hour) must be later than the hour they start" },
+	/* Consecutive heartbeats of one window merge only within pulsetime. */
+	{ "pulsetime_covers_heartbeat", 400, "pulsetime_s",
+	  "Pulsetime (seconds) must be at least the heartbeat interval, or the "
+	  "heartbeats of one window never merge into one span" },
+	/* Category rules: the route's fields are checked first (categories.c);
+	 * these say the same should a value get past them. */
+	{ "categories_name_key", 409, "name",
+	  "A category of that name exists already (names are compared without "
+	  "regard to case)" },
+	{ "categories_name_check", 400, "name",
+	  "Name must be levels separated by \" > \", at most 200 characters" },
+	{ "categories_priority_check", 400, "priority",
+	  "Priority must be an integer from -1000 to 1000" },
+	{ "categories_productivity_check", 400, "productivity",
+	  "Productivity must be productive, neutral or distracting" },
+	{ "categories_colour_check", 400, "colour", "Colour must be a colour as #rrggbb" },
+	{ "categories_app_re_check", 400, "app_re",
+	  "Application pattern must be 1 to 1000 characters long" },
+	{ "categories_title_re_check", 400, "title_re",
+	  "Title pattern must be 1 to 1000 characters long" },
+	{ "categories_url_re_check", 400, "url_re",
+	  "URL pattern must be 1 to 1000 characters long" },
 	{ NULL, 0, NULL, NULL }
 };

@@ -23,6 +23,9 @@ static int			 in_txn;
 static char			 last_state[6];
 static char			 last_constraint[64];
 static const char		*last_stmt = "";
+/* For an invalid regular expression (2201B) raised with a COLUMN: the
+ * column, PostgreSQL's message and its detail (heap copies, or NULL). */
+static char			*last_column, *last_message, *last_detail;
 
 static const struct wt_stmt *
 find_stmt(int id)
@@ -195,6 +198,22 @@ result_ok(PGresult *res)
 }
 
 static void
+set_text(char **dst, const char *src)
+{
+	free(*dst);
+	*dst = src != NULL && *src != '\0' ? xstrdup(src) : NULL;
+}
+
+/* A refusal a person caused and db_err answers with a 4xx: a constraint
+ * violation, or a bad regular expression a trigger named the column of. */
+static int
+client_failure(void)
+{
+	return strncmp(last_state, "23", 2) == 0 ||
+	    (strcmp(last_state, SQLSTATE_INVALID_REGEX) == 0 && last_column != NULL);
+}
+
+static void
 note_failure(const char *name, PGresult *res)
 {
 	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
@@ -202,8 +221,11 @@ note_failure(const char *name, PGresult *res)
 
 	set_state(state ? state : SQLSTATE_CONNECTION);
 	snprintf(last_constraint, sizeof(last_constraint), "%s", cons ? cons : "");
+	set_text(&last_column, PQresultErrorField(res, PG_DIAG_COLUMN_NAME));
+	set_text(&last_message, PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+	set_text(&last_detail, PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL));
 	/* Constraint violations become 4xx answers; not server errors. */
-	log_write(strncmp(last_state, "23", 2) == 0 ? WT_INFO : WT_ERROR, "db_error",
+	log_write(client_failure() ? WT_INFO : WT_ERROR, "db_error",
 	    json_pack("{ss ss ss}", "stmt", name, "sqlstate", last_state,
 	    "constraint", last_constraint), "%s", PQresultErrorMessage(res));
 }
@@ -216,6 +238,7 @@ db_exec(int id, int n, const char *const *params)
 
 	last_state[0] = '\0';
 	last_constraint[0] = '\0';
+	set_text(&last_column, NULL);
 	if (s == NULL || n != s->nparams) {
 		/* A caller passing the wrong count is a bug; the request
 		 * fails with 500 instead of sending PostgreSQL garbage. */
@@ -301,6 +324,16 @@ db_err(void)
 			    "not exist any more, or is still in use");
 		return wt_form_fail(400, NULL, "a value is not allowed here");
 	}
+	/* A trigger that compiled a pattern the client sent (regex_check in
+	 * sql/005) names the column; the message is PostgreSQL's own, with
+	 * the detail (which pattern) when there is one.  Without a column
+	 * the pattern was not the client's: a 500 like any other bug. */
+	if (client_failure())
+		return last_detail != NULL ?
+		    wt_form_fail(400, last_column, "%s (%s)", last_message ? last_message :
+		    "invalid regular expression", last_detail) :
+		    wt_form_fail(400, last_column, "%s", last_message ? last_message :
+		    "invalid regular expression");
 	log_write(WT_ERROR, "db_failed", json_pack("{ss ss}", "stmt", last_stmt,
 	    "sqlstate", last_state), "answered 500");
 	return wt_fail(500, NULL, "the server failed to do this; the error is logged");

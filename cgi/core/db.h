@@ -13,7 +13,9 @@
  *
  * A failure is told apart by its SQLSTATE in one place, db_err():
  * connection (08, 57P) -> 503 with Retry-After; constraint (23) -> 409 or
- * 400 in words; serialization or deadlock (40001, 40P01) -> the handler is
+ * 400 in words; an invalid regular expression (2201B) raised with the
+ * COLUMN field set (sql/005's regex_check) -> 400 naming that column, with
+ * PostgreSQL's message and detail; serialization or deadlock (40001, 40P01) -> the handler is
  * run once more by the dispatcher, then 503; anything else -> 500, with
  * the state and statement logged under the request id, never sent. */
 #ifndef WT_DB_H
@@ -102,6 +104,7 @@ const char	*db_stmt_name(int stmt);
 #define SQLSTATE_UNIQUE_VIOLATION	"23505"
 #define SQLSTATE_FOREIGN_KEY		"23503"
 #define SQLSTATE_CHECK			"23514"
+#define SQLSTATE_INVALID_REGEX		"2201B"
 #define SQLSTATE_CONNECTION		"08006"
 #define SQLSTATE_BUG			"XXBUG"	/* ours: wrong parameter count */
 

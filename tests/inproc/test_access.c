@@ -494,6 +494,59 @@ case_audit(void)
 	by_role("admin", 200, "GET", "/admin/audit", NULL);
 }
 
+/* Category rules: admins only, for every role of caller. */
+static void
+case_categories_list(void)
+{
+	by_role("admin", 200, "GET", "/admin/categories", NULL);
+}
+
+static const char *
+category_body(enum actor a)
+{
+	(void)a;
+	return ip_json("{ss}", "name", ip_strf("Acc%s %s", rand_hex(4), tag));
+}
+
+static void
+case_category_create(void)
+{
+	by_role("admin", 201, "POST", "/admin/categories", category_body);
+}
+
+static void
+case_category_edit(void)
+{
+	const char *id = ip_q("INSERT INTO categories (name) VALUES ($1) RETURNING id",
+	    ip_strf("Acc edit %s", tag), NULL);
+
+	for (size_t i = 0; i < NWALK; i++) {
+		enum actor a = ACTORS[i];
+		struct ip_resp *r = call(a, "POST", ip_strf("/admin/categories/%s", id),
+		    ip_strf("{\"colour\":\"#0000%02x\"}", (unsigned)i));
+
+		expect(r, want_admin_only(a, 200), a, "POST /admin/categories/:id");
+	}
+	is_str(ip_q("SELECT colour FROM categories WHERE id = $1", id, NULL),
+	    ip_strf("#0000%02x", (unsigned)(NWALK - 1)), "only the admin changed the rule");
+}
+
+static void
+case_category_delete(void)
+{
+	for (size_t i = 0; i < NWALK; i++) {
+		enum actor a = ACTORS[i];
+		const char *id = ip_q("INSERT INTO categories (name) VALUES ($1) RETURNING id",
+		    ip_strf("Acc gone %s %s", NAME[a], tag), NULL);
+		struct ip_resp *r = call(a, "POST", ip_strf("/admin/categories/%s/delete", id), NULL);
+
+		expect(r, want_admin_only(a, 200), a, "POST /admin/categories/:id/delete");
+		is_str(ip_q("SELECT count(*) FROM categories WHERE id = $1", id, NULL),
+		    a == ADMIN_A ? "0" : "1", ip_strf("%s: the rule is %s", NAME[a],
+		    a == ADMIN_A ? "deleted" : "still there"));
+	}
+}
+
 /* Report routes (dash): the front page is public. */
 static void
 case_front(void)
@@ -533,6 +586,10 @@ static const struct {
 	{ "POST /admin/devices/:id/revoke", case_device_revoke },
 	{ "GET /admin/settings", case_settings_get },
 	{ "POST /admin/settings", case_settings_post },
+	{ "GET /admin/categories", case_categories_list },
+	{ "POST /admin/categories", case_category_create },
+	{ "POST /admin/categories/:id", case_category_edit },
+	{ "POST /admin/categories/:id/delete", case_category_delete },
 	{ "GET /admin/audit", case_audit },
 };
 #define NCASES	(sizeof(CASES) / sizeof(CASES[0]))
@@ -630,6 +687,7 @@ main(void)
 	/* The test's table must not describe routes that no longer exist either. */
 	for (size_t c = 0; c < NCASES; c++)
 		ok(tested[c], "case '%s' matches a route the program serves", CASES[c].key);
+	ip_exec("DELETE FROM categories WHERE name LIKE '%' || $1", tag, NULL);
 	clear_lockouts();
 	return ip_done();
 }
