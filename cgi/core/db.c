@@ -445,3 +445,39 @@ db_wait_notify(int timeout_ms)
 	}
 	return got;
 }
+
+int
+db_copy_in(const char *copy_sql, const char *data, size_t len)
+{
+	PGresult *res;
+	int ok;
+
+	last_state[0] = '\0';
+	last_stmt = copy_sql;
+	if (db_ensure() != 0)
+		return -1;
+	res = PQexec(conn, copy_sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		note_failure(copy_sql, res);
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	/* A blocking connection takes the whole buffer or fails. */
+	if (PQputCopyData(conn, data, (int)len) != 1 || PQputCopyEnd(conn, NULL) != 1) {
+		log_error("db_error", "COPY: %s", PQerrorMessage(conn));
+		set_state(SQLSTATE_CONNECTION);
+		while ((res = PQgetResult(conn)) != NULL)
+			PQclear(res);
+		return -1;
+	}
+	ok = 1;
+	while ((res = PQgetResult(conn)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			note_failure(copy_sql, res);
+			ok = 0;
+		}
+		PQclear(res);
+	}
+	return ok ? 0 : -1;
+}

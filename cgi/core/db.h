@@ -88,6 +88,10 @@ int		 db_commit(void);
 void		 db_rollback(void);
 /* Called after every request: a transaction left open is rolled back. */
 void		 db_after_request(void);
+/* COPY ... FROM STDIN of data[0..len) in one go (bulk loads: spans).
+ * copy_sql is a constant of the program, never built from input.  0, or
+ * -1 with the failure for db_err(). */
+int		 db_copy_in(const char *copy_sql, const char *data, size_t len);
 /* LISTEN on a channel (a constant identifier, never input); 0 or -1. */
 int		 db_listen(const char *channel);
 /* Waits up to timeout_ms for a notification (1), a timeout (0) or a lost

@@ -34,10 +34,8 @@ activity_post(struct wt_req *r)
 {
 	struct batch_rules rules;
 	struct batch b;
+	struct batch_counts c;
 	struct wt_err *e;
-	char dev[24], seq[24], *spans;
-	const char *params[3] = { dev, seq, NULL };
-	PGresult *res;
 
 	if (!is_json(r->content_type))
 		return wt_fail(415, NULL, "send the batch as application/json");
@@ -47,27 +45,14 @@ activity_post(struct wt_req *r)
 		batch_free(&b);
 		return e;
 	}
-	if ((spans = batch_spans_json(&b)) == NULL) {
-		batch_free(&b);
-		return wt_fail(500, NULL, "the batch could not be prepared for storage");
-	}
-	snprintf(dev, sizeof(dev), "%lld", r->device->id);
-	snprintf(seq, sizeof(seq), "%lld", b.seq);
-	params[2] = spans;
-	res = db_exec(ST_INGEST_BATCH, 3, params);
-	free(spans);
+	e = store_batch(r->device->id, &b, &c);
 	batch_free(&b);
-	if (res == NULL)
-		return db_err();
-	e = wt_json(r, 200, json_pack("{sI sI sI sI sI sI}",
-	    "batch", (json_int_t)atoll(PQgetvalue(res, 0, C_BATCH_SEQ)),
-	    "spans", (json_int_t)atoll(PQgetvalue(res, 0, C_BATCH_SPANS)),
-	    "accepted", (json_int_t)atoll(PQgetvalue(res, 0, C_BATCH_ACCEPTED)),
-	    "trimmed", (json_int_t)atoll(PQgetvalue(res, 0, C_BATCH_TRIMMED)),
-	    "dropped", (json_int_t)atoll(PQgetvalue(res, 0, C_BATCH_DROPPED)),
-	    "new_windows", (json_int_t)atoll(PQgetvalue(res, 0, C_BATCH_NEW_WINDOWS))));
-	PQclear(res);
-	return e;
+	if (e != NULL)
+		return e;
+	return wt_json(r, 200, json_pack("{sI sI sI sI sI sI}", "batch", (json_int_t)c.seq,
+	    "spans", (json_int_t)c.spans, "accepted", (json_int_t)c.accepted,
+	    "trimmed", (json_int_t)c.trimmed, "dropped", (json_int_t)c.dropped,
+	    "new_windows", (json_int_t)c.new_windows));
 }
 
 int

@@ -16,17 +16,26 @@ enum ingest_stmt {
 	ST_INGEST_DEVICE_INSERT,
 	ST_INGEST_CODE_DEVICE,
 	ST_INGEST_AGENT_SETTINGS,
-	ST_INGEST_BATCH,
 	ST_INGEST_ENSURE_PARTITIONS,
 	ST_INGEST_HEARTBEAT,
 	ST_INGEST_STORE_SPAN,
+	ST_INGEST_LOCK_DEVICE,
+	ST_INGEST_BATCH_FIND,
+	ST_INGEST_INTERN,
+	ST_INGEST_NEIGHBOURS,
+	ST_INGEST_BATCH_RECORD,
 	ST_INGEST_END
 };
 #define INGEST_NSTMTS	(ST_INGEST_END - WT_STMT_BASE(WT_SLOT_APP))
 
 /* Columns of ST_INGEST_DEVICE_BY_TOKEN. */
 enum { C_DEV_ID, C_DEV_USER, C_DEV_KIND, C_DEV_NAME, C_DEV_STALE, C_DEV_RETENTION };
-/* Columns of ST_INGEST_BATCH (an activity_batches row). */
+/* Columns of ST_INGEST_INTERN: the ids in order, how many are new. */
+enum { C_INTERN_IDS, C_INTERN_NEW };
+/* Columns of ST_INGEST_NEIGHBOURS. */
+enum { C_NB_START_US, C_NB_DURATION_MS };
+/* Columns of ST_INGEST_BATCH_FIND and ST_INGEST_BATCH_RECORD (an
+ * activity_batches row's counts). */
 enum { C_BATCH_SEQ, C_BATCH_SPANS, C_BATCH_ACCEPTED, C_BATCH_TRIMMED, C_BATCH_DROPPED,
 	C_BATCH_NEW_WINDOWS };
 /* Columns of ST_INGEST_CODE_SPEND. */
@@ -49,6 +58,14 @@ extern const struct wt_field enroll_fields[];
 struct wt_err	*enroll_post(struct wt_req *);
 struct wt_err	*agent_config(struct wt_req *);
 struct wt_err	*activity_post(struct wt_req *);
+
+/* What a batch produced (and what a batch sent again is answered). */
+struct batch_counts {
+	long long	seq, spans, accepted, trimmed, dropped, new_windows;
+};
+struct batch;
+/* Stores a checked batch once (store.c); c filled either way. */
+struct wt_err	*store_batch(long long device, const struct batch *, struct batch_counts *c);
 extern const struct wt_field heartbeat_fields[];
 struct wt_err	*heartbeat_post(struct wt_req *);
 /* Runs in each worker: the activity partitions of the months ahead. */

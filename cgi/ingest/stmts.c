@@ -30,9 +30,33 @@ const struct wt_stmt ingest_stmts[INGEST_NSTMTS] = {
 	  " screenshot_from_hour, screenshot_to_hour, screenshot_blur,"
 	  " array_to_json(title_exclude), upload_interval_s, heartbeat_interval_s, pulsetime_s"
 	  " FROM settings", 0, 1 },
-	STMT(ST_INGEST_BATCH) = { "ingest_batch",
-	  "SELECT seq, spans, accepted, trimmed, dropped, new_windows"
-	  " FROM ingest_batch($1, $2, $3::json)", 3, 0 },
+	/* store.c: one device's batches one at a time. */
+	STMT(ST_INGEST_LOCK_DEVICE) = { "ingest_lock_device",
+	  "SELECT pg_advisory_xact_lock(7242010, $1::integer)", 1, 0 },
+	STMT(ST_INGEST_BATCH_FIND) = { "ingest_batch_find",
+	  "SELECT seq, spans, accepted, trimmed, dropped, new_windows FROM activity_batches"
+	  " WHERE device_id = $1 AND seq = $2", 2, 1 },
+	/* Windows made in this transaction carry its now(). */
+	STMT(ST_INGEST_INTERN) = { "ingest_intern",
+	  "SELECT ids, (SELECT count(*) FROM windows WHERE id = ANY (ids) AND created_at = now())"
+	  " FROM windows_intern($1::text[], $2::text[], $3::text[]) AS ids", 3, 0 },
+	/* The last span starting at or before the batch (a span is at most
+	 * 24 h long) and every span starting inside it. */
+	STMT(ST_INGEST_NEIGHBOURS) = { "ingest_neighbours",
+	  "SELECT (extract(epoch FROM started_at) * 1000000)::bigint, duration_ms FROM"
+	  " ((SELECT started_at, duration_ms FROM activity WHERE device_id = $1"
+	  "   AND started_at <= 'epoch'::timestamptz + $2::bigint * interval '1 microsecond'"
+	  "   AND started_at > 'epoch'::timestamptz + $2::bigint * interval '1 microsecond'"
+	  "       - interval '24 hours'"
+	  "   ORDER BY started_at DESC LIMIT 1)"
+	  "  UNION ALL"
+	  "  (SELECT started_at, duration_ms FROM activity WHERE device_id = $1"
+	  "   AND started_at > 'epoch'::timestamptz + $2::bigint * interval '1 microsecond'"
+	  "   AND started_at < 'epoch'::timestamptz + $3::bigint * interval '1 microsecond')) n"
+	  " ORDER BY 1", 3, 0 },
+	STMT(ST_INGEST_BATCH_RECORD) = { "ingest_batch_record",
+	  "INSERT INTO activity_batches (device_id, seq, spans, accepted, trimmed, dropped,"
+	  " new_windows) VALUES ($1, $2, $3, $4, $5, $6, $7)", 7, 0 },
 	STMT(ST_INGEST_ENSURE_PARTITIONS) = { "ingest_ensure_partitions",
 	  "SELECT count(*) FROM activity_ensure_partitions()", 0, 0 },
 	/* The window is interned only when the heartbeat names one. */
