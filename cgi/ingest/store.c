@@ -309,9 +309,6 @@ store_batch(long long device, const struct batch *b, struct batch_counts *c)
 	int nc;
 
 	memset(c, 0, sizeof(*c));
-	rows_init(&rows);
-	for (int k = 0; k < 3; k++)
-		buf_init(&arr[k]);
 	snprintf(dev, sizeof(dev), "%lld", device);
 	snprintf(seq, sizeof(seq), "%lld", b->seq);
 
@@ -330,6 +327,9 @@ store_batch(long long device, const struct batch *b, struct batch_counts *c)
 		return db_commit() == 0 ? NULL : db_err();
 	}
 	PQclear(res[1]);
+	rows_init(&rows);
+	for (int k = 0; k < 3; k++)
+		buf_init(&arr[k]);
 	c->seq = b->seq;
 	c->spans = (long long)b->n;
 	if (b->n > 0) {
@@ -346,7 +346,6 @@ store_batch(long long device, const struct batch *b, struct batch_counts *c)
 				hi = p[i].fin;
 		}
 		qsort(p, b->n, sizeof(*p), by_start);
-		free3(arr);
 		nmiss = window_misses(b, ids, miss, arr);
 
 		/* Round trip 2: the windows the cache did not know, and the
