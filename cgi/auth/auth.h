@@ -77,6 +77,8 @@ extern const struct wt_constraint auth_constraints[];
 /* login.c */
 extern const struct wt_field login_page_fields[], login_fields[], token_fields[];
 struct wt_err	*login_page(struct wt_req *);
+/* The sign-in page around its form: whether to offer registration. */
+struct wt_err	*login_fill(struct wt_req *);
 struct wt_err	*login_post(struct wt_req *);
 struct wt_err	*logout_post(struct wt_req *);
 struct wt_err	*token_post(struct wt_req *);
@@ -84,6 +86,8 @@ struct wt_err	*token_post(struct wt_req *);
 /* register.c */
 extern const struct wt_field register_page_fields[], register_fields[], verify_fields[];
 struct wt_err	*register_page(struct wt_req *);
+/* The registration form again: the invitation's address. */
+struct wt_err	*register_fill(struct wt_req *);
 struct wt_err	*register_post(struct wt_req *);
 struct wt_err	*verify_page(struct wt_req *);
 

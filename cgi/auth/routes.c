@@ -17,7 +17,7 @@ static const struct wt_route routes[] = {
 	  .fields = login_page_fields, .flags = WT_ROUTE_FORM,
 	  .access = { WT_ANYONE, "nothing personal (the sign-in form)" } },
 	{ .method = "POST", .pattern = "/login", .handler = login_post,
-	  .fields = login_fields, .form = "login.cs",
+	  .fields = login_fields, .form = "login.cs", .form_page = login_fill,
 	  .access = { WT_ANYONE, "the caller's own account, once the password is right" } },
 	/* Anyone: signing out without a session only clears the cookie. */
 	{ .method = "POST", .pattern = "/logout", .handler = logout_post,
@@ -32,7 +32,7 @@ static const struct wt_route routes[] = {
 	  .access = { WT_ANYONE, "nothing personal (the registration form; an "
 	  "invitation shows its own address)" } },
 	{ .method = "POST", .pattern = "/register", .handler = register_post,
-	  .fields = register_fields, .form = "register.cs",
+	  .fields = register_fields, .form = "register.cs", .form_page = register_fill,
 	  .access = { WT_ANYONE, "nothing: the same answer whether the address has "
 	  "an account or not" } },
 	{ .method = "GET", .pattern = "/verify", .handler = verify_page,

@@ -77,8 +77,8 @@ const struct wt_stmt auth_stmts[ST_AUTH_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 
 	/* invitations */
 	STMT(ST_AUTH_INVITE_PEEK) = { "auth_invite_peek",
-	  "SELECT id, email, role FROM invites"
-	  " WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()", 1, 1 },
+	  "SELECT id, email, role FROM invites WHERE token_hash = $1 AND used_at IS NULL"
+	  " AND revoked_at IS NULL AND expires_at > now()", 1, 1 },
 	/* An invitation into a team: a manager's invitation makes them the
 	 * team's manager. */
 	STMT(ST_AUTH_INVITE_TEAM) = { "auth_invite_team",
@@ -86,9 +86,17 @@ const struct wt_stmt auth_stmts[ST_AUTH_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	  " SELECT team_id, $2, CASE WHEN role = 'manager' THEN 'manager' ELSE 'member' END"
 	  " FROM invites WHERE id = $1 AND team_id IS NOT NULL"
 	  " ON CONFLICT (team_id, user_id) DO NOTHING", 2, 0 },
+	/* Registering through one invitation ends every other one for the
+	 * address: the account exists now, and an old link (to the admin
+	 * role, say) must not outlive it should the account go. */
 	STMT(ST_AUTH_INVITE_USE) = { "auth_invite_use",
-	  "UPDATE invites SET used_at = now(), used_by = $2"
-	  " WHERE id = $1 AND used_at IS NULL AND expires_at > now() RETURNING id", 2, 0 },
+	  "WITH used AS (UPDATE invites SET used_at = now(), used_by = $2"
+	  "  WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()"
+	  "  RETURNING id, email),"
+	  " others AS (UPDATE invites o SET revoked_at = now(), revoked_reason = 'registered'"
+	  "  FROM used WHERE o.email = used.email AND o.id <> used.id AND o.used_at IS NULL"
+	  "  AND o.revoked_at IS NULL RETURNING o.id)"
+	  " SELECT id FROM used", 2, 0 },
 
 	/* failed sign-ins */
 	STMT(ST_AUTH_LOCK_CHECK) = { "auth_lock_check",
