@@ -205,7 +205,7 @@ dash_day(struct wt_req *r)
 	v = req_view(r);
 	out = json_object();
 	view_set(v, "Page.Title", p.self ? "My day" : p.name);
-	view_set(v, "Page.Nav", "day");
+	view_set(v, "Page.Nav", p.self ? "home" : "");
 	rp_person_view(v, &p);
 	rp_day_view(v, "Day", &days[0]);
 	json_object_set_new(out, "person", json_pack("{sI ss ss}", "id", (json_int_t)p.id,
