@@ -48,6 +48,9 @@ struct wt_config {
 	const char	*mail_smtp_user;
 	const char	*mail_smtp_password;
 	const char	*mail_from;
+	const char	*screenshots_dir;
+	long long	 screenshots_max_bytes;
+	long long	 screenshots_max_pixels;
 };
 
 /* Filled by config_load; read-only after start. */
