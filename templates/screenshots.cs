@@ -42,7 +42,7 @@
     </a>
     <div class="shot-meta">
       <span class="shot-time"><?cs var:s.time ?></span><?cs if:s.blurred == "1" ?> <span class="muted">blurred</span><?cs /if ?>
-      <?cs if:s.category ?><span class="chip"><span class="swatch swatch-<?cs var:s.productivity ?>" aria-hidden="true"></span><?cs var:s.category ?></span><?cs /if ?>
+      <?cs if:s.category ?><span class="chip"><span class="shot-dot shot-dot-<?cs var:s.productivity ?>" aria-hidden="true"></span><?cs var:s.category ?></span><?cs /if ?>
       <?cs if:s.app ?><p class="shot-window"><strong><?cs var:s.app ?></strong><?cs if:s.title ?> — <?cs var:s.title ?><?cs /if ?></p><?cs else ?><p class="shot-window muted">window not known</p><?cs /if ?>
       <?cs if:s.deletable == "1" ?>
       <details class="confirm">

@@ -4,10 +4,25 @@
 
 #include "dash.h"
 
+#define PERIOD_SEES	"their own; manager: ?user= of people of the teams they manage; " \
+	"admin: anyone's (audited as for a day)"
+
 static const struct wt_route routes[] = {
 	WT_CORE_ROUTES,
-	{ .method = "GET", .pattern = "/", .handler = dash_home,
-	  .access = { WT_ANYONE, "nothing personal (what Worktime is, whether it is up)" } },
+	{ .method = "GET", .pattern = "/", .handler = dash_home, .fields = dash_day_fields,
+	  .access = { WT_ANYONE, "anonymous: what Worktime is, whether it is up; signed in: "
+	  "their own day (manager, admin: ?user= of a person in their scope, audited)" } },
+	{ .method = "GET", .pattern = "/day/:date", .handler = dash_day, .fields = dash_day_fields,
+	  .access = { WT_ROLE_ANY, "their own day; manager: ?user= of people of the teams they "
+	  "manage; admin: anyone's (a look at someone else's day is audited)" } },
+	{ .method = "GET", .pattern = "/week", .handler = dash_week, .fields = dash_period_fields,
+	  .access = { WT_ROLE_ANY, PERIOD_SEES } },
+	{ .method = "GET", .pattern = "/week/:date", .handler = dash_week,
+	  .fields = dash_period_fields, .access = { WT_ROLE_ANY, PERIOD_SEES } },
+	{ .method = "GET", .pattern = "/month", .handler = dash_month,
+	  .fields = dash_period_fields, .access = { WT_ROLE_ANY, PERIOD_SEES } },
+	{ .method = "GET", .pattern = "/month/:date", .handler = dash_month,
+	  .fields = dash_period_fields, .access = { WT_ROLE_ANY, PERIOD_SEES } },
 	/* Screenshots (screenshots.c): whose follows the organisation's
 	 * setting, applied in SQL; the images go out through nginx. */
 	{ .method = "GET", .pattern = "/screenshots", .handler = shots_page,
