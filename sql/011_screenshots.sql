@@ -60,11 +60,27 @@ CREATE TRIGGER screenshots_release AFTER DELETE ON screenshots
     REFERENCING OLD TABLE AS gone
     FOR EACH STATEMENT EXECUTE FUNCTION screenshots_release();
 
+-- What a person deleted stays deleted: an agent sending the same
+-- (device, seq) again (a retry after a lost answer, say) is told so
+-- (410) instead of storing it anew.  Only a person's own deletion leaves
+-- one (a deleted device or person can send nothing); they go with the
+-- retention period, after which such an upload is refused anyway.
+CREATE TABLE screenshot_tombstones (
+    device_id  bigint NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+    seq        bigint NOT NULL,
+    taken_at   timestamptz NOT NULL,
+    deleted_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (device_id, seq)
+);
+
 -- Retention applies to screenshots as to activity: deletes what is older
 -- than the organisation's retention period (files follow by the sweep);
 -- how many screenshots it deleted.
 CREATE FUNCTION screenshots_expire() RETURNS bigint LANGUAGE sql AS $$
-    WITH d AS (
+    WITH t AS (
+        DELETE FROM screenshot_tombstones
+        WHERE taken_at < now() - make_interval(days => (SELECT retention_days FROM settings))),
+    d AS (
         DELETE FROM screenshots
         WHERE taken_at < now() - make_interval(days => (SELECT retention_days FROM settings))
         RETURNING 1)
@@ -73,10 +89,15 @@ $$;
 
 -- The notice (issue 11, point 5): when screenshots are turned on, or
 -- their policy changes while on, everyone sees it on their next page
--- until they have read it.  screenshot_policy_at is when the screenshot
--- part of the settings last changed; a person's seen_at before it means
--- the notice is due.
-ALTER TABLE settings ADD COLUMN screenshot_policy_at timestamptz NOT NULL DEFAULT now();
+-- until they have read it.  screenshot_policy.changed_at is when the
+-- screenshot part of the settings last changed (kept beside settings, so
+-- the settings row stays what the admin edits); a person's seen_at
+-- before it means the notice is due.
+CREATE TABLE screenshot_policy (
+    id         boolean PRIMARY KEY DEFAULT true CHECK (id),
+    changed_at timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO screenshot_policy DEFAULT VALUES;
 
 CREATE FUNCTION settings_screenshot_policy() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -85,11 +106,11 @@ BEGIN
        IS DISTINCT FROM
        (OLD.screenshot_mode, OLD.screenshot_interval_min, OLD.screenshot_from_hour,
         OLD.screenshot_to_hour, OLD.screenshot_blur, OLD.screenshot_visibility) THEN
-        NEW.screenshot_policy_at := clock_timestamp();
+        UPDATE screenshot_policy SET changed_at = clock_timestamp();
     END IF;
-    RETURN NEW;
+    RETURN NULL;
 END $$;
-CREATE TRIGGER settings_screenshot_policy BEFORE UPDATE ON settings
+CREATE TRIGGER settings_screenshot_policy AFTER UPDATE ON settings
     FOR EACH ROW EXECUTE FUNCTION settings_screenshot_policy();
 
 CREATE TABLE screenshot_notice_seen (

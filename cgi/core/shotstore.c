@@ -43,8 +43,9 @@ static const struct wt_stmt shots_stmts[] = {
 	STMT(ST_SHOTS_NOTICE) = { "shots_notice",
 	  "SELECT s.screenshot_mode, s.screenshot_interval_min, s.screenshot_from_hour,"
 	  " s.screenshot_to_hour, s.screenshot_blur, s.screenshot_visibility,"
-	  " n.seen_at IS NULL OR n.seen_at < s.screenshot_policy_at"
-	  " FROM settings s LEFT JOIN screenshot_notice_seen n ON n.user_id = $1", 1, 1 },
+	  " n.seen_at IS NULL OR n.seen_at < p.changed_at"
+	  " FROM settings s CROSS JOIN screenshot_policy p"
+	  " LEFT JOIN screenshot_notice_seen n ON n.user_id = $1", 1, 1 },
 	STMT(ST_SHOTS_NOTICE_SEEN) = { "shots_notice_seen",
 	  "INSERT INTO screenshot_notice_seen (user_id, seen_at) VALUES ($1, clock_timestamp())"
 	  " ON CONFLICT (user_id) DO UPDATE SET seen_at = excluded.seen_at", 1, 0 },

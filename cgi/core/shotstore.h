@@ -62,6 +62,9 @@ struct wt_err	*shots_put(const char *sha, const char *ext, const void *data, siz
  * files, each in its own transaction (call with none open).  How many
  * files went, or -1 if the database failed (logged). */
 long long	 shots_sweep(long long max);
+/* How many files a request removes at most after a deletion (a person
+ * with years of screenshots); the rest wait for the next sweep. */
+#define SHOTS_SWEEP_REQUEST	1000
 /* Retention: deletes the screenshots older than the organisation's
  * retention period and sweeps their files.  0, or -1 (logged). */
 int		 shots_expire(long long *deleted, long long *files);

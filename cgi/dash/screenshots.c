@@ -310,7 +310,7 @@ shot_delete(struct wt_req *r)
 	PQclear(res);
 	/* The row is gone (committed: no transaction was open); its file
 	 * follows unless another screenshot is the same image. */
-	if (shots_sweep(100) < 0)
+	if (shots_sweep(SHOTS_SWEEP_REQUEST) < 0)
 		log_warn("screenshot_sweep", "the sweep failed; the next one removes the file");
 	if (req_wants_json(r))
 		e = wt_json(r, 200, json_pack("{ss sI}", "status", "deleted",

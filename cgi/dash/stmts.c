@@ -91,7 +91,7 @@ const struct wt_stmt dash_stmts[DASH_NSTMTS] = {
 	  " FROM screenshots s JOIN screenshot_files f ON f.sha256 = s.image_sha256"
 	  " JOIN devices d ON d.id = s.device_id"
 	  " LEFT JOIN LATERAL (SELECT coalesce(s.window_id, (SELECT a.window_id FROM activity a"
-	  "  WHERE a.device_id = s.device_id::integer AND a.started_at <= s.taken_at"
+	  "  WHERE a.device_id = s.device_id AND a.started_at <= s.taken_at"
 	  "  AND a.started_at > s.taken_at - interval '24 hours'"
 	  "  AND a.started_at + a.duration_ms * interval '1 millisecond' > s.taken_at"
 	  "  ORDER BY a.started_at DESC LIMIT 1)) AS id) x ON true"
@@ -115,10 +115,14 @@ const struct wt_stmt dash_stmts[DASH_NSTMTS] = {
 	  "  jsonb_build_object('screenshot', s.id, 'size', $4::text, 'taken_at', s.taken_at), $6"
 	  "  FROM s WHERE s.user_id <> $1::bigint)"
 	  " SELECT s.sha, f.mime FROM s JOIN screenshot_files f ON f.sha256 = s.sha", 6, 0 },
-	/* Only the person deletes their own. */
+	/* Only the person deletes their own; the tombstone keeps a retried
+	 * upload of it from storing it again. */
 	STMT(ST_DASH_SHOT_DELETE) = { "dash_shot_delete",
-	  "DELETE FROM screenshots WHERE id = $2 AND user_id = $1"
-	  " RETURNING to_char(taken_at AT TIME ZONE $3, 'YYYY-MM-DD')", 3, 0 },
+	  "WITH d AS (DELETE FROM screenshots WHERE id = $2 AND user_id = $1"
+	  "  RETURNING device_id, seq, taken_at),"
+	  " t AS (INSERT INTO screenshot_tombstones (device_id, seq, taken_at)"
+	  "  SELECT device_id, seq, taken_at FROM d ON CONFLICT DO NOTHING)"
+	  " SELECT to_char(taken_at AT TIME ZONE $3, 'YYYY-MM-DD') FROM d", 3, 0 },
 	/* Who looked at my screenshots, per person and day (my zone). */
 	STMT(ST_DASH_SHOT_VIEWS) = { "dash_shot_views",
 	  "SELECT coalesce(max(u.display_name), a.actor_email), a.actor_email,"

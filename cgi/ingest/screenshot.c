@@ -10,7 +10,7 @@
  * a file that is not what it says gets a 400 and touches nothing.
  * Uploads are idempotent like batches: (device, seq) is stored once; the
  * same upload again is answered 200 with the same body, the same seq
- * with another image is a 409.  The file goes into the content-addressed
+ * with another image is a 409, one the person deleted a 410.  The file goes into the content-addressed
  * store (shotstore.h), where the same image is one file however often it
  * is sent. */
 #include "config.h"
@@ -97,20 +97,30 @@ file_json(PGresult *res, int sha, int mime, int bytes, int w, int h)
 	    "height", (json_int_t)atoll(PQgetvalue(res, 0, h)));
 }
 
-/* The stored screenshot (device, seq), or NULL in *out when there is none. */
+/* The stored screenshot (device, seq), or NULL in *out when there is
+ * none; 410 when the person deleted it. */
 static struct wt_err *
 find(const struct wt_req *r, const char *seq, PGresult **out)
 {
 	char dev[32];
 	const char *params[2] = { dev, seq };
+	int gone;
 
 	snprintf(dev, sizeof(dev), "%lld", r->device->id);
 	if ((*out = db_exec(ST_INGEST_SHOT_FIND, 2, params)) == NULL)
 		return db_err();
-	if (PQntuples(*out) == 0) {
-		PQclear(*out);
-		*out = NULL;
-	}
+	if (PQntuples(*out) > 0)
+		return NULL;
+	PQclear(*out);
+	*out = NULL;
+	if ((*out = db_exec(ST_INGEST_SHOT_TOMBSTONE, 2, params)) == NULL)
+		return db_err();
+	gone = PQntuples(*out) > 0;
+	PQclear(*out);
+	*out = NULL;
+	if (gone)
+		return wt_fail(410, "seq", "the person deleted screenshot %s of this device; "
+		    "it is not stored again", seq);
 	return NULL;
 }
 
@@ -118,7 +128,7 @@ find(const struct wt_req *r, const char *seq, PGresult **out)
 static struct wt_err *
 answer(struct wt_req *r, int status, PGresult *res)
 {
-	json_t *body = json_pack("{sI sI ss sb so so s?}",
+	json_t *body = json_pack("{sI sI ss sb so so so}",
 	    "id", (json_int_t)atoll(PQgetvalue(res, 0, C_SHOT_ID)),
 	    "seq", (json_int_t)atoll(PQgetvalue(res, 0, C_SHOT_SEQ)),
 	    "taken_at", PQgetvalue(res, 0, C_SHOT_TAKEN),

@@ -85,12 +85,12 @@ const struct wt_stmt ingest_stmts[INGEST_NSTMTS] = {
 	 * it, else the span the device's heartbeats are still growing. */
 	STMT(ST_INGEST_SHOT_INSERT) = { "ingest_shot_insert",
 	  "INSERT INTO screenshots (device_id, user_id, seq, taken_at, blurred, image_sha256, window_id)"
-	  " SELECT $1, $2, $3, x.t, $5, $6, coalesce("
-	  "  (SELECT a.window_id FROM activity a WHERE a.device_id = $1::integer"
+	  " SELECT $1::bigint, $2, $3, x.t, $5, $6, coalesce("
+	  "  (SELECT a.window_id FROM activity a WHERE a.device_id = $1::bigint"
 	  "   AND a.started_at <= x.t AND a.started_at > x.t - interval '24 hours'"
 	  "   AND a.started_at + a.duration_ms * interval '1 millisecond' > x.t"
 	  "   ORDER BY a.started_at DESC LIMIT 1),"
-	  "  (SELECT p.span_window_id FROM device_presence p WHERE p.device_id = $1::integer"
+	  "  (SELECT p.span_window_id FROM device_presence p WHERE p.device_id = $1::bigint"
 	  "   AND p.span_started_at <= x.t"
 	  "   AND x.t < p.span_started_at + (p.span_duration_ms + 60000) * interval '1 millisecond'))"
 	  " FROM (SELECT 'epoch'::timestamptz + $4::bigint * interval '1 microsecond' AS t) x"
@@ -98,4 +98,6 @@ const struct wt_stmt ingest_stmts[INGEST_NSTMTS] = {
 	STMT(ST_INGEST_SHOT_THUMB) = { "ingest_shot_thumb",
 	  "UPDATE screenshots SET thumb_sha256 = $3 WHERE device_id = $1 AND seq = $2"
 	  " AND (thumb_sha256 IS NULL OR thumb_sha256 = $3) RETURNING id", 3, 0 },
+	STMT(ST_INGEST_SHOT_TOMBSTONE) = { "ingest_shot_tombstone",
+	  "SELECT 1 FROM screenshot_tombstones WHERE device_id = $1 AND seq = $2", 2, 1 },
 };
