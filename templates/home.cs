@@ -10,7 +10,7 @@
   <dl class="facts">
     <dt>Database</dt>
     <dd class="status-<?cs var:Status.Db ?>"><?cs var:Status.Db ?></dd>
-    <?cs if:Status.Db == "ok" ?>
+    <?cs if:Status.Db == "ok" && Status.Schema ?>
     <dt>Schema version</dt><dd><?cs var:Status.Schema ?></dd>
     <dt>Migrations applied</dt><dd><?cs var:Status.Migrations ?></dd>
     <?cs /if ?>

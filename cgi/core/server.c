@@ -116,8 +116,12 @@ worker_loop(const struct wt_app *app, int listen_fd, size_t max_body)
 		access_log(&r, now_ms() - t0, r.head ? 0 : r.resp.body.len);
 		buf_free(&out);
 		req_free(&r);
-		log_set_request(NULL);
+		/* The answer goes out here (the request's environment with
+		 * it); work deferred by the handler runs after. */
 		FCGX_Finish_r(&fr);
+		app_run_deferred();
+		db_after_request();
+		log_set_request(NULL);
 		in_request = 0;
 	}
 	db_close();
