@@ -1,8 +1,6 @@
 /* The front page. */
 #include "config.h"
 
-#include <string.h>
-
 #include "dash.h"
 #include "view.h"
 
@@ -19,12 +17,8 @@ dash_home(struct wt_req *r)
 	view_set(v, "Page.Nav", "home");
 	if (res != NULL && PQntuples(res) == 1) {
 		view_set(v, "Status.Db", "ok");
-		/* Which version runs helps an attacker pick an exploit: only
-		 * admins are told. */
-		if (r->user != NULL && strcmp(r->user->role, "admin") == 0) {
-			view_set(v, "Status.Schema", PQgetvalue(res, 0, C_SCHEMA_VERSION));
-			view_set(v, "Status.Migrations", PQgetvalue(res, 0, C_SCHEMA_COUNT));
-		}
+		view_set(v, "Status.Schema", PQgetvalue(res, 0, C_SCHEMA_VERSION));
+		view_set(v, "Status.Migrations", PQgetvalue(res, 0, C_SCHEMA_COUNT));
 	} else
 		view_set(v, "Status.Db", "unavailable");
 	if (res != NULL)

@@ -237,6 +237,63 @@ case_invite(void)
 }
 
 static void
+case_invitations(void)
+{
+	by_role("manager admin", 200, "GET", "/admin/invitations", NULL);
+}
+
+/* Invitations: an admin acts on every one; a manager on invitations of
+ * members into a team they manage (not another team's, not one to a
+ * role as high as theirs); members 403; anonymous 401.  A fresh
+ * invitation for every call: revoking spends it. */
+static void
+invitation_walk(const char *action)
+{
+	static const struct { const char *team, *role; int a_mgr, b_mgr; } kinds[] = {
+		{ "A", "member", 1, 0 }, { "B", "member", 0, 1 }, { "A", "manager", 0, 0 },
+		{ NULL, "member", 0, 0 },
+	};
+
+	for (size_t i = 0; i < NWALK; i++)
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+			enum actor a = ACTORS[i];
+			const char *team = kinds[k].team == NULL ? "0" :
+			    *kinds[k].team == 'A' ? TEAM_A : TEAM_B;
+			const char *id = ip_q("INSERT INTO invites (token_hash, email, role, invited_by,"
+			    " team_id, expires_at) VALUES (encode(sha256(gen_random_uuid()::text::bytea),"
+			    " 'hex'), $1, $2, $3, NULLIF($4, '0')::bigint, now() + interval '1 day')"
+			    " RETURNING id", ip_strf("walk%s.%s@example.com", rand_hex(4), tag),
+			    kinds[k].role, ADM.id, team, NULL);
+			struct ip_resp *r = call(a, "POST", ip_strf("/admin/invitations/%s/%s", id,
+			    action), NULL);
+			int want = a == ANON ? 401 : a == ADMIN_A ? 200 :
+			    (a == MGRA && kinds[k].a_mgr) || (a == MGRB && kinds[k].b_mgr) ? 200 :
+			    a == MGRA || a == MGRB ? 404 : 403;
+
+			is_int(r->status, want, ip_strf("%s: %s an invitation of a %s into team %s -> %d",
+			    NAME[a], action, kinds[k].role, kinds[k].team ? kinds[k].team : "none", want));
+		}
+}
+
+static void
+case_invitation_resend(void)
+{
+	invitation_walk("resend");
+}
+
+static void
+case_invitation_revoke(void)
+{
+	invitation_walk("revoke");
+}
+
+static void
+case_system(void)
+{
+	by_role("admin", 200, "GET", "/admin/system", NULL);
+}
+
+static void
 case_user_get(void)
 {
 	by_person("manager admin", 200, "GET", "/admin/users/{id}", NULL);
@@ -568,6 +625,10 @@ static const struct {
 	{ "GET /admin", case_admin_home },
 	{ "GET /admin/users", case_users_list },
 	{ "POST /admin/users", case_invite },
+	{ "GET /admin/invitations", case_invitations },
+	{ "POST /admin/invitations/:id/resend", case_invitation_resend },
+	{ "POST /admin/invitations/:id/revoke", case_invitation_revoke },
+	{ "GET /admin/system", case_system },
 	{ "GET /admin/users/:id", case_user_get },
 	{ "POST /admin/users/:id", case_user_edit },
 	{ "POST /admin/users/:id/deactivate", case_deactivate },
