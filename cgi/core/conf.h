@@ -48,6 +48,7 @@ struct wt_config {
 	const char	*mail_smtp_user;
 	const char	*mail_smtp_password;
 	const char	*mail_from;
+	long long	 mail_per_address_hour;
 	const char	*screenshots_dir;
 	long long	 screenshots_max_bytes;
 	long long	 screenshots_max_pixels;
