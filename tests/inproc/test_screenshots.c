@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "crypto.h"
@@ -216,11 +217,18 @@ stored_once(void)
 	is_str(json_sans_id(b), body, "... the same answer");
 	is_str(rows_of("1"), "1", "... one row");
 
-	b = upload("1", ago(120), JPG2, JPG2_N);
-	is_error(b, 409, "seq", "the same seq with another image: 409");
-	is_str(ip_q("SELECT image_sha256 FROM screenshots WHERE device_id = $1 AND seq = 1",
-	    DEV_ID, NULL), sha, "... the stored one is unchanged");
-	ok(!stored(sha256_of_bytes(JPG2, JPG2_N), "jpg"), "... and the other never written");
+	{
+		/* An image no run has sent before. */
+		size_t n;
+		unsigned char *other = png_make(48, 27, 2, (int)(getpid() & 0xffffff), &n);
+
+		b = upload_ct(DEV_TOKEN, "1", ago(120), "true", "image/png", other, n);
+		is_error(b, 409, "seq", "the same seq with another image: 409");
+		is_str(ip_q("SELECT image_sha256 FROM screenshots WHERE device_id = $1 AND seq = 1",
+		    DEV_ID, NULL), sha, "... the stored one is unchanged");
+		ok(!stored(sha256_of_bytes(other, n), "png"), "... and the other never written");
+		free(other);
+	}
 
 	b = upload("2", ago(100), JPG, JPG_N);
 	is_status(b, 201, "the same image as another screenshot: 201");

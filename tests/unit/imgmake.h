@@ -59,7 +59,8 @@ png_make_raw(unsigned long w, unsigned long h, int ct, size_t raw_len, int seed,
 	raw = calloc(1, raw_len ? raw_len : 1);
 	for (i = 0; i < raw_len; i++)
 		raw[i] = i % row == 0 || seed < 0 ? 0 :
-		    (unsigned char)((i / row + i % row / 8 + (size_t)seed) & 0xff);
+		    (unsigned char)((i / row + i % row / 8 + (size_t)seed +
+		    ((size_t)seed >> 8) * (i % row)) & 0xff);
 	zlen = compressBound((uLong)raw_len);
 	z = malloc(zlen);
 	compress2(z, &zlen, raw, (uLong)raw_len, 9);
