@@ -8,7 +8,7 @@
     <?cs call:csrf_field() ?>
     <?cs call:field("display_name", "Name", "text", "name", "") ?>
     <?cs call:field("timezone", "Time zone", "text", "off", "An IANA name, like Europe/Paris. Your reports use it.") ?>
-    <?cs call:field("target_pace_min", "Target pace (minutes per task)", "number", "off", "") ?>
+    <?cs call:field("target_pace_min", "Target pace (minutes per task)", "text", "off", "Like 5.5: the pace new task sessions are measured against.") ?>
     <button type="submit">Save the profile</button>
   </form>
 </section>

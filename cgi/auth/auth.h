@@ -44,6 +44,10 @@ enum auth_stmt {
 	ST_AUTH_LOCK_FAIL,
 	ST_AUTH_LOCK_SET,
 	ST_AUTH_LOCK_CLEAR,
+	/* the widget's refresh tokens */
+	ST_AUTH_REFRESH_INSERT,
+	ST_AUTH_REFRESH_USE,
+	ST_AUTH_REFRESH_REVOKE,
 	ST_AUTH_END
 };
 
@@ -70,9 +74,19 @@ enum { C_INVITE_ID, C_INVITE_EMAIL, C_INVITE_ROLE };
 enum { C_LOCK_WAIT };
 /* ST_AUTH_LOCK_FAIL */
 enum { C_LOCK_FAILURES };
+/* ST_AUTH_REFRESH_USE */
+enum { C_RU_RESULT, C_RU_USER, C_RU_FAMILY, C_RU_VERSION };
 
 extern const struct wt_stmt auth_stmts[ST_AUTH_END - WT_STMT_BASE(WT_SLOT_APP)];
 extern const struct wt_constraint auth_constraints[];
+
+/* refresh.c: the access token (and, with_refresh, a refresh token in
+ * family, NULL for a new one) as the answer. */
+extern const struct wt_field refresh_fields[];
+struct wt_err	*token_answer(struct wt_req *, long long uid, long long version,
+		    int with_refresh, const char *family);
+struct wt_err	*token_refresh_post(struct wt_req *);
+struct wt_err	*token_revoke_post(struct wt_req *);
 
 /* login.c */
 extern const struct wt_field login_page_fields[], login_fields[], token_fields[];

@@ -50,9 +50,11 @@ const struct wt_stmt auth_stmts[ST_AUTH_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 
 	/* sessions of a user */
 	STMT(ST_AUTH_SESSIONS_END_ALL) = { "auth_sessions_end_all",
-	  "DELETE FROM web_sessions WHERE user_id = $1", 1, 0 },
+	  "WITH r AS (DELETE FROM refresh_tokens WHERE user_id = $1)"
+	  " DELETE FROM web_sessions WHERE user_id = $1", 1, 0 },
 	STMT(ST_AUTH_SESSIONS_END_OTHERS) = { "auth_sessions_end_others",
-	  "DELETE FROM web_sessions WHERE user_id = $1 AND id <> $2", 2, 0 },
+	  "WITH r AS (DELETE FROM refresh_tokens WHERE user_id = $1)"
+	  " DELETE FROM web_sessions WHERE user_id = $1 AND id <> $2", 2, 0 },
 	STMT(ST_AUTH_SESSIONS_LIST) = { "auth_sessions_list",
 	  "SELECT id, to_char(created_at AT TIME ZONE $2, 'YYYY-MM-DD HH24:MI'),"
 	  " to_char(last_seen_at AT TIME ZONE $2, 'YYYY-MM-DD HH24:MI'), ip, user_agent"
@@ -107,6 +109,18 @@ const struct wt_stmt auth_stmts[ST_AUTH_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	  " WHERE kind = $1 AND key = $2", 3, 0 },
 	STMT(ST_AUTH_LOCK_CLEAR) = { "auth_lock_clear",
 	  "DELETE FROM login_failures WHERE kind = 'account' AND key = $1", 1, 0 },
+	/* refresh.c.  A person's expired tokens go when a new one is made. */
+	STMT(ST_AUTH_REFRESH_INSERT) = { "auth_refresh_insert",
+	  "WITH gone AS (DELETE FROM refresh_tokens WHERE user_id = $3 AND expires_at < now())"
+	  " INSERT INTO refresh_tokens (token_hash, family, user_id, token_version, expires_at,"
+	  " user_agent) VALUES ($1, coalesce($2::bigint, nextval('refresh_tokens_family_seq')),"
+	  " $3, $4, now() + make_interval(days => $5::int), left($6, 300))", 6, 0 },
+	STMT(ST_AUTH_REFRESH_USE) = { "auth_refresh_use",
+	  "SELECT result, user_id, family, token_version"
+	  " FROM refresh_token_use($1, $2::interval)", 2, 0 },
+	STMT(ST_AUTH_REFRESH_REVOKE) = { "auth_refresh_revoke",
+	  "DELETE FROM refresh_tokens WHERE family ="
+	  " (SELECT family FROM refresh_tokens WHERE token_hash = $1)", 1, 0 },
 };
 
 /* What a person is told when a change breaks a rule of the schema.  The
@@ -119,6 +133,6 @@ const struct wt_constraint auth_constraints[] = {
 	{ "users_display_name_check", 400, "display_name",
 	  "Name must be 1 to 100 characters long" },
 	{ "users_target_pace_min_check", 400, "target_pace_min",
-	  "Target pace must be an integer from 1 to 1440" },
+	  "Target pace must be a number of minutes from 0.1 to 1440" },
 	{ NULL, 0, NULL, NULL }
 };

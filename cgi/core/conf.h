@@ -17,7 +17,8 @@ enum wt_ck_type {
 	CK_INT,		/* long long, within [min, max] */
 	CK_ENUM,	/* int: index into choices */
 	CK_URL,		/* http:// or https:// */
-	CK_SECRET	/* empty, or at least 64 hex digits */
+	CK_SECRET,	/* empty, or at least 64 hex digits */
+	CK_ORIGINS	/* space-separated origins, scheme://host[:port] */
 };
 
 enum wt_log_level_choice { CFG_LOG_DEBUG, CFG_LOG_INFO, CFG_LOG_WARN, CFG_LOG_ERROR };
@@ -47,6 +48,9 @@ struct wt_config {
 	const char	*mail_smtp_user;
 	const char	*mail_smtp_password;
 	const char	*mail_from;
+	const char	*cors_origins;
+	long long	 tasks_idle_minutes;
+	long long	 token_refresh_days;
 };
 
 /* Filled by config_load; read-only after start. */
