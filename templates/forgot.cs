@@ -1,4 +1,4 @@
-<?cs include:"layout.cs" ?><?cs include:"forms.cs" ?><?cs call:page_head("Forgot your password") ?>
+<?cs include:"layout.cs" ?><?cs include:"forms.cs" ?><?cs set:Form.Autofocus = "email" ?><?cs call:page_head("Forgot your password") ?>
 <section class="panel form-panel">
   <h1>Forgot your password?</h1>
   <p>Enter the address of your account; we will send it a link to choose a new password.</p>

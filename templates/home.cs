@@ -4,16 +4,13 @@
   <p><?cs var:Site.Name ?> records which application is in front and when you are
   away from the keyboard, and turns it into private reports for you, your team
   manager and your administrator.</p>
+  <?cs if:!User.Name ?><p><a class="button" href="/login">Sign in</a></p><?cs /if ?>
 </section>
-<section class="panel" aria-labelledby="status-h">
-  <h2 id="status-h">This installation</h2>
-  <dl class="facts">
-    <dt>Database</dt>
-    <dd class="status-<?cs var:Status.Db ?>"><?cs var:Status.Db ?></dd>
-    <?cs if:Status.Db == "ok" ?>
-    <dt>Schema version</dt><dd><?cs var:Status.Schema ?></dd>
-    <dt>Migrations applied</dt><dd><?cs var:Status.Migrations ?></dd>
-    <?cs /if ?>
-  </dl>
+<?cs if:User.Name ?>
+<section class="panel" aria-labelledby="day-h">
+  <h2 id="day-h">Your day</h2>
+  <p>Your reports appear here once a computer of yours sends its activity.
+  <a href="/admin/devices">Enroll a device</a> to start.</p>
 </section>
+<?cs /if ?>
 <?cs call:page_foot() ?>

@@ -1,5 +1,25 @@
 <?cs # The shared page frame.  Pages call page_head() and page_foot().
-       Every var: here is HTML-escaped (Config.VarEscapeMode = html). ?><?cs
+       Every var: here is HTML-escaped (Config.VarEscapeMode = html).
+
+       The menu is written twice from one macro: a row of links for wide
+       screens and a <details> "Menu" for phones, one of them hidden by CSS
+       (display: none also hides it from screen readers), so it folds up
+       without any script.  Sign out stays in the header at every width.
+       The request id is not shown: it is in the X-Request-Id header. ?><?cs
+def:nav_link(href, nav, text) ?><a href="<?cs var:href ?>"<?cs
+  if:Page.Nav == nav ?> aria-current="page"<?cs /if ?>><?cs var:text ?></a><?cs /def ?><?cs
+def:nav_links() ?>
+    <?cs call:nav_link("/", "home", "My day") ?>
+    <?cs if:User.Role == "manager" || User.Role == "admin" ?>
+    <?cs call:nav_link("/admin", "admin", "Admin") ?>
+    <?cs call:nav_link("/admin/users", "people", "People") ?>
+    <?cs call:nav_link("/admin/teams", "teams", "Teams") ?>
+    <?cs /if ?>
+    <?cs call:nav_link("/admin/devices", "devices", "Devices") ?>
+    <?cs if:User.Role == "admin" ?>
+    <?cs call:nav_link("/admin/settings", "settings", "Settings") ?>
+    <?cs call:nav_link("/admin/audit", "audit", "Audit log") ?>
+    <?cs /if ?><?cs /def ?><?cs
 def:page_head(title) ?><!DOCTYPE html>
 <html lang="en">
 <head>
@@ -10,41 +30,35 @@ def:page_head(title) ?><!DOCTYPE html>
 <link rel="icon" href="/static/icons/worktime.svg" type="image/svg+xml">
 </head>
 <body>
+<a class="skip-link" href="#main">Skip to the content</a>
 <header class="site-header">
   <a class="brand" href="/"><span class="brand-mark" aria-hidden="true"></span><?cs var:Site.Name ?></a>
-  <nav class="site-nav" aria-label="Main">
-    <a href="/"<?cs if:Page.Nav == "home" ?> aria-current="page"<?cs /if ?>>My day</a>
-    <?cs if:User.Role == "manager" || User.Role == "admin" ?>
-    <a href="/admin/users"<?cs if:Page.Nav == "people" ?> aria-current="page"<?cs /if ?>>People</a>
-    <a href="/admin/teams"<?cs if:Page.Nav == "teams" ?> aria-current="page"<?cs /if ?>>Teams</a>
-    <?cs /if ?>
-    <?cs if:User.Name ?>
-    <a href="/admin/devices"<?cs if:Page.Nav == "devices" ?> aria-current="page"<?cs /if ?>>Devices</a>
-    <?cs /if ?>
-    <?cs if:User.Role == "admin" ?>
-    <a href="/admin/settings"<?cs if:Page.Nav == "settings" ?> aria-current="page"<?cs /if ?>>Settings</a>
-    <a href="/admin/audit"<?cs if:Page.Nav == "audit" ?> aria-current="page"<?cs /if ?>>Audit log</a>
-    <?cs /if ?>
-  </nav>
-  <div class="site-user">
   <?cs if:User.Name ?>
-    <a href="/account"<?cs if:Page.Nav == "account" ?> aria-current="page"<?cs /if ?>><?cs var:User.Name ?></a>
+  <nav class="site-nav nav-wide" aria-label="Main"><?cs call:nav_links() ?>
+  </nav>
+  <details class="nav-narrow">
+    <summary>Menu</summary>
+    <nav class="site-nav" aria-label="Main"><?cs call:nav_links() ?>
+      <?cs call:nav_link("/account", "account", "Your account") ?>
+    </nav>
+  </details>
+  <div class="site-user">
+    <a class="user-name" href="/account"<?cs if:Page.Nav == "account" ?> aria-current="page"<?cs /if ?>><?cs var:User.Name ?></a>
     <form method="post" action="/logout" class="inline">
       <input type="hidden" name="csrf" value="<?cs var:CSRF.Token ?>">
       <button type="submit" class="link">Sign out</button>
     </form>
-  <?cs else ?>
-    <a href="/login">Sign in</a>
-  <?cs /if ?>
   </div>
+  <?cs else ?>
+  <div class="site-user"><a href="/login">Sign in</a></div>
+  <?cs /if ?>
 </header>
-<main id="main" class="site-main">
+<main id="main" class="site-main" tabindex="-1">
 <?cs /def ?><?cs
 def:page_foot() ?>
 </main>
 <footer class="site-footer">
   <span><?cs var:Site.Name ?>, self-hosted work-time tracking</span>
-  <?cs if:Request.Id ?><span class="request-id">request <?cs var:Request.Id ?></span><?cs /if ?>
 </footer>
 </body>
 </html>

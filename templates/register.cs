@@ -6,8 +6,10 @@
     <?cs call:csrf_field() ?>
     <?cs if:Form.Value.invite ?>
       <input type="hidden" name="invite" value="<?cs var:Form.Value.invite ?>">
-      <p>You were invited as <strong><?cs var:Form.Value.email ?></strong>.</p>
-      <?cs if:Form.Error.invite ?><p class="field-error"><?cs var:Form.Error.invite ?></p><?cs /if ?>
+      <?cs if:Invite.Email ?><p>You were invited as <strong><?cs var:Invite.Email ?></strong>.</p><?cs /if ?>
+      <?cs if:Form.Error.invite ?><p class="form-error" role="alert" id="e-invite"><?cs var:Form.Error.invite ?></p><?cs /if ?>
+      <?cs if:Form.Error.email ?><p class="form-error" role="alert" id="e-email"><?cs var:Form.Error.email ?>
+        <a href="/login">Sign in</a> · <a href="/password/forgot">Reset the password</a></p><?cs /if ?>
     <?cs else ?>
       <?cs call:field("email", "E-mail", "email", "email", "We will send a link to confirm it.") ?>
     <?cs /if ?>

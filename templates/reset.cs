@@ -1,4 +1,4 @@
-<?cs include:"layout.cs" ?><?cs include:"forms.cs" ?><?cs call:page_head("Choose a new password") ?>
+<?cs include:"layout.cs" ?><?cs include:"forms.cs" ?><?cs set:Form.Autofocus = "password" ?><?cs call:page_head("Choose a new password") ?>
 <section class="panel form-panel">
   <h1>Choose a new password</h1>
   <?cs if:Reset.Email ?><p>For <strong><?cs var:Reset.Email ?></strong>.</p><?cs /if ?>

@@ -16,6 +16,8 @@
 #include "mail.h"
 #include "session.h"
 
+struct wt_view;
+
 /* Every statement admin.fcgi runs (stmts.c; the table there is indexed
  * by this enum and declares each one's parameter count).  "Scoped"
  * statements take the caller's id and role as $1 and $2 (scoped_exec
@@ -27,7 +29,7 @@ enum admin_stmt {
 	/* people */
 	ST_ADMIN_USER_VISIBLE,		/* scoped; $3 id */
 	ST_ADMIN_USERS_LIST,		/* scoped; $3 q, $4 team, $5 role, $6 limit, $7 offset */
-	ST_ADMIN_USER_GET,		/* scoped; $3 id */
+	ST_ADMIN_USER_GET,		/* scoped; $3 id, $4 time zone */
 	ST_ADMIN_USER_JSON,		/* $1 id: the audit snapshot */
 	ST_ADMIN_USER_TEAMS,		/* scoped; $3 id */
 	ST_ADMIN_USER_BY_EMAIL,		/* $1 email */
@@ -38,6 +40,16 @@ enum admin_stmt {
 	ST_ADMIN_USER_DELETE,		/* $1 id */
 	ST_ADMIN_OTHER_ADMINS,		/* $1 id */
 	ST_ADMIN_INVITE_INSERT,		/* $1 hash, $2 email, $3 role, $4 by, $5 team */
+
+	/* invitations */
+	ST_ADMIN_INVITES_LIST,		/* scoped; $3 time zone */
+	ST_ADMIN_INVITE_GET,		/* scoped; $3 id: locked */
+	ST_ADMIN_INVITE_REVOKE,		/* $1 id, $2 by */
+	ST_ADMIN_INVITE_RESEND,		/* $1 id, $2 hash, $3 time zone */
+	ST_ADMIN_INVITE_SHOWN,		/* scoped; $3 id: the e-mail, for a notice */
+
+	/* the installation */
+	ST_ADMIN_SYSTEM,		/* $1 time zone */
 
 	/* teams */
 	ST_ADMIN_TEAMS_LIST,		/* scoped */
@@ -55,7 +67,7 @@ enum admin_stmt {
 	/* devices */
 	ST_ADMIN_DEVICES_LIST,		/* scoped; $3 time zone, $4 user (0: all) */
 	ST_ADMIN_CODES_LIST,		/* scoped; $3 time zone, $4 user (0: all) */
-	ST_ADMIN_CODE_INSERT,		/* $1 hash, $2 user, $3 kind, $4 name, $5 by */
+	ST_ADMIN_CODE_INSERT,		/* $1 hash, $2 user, $3 kind, $4 name, $5 by, $6 time zone */
 	ST_ADMIN_CODE_GET,		/* scoped; $3 id */
 	ST_ADMIN_CODE_REVOKE,		/* $1 id */
 	ST_ADMIN_DEVICE_GET,		/* scoped; $3 id */
@@ -85,19 +97,30 @@ enum admin_stmt {
 
 /* The columns each statement's result has, in its SELECT's order. */
 /* ST_ADMIN_COUNTS */
-enum { C_COUNT_PEOPLE, C_COUNT_TEAMS, C_COUNT_DEVICES };
+enum { C_COUNT_PEOPLE, C_COUNT_TEAMS, C_COUNT_DEVICES, C_COUNT_INVITES,
+	C_COUNT_EVER_INVITED };
 /* ST_ADMIN_USERS_LIST: one row with NULLs and the total on an empty page */
 enum { C_ULIST_ID, C_ULIST_EMAIL, C_ULIST_NAME, C_ULIST_ROLE, C_ULIST_STATUS,
 	C_ULIST_CREATED, C_ULIST_TEAMS, C_ULIST_TOTAL };
 /* ST_ADMIN_USER_GET */
 enum { C_UGET_ID, C_UGET_EMAIL, C_UGET_NAME, C_UGET_ROLE, C_UGET_STATUS,
-	C_UGET_TIMEZONE, C_UGET_CREATED, C_UGET_LAST_SEEN };
+	C_UGET_TIMEZONE, C_UGET_CREATED, C_UGET_LAST_SEEN, C_UGET_LAST_ADMIN };
 /* ST_ADMIN_USER_JSON */
 enum { C_UJSON_JSON, C_UJSON_EMAIL, C_UJSON_ROLE };
 /* ST_ADMIN_USER_TEAMS */
 enum { C_UTEAM_ID, C_UTEAM_NAME, C_UTEAM_ROLE };
 /* ST_ADMIN_USER_BY_EMAIL */
-enum { C_UEMAIL_ID };
+enum { C_UEMAIL_ID, C_UEMAIL_EMAIL };
+/* ST_ADMIN_INVITES_LIST */
+enum { C_ILIST_ID, C_ILIST_EMAIL, C_ILIST_ROLE, C_ILIST_TEAM_ID, C_ILIST_TEAM,
+	C_ILIST_SENDER, C_ILIST_SENT, C_ILIST_EXPIRES, C_ILIST_EXPIRED, C_ILIST_SENT_COUNT,
+	C_ILIST_NCOLS };
+/* ST_ADMIN_INVITE_GET */
+enum { C_IGET_EMAIL, C_IGET_ROLE, C_IGET_LIVE, C_IGET_JSON };
+/* ST_ADMIN_INVITE_RESEND */
+enum { C_IRESEND_EXPIRES, C_IRESEND_JSON };
+/* ST_ADMIN_SYSTEM */
+enum { C_SYS_SCHEMA, C_SYS_MIGRATIONS, C_SYS_LAST_APPLIED, C_SYS_PG_VERSION };
 /* ST_ADMIN_TEAMS_LIST */
 enum { C_TLIST_ID, C_TLIST_NAME, C_TLIST_MEMBERS, C_TLIST_MANAGERS };
 /* ST_ADMIN_TEAM_GET */
@@ -109,7 +132,7 @@ enum { C_TMEM_ID, C_TMEM_NAME, C_TMEM_EMAIL, C_TMEM_ROLE, C_TMEM_STATUS };
 /* ST_ADMIN_TEAM_INSERT */
 enum { C_TINS_ID };
 /* ST_ADMIN_MEMBER_GET */
-enum { C_MGET_ROLE };
+enum { C_MGET_ROLE, C_MGET_EMAIL };
 /* ST_ADMIN_DEVICES_LIST */
 enum { C_DLIST_ID, C_DLIST_NAME, C_DLIST_KIND, C_DLIST_HOSTNAME, C_DLIST_OS,
 	C_DLIST_AGENT_VERSION, C_DLIST_USER_ID, C_DLIST_USER_NAME, C_DLIST_LAST_SEEN,
@@ -118,7 +141,7 @@ enum { C_DLIST_ID, C_DLIST_NAME, C_DLIST_KIND, C_DLIST_HOSTNAME, C_DLIST_OS,
 enum { C_CLIST_ID, C_CLIST_DEVICE_NAME, C_CLIST_KIND, C_CLIST_USER_ID,
 	C_CLIST_USER_NAME, C_CLIST_EXPIRES, C_CLIST_NCOLS };
 /* ST_ADMIN_CODE_INSERT */
-enum { C_CINS_ID, C_CINS_EXPIRES };
+enum { C_CINS_ID, C_CINS_EXPIRES, C_CINS_EXPIRES_LOCAL };
 /* ST_ADMIN_CODE_GET and ST_ADMIN_DEVICE_GET: whose, its name, still usable */
 enum { C_REVOKE_USER_ID, C_REVOKE_LABEL, C_REVOKE_LIVE };
 /* ST_ADMIN_SETTINGS_GET: settings.c's keys[], in that order */
@@ -139,7 +162,8 @@ enum { C_CATINS_ID };
 /* ST_ADMIN_AUDIT_LIST: one row with NULLs and the total on an empty page */
 enum { C_ALIST_ID, C_ALIST_AT, C_ALIST_ACTOR, C_ALIST_ACTION, C_ALIST_TARGET_TYPE,
 	C_ALIST_TARGET_ID, C_ALIST_TARGET_LABEL, C_ALIST_BEFORE, C_ALIST_AFTER,
-	C_ALIST_IP, C_ALIST_TOTAL };
+	C_ALIST_IP, C_ALIST_TOTAL, C_ALIST_ACTOR_NAME, C_ALIST_TARGET_NAME, C_ALIST_CHANGES,
+	C_ALIST_NCOLS };
 
 
 extern const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)];
@@ -177,14 +201,18 @@ struct wt_err	*done(struct wt_req *, int status, json_t *body, const char *redir
 /* JSON value to text for the audit log (caller frees); takes body. */
 char		*json_text(json_t *);
 
-/* pages */
+/* pages.  A *_fill function fills the view with a page around its forms
+ * (the route table's form_page): a refused form post is shown on it. */
 struct wt_err	*home_page(struct wt_req *);
+struct wt_err	*system_page(struct wt_req *);
 
 extern const struct wt_field people_list_fields[], person_page_fields[], person_fields[],
-	person_create_fields[], person_edit_fields[], person_delete_fields[];
+	person_edit_fields[], person_delete_fields[];
 struct wt_err	*people_page(struct wt_req *);
 struct wt_err	*person_page(struct wt_req *);
-struct wt_err	*person_create(struct wt_req *);
+struct wt_err	*person_fill(struct wt_req *);
+/* The teams the caller may choose from, as Teams.N.id/name. */
+struct wt_err	*team_choices(struct wt_req *, struct wt_view *);
 struct wt_err	*person_edit(struct wt_req *);
 struct wt_err	*person_deactivate(struct wt_req *);
 struct wt_err	*person_activate(struct wt_req *);
@@ -193,7 +221,9 @@ struct wt_err	*person_delete(struct wt_req *);
 extern const struct wt_field teams_page_fields[], team_page_fields[], team_fields[],
 	team_create_fields[], team_rename_fields[], member_add_fields[], member_fields[];
 struct wt_err	*teams_page(struct wt_req *);
+struct wt_err	*teams_fill(struct wt_req *);
 struct wt_err	*team_page(struct wt_req *);
+struct wt_err	*team_fill(struct wt_req *);
 struct wt_err	*team_create(struct wt_req *);
 struct wt_err	*team_rename(struct wt_req *);
 struct wt_err	*team_delete(struct wt_req *);
@@ -203,9 +233,18 @@ struct wt_err	*member_remove(struct wt_req *);
 extern const struct wt_field devices_fields[], code_create_fields[], code_fields[],
 	device_fields[];
 struct wt_err	*devices_page(struct wt_req *);
+struct wt_err	*devices_fill(struct wt_req *);
 struct wt_err	*code_create(struct wt_req *);
 struct wt_err	*code_revoke(struct wt_req *);
 struct wt_err	*device_revoke(struct wt_req *);
+
+extern const struct wt_field invitation_create_fields[], invitations_fields[],
+	invitation_fields[];
+struct wt_err	*invitations_page(struct wt_req *);
+struct wt_err	*invitations_fill(struct wt_req *);
+struct wt_err	*invitation_create(struct wt_req *);
+struct wt_err	*invitation_resend(struct wt_req *);
+struct wt_err	*invitation_revoke(struct wt_req *);
 
 extern const struct wt_field category_create_fields[], category_edit_fields[],
 	category_fields[];

@@ -18,7 +18,10 @@ static const char *const kinds[] = { "agent", "phone", NULL };
 const struct wt_field devices_fields[] = {
 	{ .name = "user", .src = WT_SRC_QUERY, .type = WT_T_INT, .min = 1,
 	  .max = 1LL << 53, .label = "Person" },
-	NOTICE_FIELD("revoked"),
+	{ .name = "revoked_device", .src = WT_SRC_QUERY, .type = WT_T_INT, .min = 1,
+	  .max = 1LL << 53 },
+	{ .name = "revoked_code", .src = WT_SRC_QUERY, .type = WT_T_INT, .min = 1,
+	  .max = 1LL << 53 },
 	{ .name = NULL }
 };
 
@@ -39,8 +42,11 @@ const struct wt_field code_create_fields[] = {
 const struct wt_field code_fields[] = { PATH_ID("Code"), { .name = NULL } };
 const struct wt_field device_fields[] = { PATH_ID("Device"), { .name = NULL } };
 
-struct wt_err *
-devices_page(struct wt_req *r)
+/* The devices and waiting codes of everyone in the caller's scope (or of
+ * one person, user): into the view, and into *out for JSON when out is
+ * not NULL. */
+static struct wt_err *
+devices_load(struct wt_req *r, const char *user, json_t **out)
 {
 	static const char *const dcols[C_DLIST_NCOLS] = {
 		[C_DLIST_ID] = "id", [C_DLIST_NAME] = "name", [C_DLIST_KIND] = "kind",
@@ -52,7 +58,7 @@ devices_page(struct wt_req *r)
 		[C_CLIST_ID] = "id", [C_CLIST_DEVICE_NAME] = "device_name",
 		[C_CLIST_KIND] = "kind", [C_CLIST_USER_ID] = "user_id",
 		[C_CLIST_USER_NAME] = "user_name", [C_CLIST_EXPIRES] = "expires" };
-	const char *params[2] = { r->user->timezone, wt_str(r, "user") };
+	const char *params[2] = { r->user->timezone, user };
 	struct wt_view *v;
 	PGresult *res, *codes;
 	struct wt_err *e;
@@ -97,13 +103,62 @@ devices_page(struct wt_req *r)
 	}
 	PQclear(res);
 	PQclear(codes);
-	if (req_wants_json(r))
-		return wt_json(r, 200, json_pack("{so so}", "devices", list, "codes", clist));
-	json_decref(list);
-	json_decref(clist);
-	if (wt_bool(r, "revoked", 0))
-		view_set(v, "Notice", "Revoked: it cannot be used any more.");
+	if (out != NULL)
+		*out = json_pack("{so so}", "devices", list, "codes", clist);
+	else {
+		json_decref(list);
+		json_decref(clist);
+	}
 	view_set(v, "Page.Nav", "devices");
+	return NULL;
+}
+
+struct wt_err *
+devices_fill(struct wt_req *r)
+{
+	return devices_load(r, NULL, NULL);
+}
+
+/* "The device Office laptop is revoked ...": its name read back by id,
+ * within the caller's scope. */
+static struct wt_err *
+revoked_notice(struct wt_req *r, const char *field, int stmt, const char *pre,
+    const char *post)
+{
+	const char *id = wt_str(r, field);
+	struct wt_buf text;
+	struct wt_err *e;
+	PGresult *res;
+
+	if (id == NULL)
+		return NULL;
+	if ((e = scoped_exec(r, stmt, 1, &id, &res)) != NULL)
+		return e;
+	if (PQntuples(res) == 1) {
+		buf_init(&text);
+		buf_printf(&text, "%s%s%s", pre, PQgetvalue(res, 0, C_REVOKE_LABEL), post);
+		view_set(req_view(r), "Notice", text.data);
+		buf_free(&text);
+	}
+	PQclear(res);
+	return NULL;
+}
+
+struct wt_err *
+devices_page(struct wt_req *r)
+{
+	struct wt_err *e;
+	json_t *body = NULL;
+
+	if ((e = devices_load(r, wt_str(r, "user"), req_wants_json(r) ? &body : NULL)) != NULL)
+		return e;
+	if (body != NULL)
+		return wt_json(r, 200, body);
+	if ((e = revoked_notice(r, "revoked_device", ST_ADMIN_DEVICE_GET, "The device ",
+	    " is revoked: its agent can no longer send anything.")) != NULL ||
+	    (e = revoked_notice(r, "revoked_code", ST_ADMIN_CODE_GET, "The enrollment code for ",
+	    " is revoked: it can no longer be used.")) != NULL)
+		return e;
 	return wt_html(r, 200, "admin_devices.cs");
 }
 
@@ -132,7 +187,7 @@ new_code(char shown[20], char plain[17])
 struct wt_err *
 code_create(struct wt_req *r)
 {
-	const char *uid = wt_str(r, "user_id"), *kind = wt_str(r, "kind"), *params[5];
+	const char *uid = wt_str(r, "user_id"), *kind = wt_str(r, "kind"), *params[6];
 	const char *name = wt_str(r, "device_name");
 	char shown[20], plain[17], hash[65], *after;
 	struct wt_view *v;
@@ -147,7 +202,7 @@ code_create(struct wt_req *r)
 	if ((e = can_see_user(r, atoll(uid), &seen)) != NULL)
 		return e;
 	if (!seen)
-		return wt_fail(404, "user_id", "person not found");
+		return wt_form_fail(404, "user_id", "Person not found");
 	if (new_code(shown, plain) != 0)
 		return wt_fail(500, NULL, "no randomness available; the error is logged");
 	sha256_hex(plain, 16, hash);
@@ -161,7 +216,8 @@ code_create(struct wt_req *r)
 	params[2] = kind;
 	params[3] = name;
 	params[4] = me(r);
-	if ((res = db_exec(ST_ADMIN_CODE_INSERT, 5, params)) == NULL) {
+	params[5] = r->user->timezone;
+	if ((res = db_exec(ST_ADMIN_CODE_INSERT, 6, params)) == NULL) {
 		OPENSSL_cleanse(shown, sizeof(shown));
 		/* A user id that passed can_see_user but vanished since. */
 		if (strcmp(db_sqlstate(), SQLSTATE_FOREIGN_KEY) == 0) {
@@ -196,7 +252,7 @@ code_create(struct wt_req *r)
 	v = req_view(r);
 	view_set(v, "Code.Shown", shown);
 	view_set(v, "Code.Device", name);
-	view_set(v, "Code.Expires", PQgetvalue(res, 0, C_CINS_EXPIRES));
+	view_set(v, "Code.Expires", PQgetvalue(res, 0, C_CINS_EXPIRES_LOCAL));
 	PQclear(res);
 	OPENSSL_cleanse(shown, sizeof(shown));
 	view_set(v, "Page.Nav", "devices");
@@ -206,11 +262,12 @@ code_create(struct wt_req *r)
 /* Looks up a code or device in the caller's scope and revokes it. */
 static struct wt_err *
 revoke(struct wt_req *r, int get, int set, const char *action, const char *type,
-    const char *what)
+    const char *what, const char *notice)
 {
 	const char *id = wt_str(r, "id");
 	struct wt_err *e;
 	PGresult *res;
+	struct wt_buf loc;
 	char *label;
 	int live;
 
@@ -226,7 +283,7 @@ revoke(struct wt_req *r, int get, int set, const char *action, const char *type,
 	live = strcmp(PQgetvalue(res, 0, C_REVOKE_LIVE), "t") == 0;
 	PQclear(res);
 	if (!live)
-		e = wt_fail(409, NULL, "this %s is used or revoked already", what);
+		e = wt_form_fail(409, NULL, "This %s is used or revoked already", what);
 	else if (db_exec_count(set, 1, &id) < 0)
 		e = db_err();
 	else if ((e = audit(r, action, type, id, label, "{\"revoked\": false}",
@@ -235,19 +292,23 @@ revoke(struct wt_req *r, int get, int set, const char *action, const char *type,
 	free(label);
 	if (e != NULL)
 		return e;
-	return done(r, 200, json_pack("{ss}", "status", "revoked"), "/admin/devices?revoked=1");
+	buf_init(&loc);
+	buf_printf(&loc, "/admin/devices?%s=%s", notice, id);
+	e = done(r, 200, json_pack("{ss}", "status", "revoked"), loc.data);
+	buf_free(&loc);
+	return e;
 }
 
 struct wt_err *
 code_revoke(struct wt_req *r)
 {
 	return revoke(r, ST_ADMIN_CODE_GET, ST_ADMIN_CODE_REVOKE, "device.code_revoke",
-	    "enrollment_code", "enrollment code");
+	    "enrollment_code", "enrollment code", "revoked_code");
 }
 
 struct wt_err *
 device_revoke(struct wt_req *r)
 {
 	return revoke(r, ST_ADMIN_DEVICE_GET, ST_ADMIN_DEVICE_REVOKE, "device.revoke", "device",
-	    "device");
+	    "device", "revoked_device");
 }

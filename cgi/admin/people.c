@@ -29,7 +29,6 @@ const struct wt_field people_list_fields[] = {
 	  .label = "Role" },
 	{ .name = "page", .src = WT_SRC_QUERY, .type = WT_T_INT, .min = 1, .max = 100000,
 	  .label = "Page" },
-	NOTICE_FIELD("invited"),
 	NOTICE_FIELD("deleted"),
 	{ .name = NULL }
 };
@@ -43,16 +42,8 @@ const struct wt_field person_fields[] = { ID_FIELD, { .name = NULL } };
 const struct wt_field person_page_fields[] = {
 	ID_FIELD,
 	NOTICE_FIELD("saved"),
-	{ .name = NULL }
-};
-
-const struct wt_field person_create_fields[] = {
-	{ .name = "email", .src = WT_SRC_BODY, .type = WT_T_EMAIL, .flags = WT_REQUIRED,
-	  .label = "E-mail" },
-	{ .name = "role", .src = WT_SRC_BODY, .type = WT_T_ENUM, .choices = roles,
-	  .label = "Role" },
-	{ .name = "team_id", .src = WT_SRC_BODY, .type = WT_T_INT, .min = 1,
-	  .max = 1LL << 53, .label = "Team" },
+	NOTICE_FIELD("deactivated"),
+	NOTICE_FIELD("activated"),
 	{ .name = NULL }
 };
 
@@ -84,8 +75,7 @@ person_json(PGresult *res, int i)
 	    "created", PQgetvalue(res, i, C_ULIST_CREATED));
 }
 
-/* The teams the caller may filter by (or add people to), for the pages. */
-static struct wt_err *
+struct wt_err *
 team_choices(struct wt_req *r, struct wt_view *v)
 {
 	PGresult *res;
@@ -157,41 +147,35 @@ people_page(struct wt_req *r)
 		return e;
 	if (is_admin(r))
 		view_set(v, "Can.Invite", "1");
-	if (wt_bool(r, "invited", 0))
-		view_set(v, "Notice", "The invitation is on its way.");
 	if (wt_bool(r, "deleted", 0))
 		view_set(v, "Notice", "The person and all their data are deleted.");
 	return wt_html(r, 200, "admin_people.cs");
 }
 
-struct wt_err *
-person_page(struct wt_req *r)
+/* The person's row and teams: into the view, and into *body for JSON
+ * when body is not NULL.  404 outside the caller's scope. */
+static struct wt_err *
+person_load_page(struct wt_req *r, const char *id, json_t **body)
 {
-	const char *id = wt_str(r, "id"), *p = id;
+	const char *params[2] = { id, r->user->timezone };
 	struct wt_view *v;
 	PGresult *res, *teams;
 	struct wt_err *e;
-	json_t *body, *tlist;
+	json_t *tlist;
 
-	if ((e = scoped_exec(r, ST_ADMIN_USER_GET, 1, &p, &res)) != NULL)
+	if (id == NULL)
+		return not_found("person");
+	if ((e = scoped_exec(r, ST_ADMIN_USER_GET, 2, params, &res)) != NULL)
 		return e;
 	if (PQntuples(res) != 1) {
 		PQclear(res);
 		return not_found("person");
 	}
-	if ((e = scoped_exec(r, ST_ADMIN_USER_TEAMS, 1, &p, &teams)) != NULL) {
+	if ((e = scoped_exec(r, ST_ADMIN_USER_TEAMS, 1, params, &teams)) != NULL) {
 		PQclear(res);
 		return e;
 	}
 	v = req_view(r);
-	body = json_pack("{sI ss ss ss ss ss ss ss}", "id", (json_int_t)atoll(id),
-	    "email", PQgetvalue(res, 0, C_UGET_EMAIL),
-	    "display_name", PQgetvalue(res, 0, C_UGET_NAME),
-	    "role", PQgetvalue(res, 0, C_UGET_ROLE),
-	    "status", PQgetvalue(res, 0, C_UGET_STATUS),
-	    "timezone", PQgetvalue(res, 0, C_UGET_TIMEZONE),
-	    "created", PQgetvalue(res, 0, C_UGET_CREATED),
-	    "last_seen", PQgetvalue(res, 0, C_UGET_LAST_SEEN));
 	tlist = json_array();
 	for (int i = 0; i < PQntuples(teams); i++) {
 		json_array_append_new(tlist, json_pack("{sI ss ss}",
@@ -202,7 +186,18 @@ person_page(struct wt_req *r)
 		view_setf(v, PQgetvalue(teams, i, C_UTEAM_NAME), "Person.Teams.%d.name", i);
 		view_setf(v, PQgetvalue(teams, i, C_UTEAM_ROLE), "Person.Teams.%d.role", i);
 	}
-	json_object_set_new(body, "teams", tlist);
+	if (body != NULL) {
+		*body = json_pack("{sI ss ss ss ss ss ss ss}", "id", (json_int_t)atoll(id),
+		    "email", PQgetvalue(res, 0, C_UGET_EMAIL),
+		    "display_name", PQgetvalue(res, 0, C_UGET_NAME),
+		    "role", PQgetvalue(res, 0, C_UGET_ROLE),
+		    "status", PQgetvalue(res, 0, C_UGET_STATUS),
+		    "timezone", PQgetvalue(res, 0, C_UGET_TIMEZONE),
+		    "created", PQgetvalue(res, 0, C_UGET_CREATED),
+		    "last_seen", PQgetvalue(res, 0, C_UGET_LAST_SEEN));
+		json_object_set_new(*body, "teams", tlist);
+	} else
+		json_decref(tlist);
 	view_set(v, "Person.Id", id);
 	view_set(v, "Person.Email", PQgetvalue(res, 0, C_UGET_EMAIL));
 	view_set(v, "Person.Name", PQgetvalue(res, 0, C_UGET_NAME));
@@ -211,21 +206,66 @@ person_page(struct wt_req *r)
 	view_set(v, "Person.Timezone", PQgetvalue(res, 0, C_UGET_TIMEZONE));
 	view_set(v, "Person.Created", PQgetvalue(res, 0, C_UGET_CREATED));
 	view_set(v, "Person.LastSeen", PQgetvalue(res, 0, C_UGET_LAST_SEEN));
+	if (strcmp(PQgetvalue(res, 0, C_UGET_LAST_ADMIN), "t") == 0)
+		view_set(v, "Person.LastAdmin", "1");
 	view_set(v, "Form.Value.display_name", PQgetvalue(res, 0, C_UGET_NAME));
 	view_set(v, "Form.Value.role", PQgetvalue(res, 0, C_UGET_ROLE));
 	PQclear(res);
 	PQclear(teams);
-	if (req_wants_json(r))
-		return wt_json(r, 200, body);
-	json_decref(body);
+	return NULL;
+}
+
+struct wt_err *
+person_fill(struct wt_req *r)
+{
+	struct wt_view *v;
+	struct wt_err *e;
+
+	if ((e = person_load_page(r, wt_str(r, "id"), NULL)) != NULL)
+		return e;
+	v = req_view(r);
 	if (is_admin(r)) {
 		view_set(v, "Can.Edit", "1");
 		if ((e = team_choices(r, v)) != NULL)
 			return e;
 	}
-	if (wt_bool(r, "saved", 0))
-		view_set(v, "Notice", "Saved.");
 	view_set(v, "Page.Nav", "people");
+	return NULL;
+}
+
+struct wt_err *
+person_page(struct wt_req *r)
+{
+	struct wt_view *v;
+	struct wt_err *e;
+	json_t *body = NULL;
+	const char *pre = NULL, *post = NULL;
+	struct wt_buf text;
+
+	if (req_wants_json(r)) {
+		if ((e = person_load_page(r, wt_str(r, "id"), &body)) != NULL)
+			return e;
+		return wt_json(r, 200, body);
+	}
+	if ((e = person_fill(r)) != NULL)
+		return e;
+	v = req_view(r);
+	if (wt_bool(r, "saved", 0)) {
+		pre = "Changes to ";
+		post = " are saved.";
+	} else if (wt_bool(r, "deactivated", 0)) {
+		pre = "";
+		post = " is deactivated: they cannot sign in, and their data is kept.";
+	} else if (wt_bool(r, "activated", 0)) {
+		pre = "";
+		post = " is active again and can sign in.";
+	}
+	if (pre != NULL) {
+		buf_init(&text);
+		buf_printf(&text, "%s%s%s", pre, view_get(v, "Person.Name"), post);
+		view_set(v, "Notice", text.data);
+		buf_free(&text);
+	}
 	return wt_html(r, 200, "admin_person.cs");
 }
 
@@ -272,7 +312,7 @@ person_load(const char *id, struct person *p)
  * inside the caller's transaction and locks the other admins' rows until
  * it ends. */
 static struct wt_err *
-last_admin(const char *id, const char *what)
+last_admin(const char *id, const char *field, const char *what)
 {
 	PGresult *res = db_exec(ST_ADMIN_OTHER_ADMINS, 1, &id);
 	int others;
@@ -283,7 +323,7 @@ last_admin(const char *id, const char *what)
 	PQclear(res);
 	if (others > 0)
 		return NULL;
-	return wt_fail(409, NULL, "%s would leave the organisation without an admin; "
+	return wt_form_fail(409, field, "%s would leave the organisation without an admin; "
 	    "make someone else admin first", what);
 }
 
@@ -317,94 +357,14 @@ finish_change(struct wt_req *r, const char *action, const char *id,
 	return NULL;
 }
 
-/* The invitation: the link carries the token, which is stored only as
- * its SHA-256. */
-static void
-invitation_text(struct wt_buf *body, const struct wt_req *r, const char *token)
-{
-	buf_printf(body, "Hello,\n\n%s invites you to %s, where your team keeps track of "
-	    "its working time.\nCreate your account within 7 days with this link:\n\n"
-	    "%s/register?invite=%s\n\n-- \n%s\n", r->user->display_name,
-	    wt_cfg.site_name, wt_cfg.site_url, token, wt_cfg.site_name);
-}
-
-struct wt_err *
-person_create(struct wt_req *r)
-{
-	const char *email = wt_str(r, "email"), *role = wt_str(r, "role");
-	const char *team = wt_str(r, "team_id"), *params[5];
-	char token[65], hash[65], *after;
-	struct wt_buf body;
-	struct wt_err *e;
-	PGresult *res;
-
-	if (role == NULL)
-		role = "member";
-	if ((res = db_exec(ST_ADMIN_USER_BY_EMAIL, 1, &email)) == NULL)
-		return db_err();
-	if (PQntuples(res) > 0) {
-		PQclear(res);
-		return wt_form_fail(409, "email", "%s has an account already", email);
-	}
-	PQclear(res);
-	if (team != NULL) {
-		if ((res = db_exec(ST_ADMIN_TEAM_JSON, 1, &team)) == NULL)
-			return db_err();
-		if (PQntuples(res) != 1) {
-			PQclear(res);
-			return wt_form_fail(400, "team_id", "Team %s does not exist", team);
-		}
-		PQclear(res);
-	}
-	if (random_token_hex(32, token) != 0)
-		return wt_fail(500, NULL, "no randomness available; the error is logged");
-	sha256_hex(token, 64, hash);
-	if (db_begin() != 0) {
-		OPENSSL_cleanse(token, sizeof(token));
-		return db_err();
-	}
-	params[0] = hash;
-	params[1] = email;
-	params[2] = role;
-	params[3] = me(r);
-	params[4] = team ? team : "0";
-	if ((res = db_exec(ST_ADMIN_INVITE_INSERT, 5, params)) == NULL) {
-		OPENSSL_cleanse(token, sizeof(token));
-		return db_err();
-	}
-	PQclear(res);
-	after = json_text(json_pack("{ss ss so}", "email", email, "role", role,
-	    "team_id", team ? json_integer(atoll(team)) : json_null()));
-	e = audit(r, "user.invite", "user", NULL, email, NULL, after);
-	free(after);
-	if (e == NULL) {
-		/* Queued in this transaction: the message exists if and only
-		 * if the invitation does. */
-		buf_init(&body);
-		invitation_text(&body, r, token);
-		e = mail_queue(email, "You are invited to Worktime", body.data);
-		OPENSSL_cleanse(body.data, body.len);
-		buf_free(&body);
-	}
-	OPENSSL_cleanse(token, sizeof(token));
-	if (e != NULL)
-		return e;
-	if (db_commit() != 0)
-		return db_err();
-	log_info("admin", "user %lld invited %s as %s", r->user->id, email, role);
-	/* Only now is the invitation on its way, and the notice says so. */
-	return done(r, 201, json_pack("{ss ss ss}", "status", "invited", "email", email,
-	    "role", role), "/admin/users?invited=1");
-}
-
-/* "/admin/users/ID?saved=1" */
+/* "/admin/users/ID?what=1" */
 static char *
-saved_location(const char *id)
+saved_location(const char *id, const char *what)
 {
 	struct wt_buf loc;
 
 	buf_init(&loc);
-	buf_printf(&loc, "/admin/users/%s?saved=1", id);
+	buf_printf(&loc, "/admin/users/%s?%s=1", id, what);
 	return buf_take(&loc);
 }
 
@@ -420,7 +380,7 @@ person_edit(struct wt_req *r)
 	if ((e = begin_change(id, &before)) != NULL)
 		goto out;
 	if (strcmp(before.role, "admin") == 0 && strcmp(role, "admin") != 0 &&
-	    (e = last_admin(id, "Changing this role")) != NULL)
+	    (e = last_admin(id, "role", "Changing this role")) != NULL)
 		goto out;
 	params[0] = id;
 	params[1] = wt_str(r, "display_name");
@@ -432,7 +392,7 @@ person_edit(struct wt_req *r)
 	PQclear(res);
 	if ((e = finish_change(r, "user.update", id, &before)) != NULL)
 		goto out;
-	loc = saved_location(id);
+	loc = saved_location(id, "saved");
 	e = done(r, 200, json_pack("{ss ss ss}", "status", "saved", "display_name", params[1],
 	    "role", role), loc);
 	free(loc);
@@ -453,7 +413,7 @@ set_status(struct wt_req *r, int enable)
 	if ((e = begin_change(id, &before)) != NULL)
 		goto out;
 	if (!enable && strcmp(before.role, "admin") == 0 &&
-	    (e = last_admin(id, "Deactivating this person")) != NULL)
+	    (e = last_admin(id, NULL, "Deactivating this person")) != NULL)
 		goto out;
 	changed = db_exec_count(enable ? ST_ADMIN_USER_ENABLE : ST_ADMIN_USER_DISABLE, 1, &id);
 	if (changed < 0) {
@@ -463,8 +423,8 @@ set_status(struct wt_req *r, int enable)
 	if (changed == 0) {
 		/* Nothing to do is not a change: no audit entry, and the
 		 * answer says why. */
-		e = wt_fail(409, NULL, enable ? "this account is not disabled" :
-		    "this account is disabled already");
+		e = wt_form_fail(409, NULL, enable ? "This account is not deactivated" :
+		    "This account is deactivated already");
 		goto out;
 	}
 	/* Signed out everywhere at once; their access tokens died with the
@@ -476,7 +436,7 @@ set_status(struct wt_req *r, int enable)
 	if ((e = finish_change(r, enable ? "user.activate" : "user.deactivate", id,
 	    &before)) != NULL)
 		goto out;
-	loc = saved_location(id);
+	loc = saved_location(id, enable ? "activated" : "deactivated");
 	e = done(r, 200, json_pack("{ss}", "status", enable ? "active" : "disabled"), loc);
 	free(loc);
 out:
@@ -506,12 +466,12 @@ person_delete(struct wt_req *r)
 	if ((e = begin_change(id, &before)) != NULL)
 		goto out;
 	if (confirm == NULL || strcmp(confirm, before.email) != 0) {
-		e = wt_fail(400, "confirm", "type the person's e-mail address (%s) to confirm "
-		    "the deletion", before.email);
+		e = wt_form_fail(400, "confirm", "Type the person's e-mail address (%s) to "
+		    "confirm the deletion", before.email);
 		goto out;
 	}
 	if (strcmp(before.role, "admin") == 0 &&
-	    (e = last_admin(id, "Deleting this person")) != NULL)
+	    (e = last_admin(id, "confirm", "Deleting this person")) != NULL)
 		goto out;
 	/* Everything of theirs goes with them, through ON DELETE CASCADE:
 	 * sessions, tokens, memberships, devices, activity, screenshots. */

@@ -23,47 +23,68 @@
 	{ .method = (m), .pattern = (p), .handler = (h), .fields = (f), .flags = (fl), \
 	  .access = { (who), (sees) } }
 
+/* A form post: a refused browser post shows the form's page (tpl, filled
+ * by fill) again, the message next to the field and what was typed kept. */
+#define RF_(m, p, h, f, who, sees, tpl, fill) \
+	{ .method = (m), .pattern = (p), .handler = (h), .fields = (f), \
+	  .access = { (who), (sees) }, .form = (tpl), .form_page = (fill) }
+/* The last argument is "template, fill" (PERSON_FORM...). */
+#define RF(m, p, h, f, who, sees, ...)	RF_(m, p, h, f, who, sees, __VA_ARGS__)
+#define PERSON_FORM	"admin_person.cs", person_fill
+#define TEAM_FORM	"admin_team.cs", team_fill
+#define DEVICES_FORM	"admin_devices.cs", devices_fill
+#define INVITES_FORM	"admin_invitations.cs", invitations_fill
+#define SEES_INVITES \
+	"admin: every invitation; manager: invitations of members into the teams they manage"
+
 const struct wt_route admin_routes[] = {
 	WT_CORE_ROUTES,
 	R("GET", "/admin", home_page, NULL, 0,
 	  MANAGER_ADMIN, "counts within their scope"),
 	R("GET", "/admin/users", people_page, people_list_fields, WT_ROUTE_FORM,
 	  MANAGER_ADMIN, SEES_ALL_TEAM),
-	R("POST", "/admin/users", person_create, person_create_fields, 0,
-	  WT_ROLE_ADMIN, "admin only: invites a person"),
+	RF("POST", "/admin/users", invitation_create, invitation_create_fields,
+	  WT_ROLE_ADMIN, "admin only: invites a person", INVITES_FORM),
 	R("GET", "/admin/users/:id", person_page, person_page_fields, WT_ROUTE_FORM,
 	  MANAGER_ADMIN, SEES_ALL_TEAM),
-	R("POST", "/admin/users/:id", person_edit, person_edit_fields, 0,
-	  WT_ROLE_ADMIN, "admin only: name, role"),
-	R("POST", "/admin/users/:id/deactivate", person_deactivate, person_fields, 0,
-	  WT_ROLE_ADMIN, "admin only"),
-	R("POST", "/admin/users/:id/activate", person_activate, person_fields, 0,
-	  WT_ROLE_ADMIN, "admin only"),
-	R("POST", "/admin/users/:id/delete", person_delete, person_delete_fields, 0,
-	  WT_ROLE_ADMIN, "admin only, with confirmation"),
+	RF("POST", "/admin/users/:id", person_edit, person_edit_fields,
+	  WT_ROLE_ADMIN, "admin only: name, role", PERSON_FORM),
+	RF("POST", "/admin/users/:id/deactivate", person_deactivate, person_fields,
+	  WT_ROLE_ADMIN, "admin only", PERSON_FORM),
+	RF("POST", "/admin/users/:id/activate", person_activate, person_fields,
+	  WT_ROLE_ADMIN, "admin only", PERSON_FORM),
+	RF("POST", "/admin/users/:id/delete", person_delete, person_delete_fields,
+	  WT_ROLE_ADMIN, "admin only, with confirmation", PERSON_FORM),
+	R("GET", "/admin/invitations", invitations_page, invitations_fields, WT_ROUTE_FORM,
+	  MANAGER_ADMIN, SEES_INVITES),
+	RF("POST", "/admin/invitations/:id/resend", invitation_resend, invitation_fields,
+	  MANAGER_ADMIN, SEES_INVITES, INVITES_FORM),
+	RF("POST", "/admin/invitations/:id/revoke", invitation_revoke, invitation_fields,
+	  MANAGER_ADMIN, SEES_INVITES, INVITES_FORM),
 	R("GET", "/admin/teams", teams_page, teams_page_fields, WT_ROUTE_FORM,
 	  MANAGER_ADMIN, "admin: every team; manager: the teams they manage"),
-	R("POST", "/admin/teams", team_create, team_create_fields, 0,
-	  WT_ROLE_ADMIN, "admin only"),
+	RF("POST", "/admin/teams", team_create, team_create_fields,
+	  WT_ROLE_ADMIN, "admin only", "admin_teams.cs", teams_fill),
 	R("GET", "/admin/teams/:id", team_page, team_page_fields, WT_ROUTE_FORM,
 	  MANAGER_ADMIN, "admin: any team; manager: a team they manage"),
-	R("POST", "/admin/teams/:id", team_rename, team_rename_fields, 0,
-	  WT_ROLE_ADMIN, "admin only: rename"),
-	R("POST", "/admin/teams/:id/delete", team_delete, team_fields, 0,
-	  WT_ROLE_ADMIN, "admin only"),
-	R("POST", "/admin/teams/:id/members", member_add, member_add_fields, 0,
-	  WT_ROLE_ADMIN, "admin only: add or change a member"),
-	R("POST", "/admin/teams/:id/members/:user/delete", member_remove, member_fields, 0,
-	  WT_ROLE_ADMIN, "admin only"),
+	RF("POST", "/admin/teams/:id", team_rename, team_rename_fields,
+	  WT_ROLE_ADMIN, "admin only: rename", TEAM_FORM),
+	RF("POST", "/admin/teams/:id/delete", team_delete, team_fields,
+	  WT_ROLE_ADMIN, "admin only", TEAM_FORM),
+	RF("POST", "/admin/teams/:id/members", member_add, member_add_fields,
+	  WT_ROLE_ADMIN, "admin only: add or change a member", TEAM_FORM),
+	RF("POST", "/admin/teams/:id/members/:user/delete", member_remove, member_fields,
+	  WT_ROLE_ADMIN, "admin only", TEAM_FORM),
 	R("GET", "/admin/devices", devices_page, devices_fields, WT_ROUTE_FORM,
 	  WT_ROLE_ANY, SEES_DEVICES),
-	R("POST", "/admin/devices/codes", code_create, code_create_fields, 0,
+	RF("POST", "/admin/devices/codes", code_create, code_create_fields,
 	  WT_ROLE_ANY,
-	  "admin: for anyone; manager: for their teams' people; member: for themselves"),
-	R("POST", "/admin/devices/codes/:id/revoke", code_revoke, code_fields, 0,
-	  WT_ROLE_ANY, SEES_DEVICES),
-	R("POST", "/admin/devices/:id/revoke", device_revoke, device_fields, 0,
-	  WT_ROLE_ANY, SEES_DEVICES),
+	  "admin: for anyone; manager: for their teams' people; member: for themselves",
+	  DEVICES_FORM),
+	RF("POST", "/admin/devices/codes/:id/revoke", code_revoke, code_fields,
+	  WT_ROLE_ANY, SEES_DEVICES, DEVICES_FORM),
+	RF("POST", "/admin/devices/:id/revoke", device_revoke, device_fields,
+	  WT_ROLE_ANY, SEES_DEVICES, DEVICES_FORM),
 	R("GET", "/admin/settings", settings_page, settings_page_fields, WT_ROUTE_FORM,
 	  WT_ROLE_ADMIN, "admin only"),
 	/* A refused browser post shows the settings form again. */
@@ -82,6 +103,8 @@ const struct wt_route admin_routes[] = {
 	  WT_ROLE_ADMIN, "admin only: re-categorises the stored windows"),
 	R("GET", "/admin/audit", audit_page, audit_fields, 0,
 	  WT_ROLE_ADMIN, "admin only: every action"),
+	R("GET", "/admin/system", system_page, NULL, 0,
+	  WT_ROLE_ADMIN, "admin only: the database, migrations and outgoing mail"),
 	WT_ROUTES_END
 };
 

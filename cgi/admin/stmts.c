@@ -16,6 +16,20 @@
 #define TEAM_SCOPE(t) \
 	"($2 = 'admin' OR ($2 = 'manager' AND EXISTS (SELECT 1 FROM team_members mm" \
 	" WHERE mm.team_id = " t ".id AND mm.user_id = $1::bigint AND mm.role = 'manager')))"
+/* May the caller see invitation i?  Admins every one; a manager those
+ * into a team they manage, for a role below theirs. */
+#define INVITE_SCOPE(i) \
+	"($2 = 'admin' OR ($2 = 'manager' AND " i ".role = 'member' AND EXISTS (" \
+	"SELECT 1 FROM team_members mm WHERE mm.team_id = " i ".team_id" \
+	" AND mm.user_id = $1::bigint AND mm.role = 'manager')))"
+#define INVITE_LIVE(i) "(" i ".used_at IS NULL AND " i ".revoked_at IS NULL)"
+/* An invitation to the admin role works for a day, others for a week
+ * (sql/008 holds the database to the first). */
+#define INVITE_TTL(role) \
+	"CASE WHEN " role " = 'admin' THEN interval '24 hours' ELSE interval '7 days' END"
+#define INVITE_JSON(i) \
+	"json_build_object('id', " i ".id, 'email', " i ".email, 'role', " i ".role," \
+	" 'team_id', " i ".team_id, 'expires_at', " i ".expires_at)::text"
 #define DEVICE_STATUS \
 	"CASE WHEN d.revoked_at IS NOT NULL THEN 'revoked'" \
 	" WHEN d.last_seen_at IS NULL THEN 'never'" \
@@ -25,6 +39,27 @@
 #define USER_JSON(u) \
 	"json_build_object('id', " u ".id, 'email', " u ".email, 'display_name', " \
 	u ".display_name, 'role', " u ".role, 'status', " u ".status)::text"
+
+/* An id in an audit snapshot as a person reads it: the person's or
+ * team's name as it is now ("#id" once they are gone); v is jsonb. */
+#define AUDIT_NAMED(k, v) \
+	"CASE WHEN jsonb_typeof(" v ") = 'number' AND " k " IN ('user_id', 'invited_by')" \
+	" THEN to_jsonb(coalesce((SELECT display_name FROM users WHERE id = (" v ")::text::bigint)," \
+	" '#' || (" v ")::text))" \
+	" WHEN jsonb_typeof(" v ") = 'number' AND " k " = 'team_id'" \
+	" THEN to_jsonb(coalesce((SELECT name FROM teams WHERE id = (" v ")::text::bigint)," \
+	" '#' || (" v ")::text)) ELSE " v " END"
+/* The fields an audit entry changed, as a JSON list of {field, before,
+ * after} in the order of their names ("[]" when nothing differs). */
+#define AUDIT_CHANGES(p) \
+	"coalesce((SELECT json_agg(json_build_object('field', x.k, 'before', " \
+	AUDIT_NAMED("x.k", "x.b") ", 'after', " AUDIT_NAMED("x.k", "x.a") ") ORDER BY x.k)::text" \
+	" FROM (SELECT ks.k, " p ".before -> ks.k AS b, " p ".after -> ks.k AS a FROM (" \
+	"  SELECT jsonb_object_keys(CASE WHEN jsonb_typeof(" p ".before) = 'object'" \
+	"   THEN " p ".before ELSE '{}' END)" \
+	"  UNION SELECT jsonb_object_keys(CASE WHEN jsonb_typeof(" p ".after) = 'object'" \
+	"   THEN " p ".after ELSE '{}' END)) ks(k)) x" \
+	" WHERE x.b IS DISTINCT FROM x.a), '[]')"
 
 #define CATEGORY_COLS \
 	"c.id, c.name, c.depth, c.app_re, c.title_re, c.url_re, c.priority, c.productivity," \
@@ -39,7 +74,10 @@ const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	  "SELECT (SELECT count(*) FROM users u WHERE " SCOPE("u") "),"
 	  " (SELECT count(*) FROM teams t WHERE " TEAM_SCOPE("t") "),"
 	  " (SELECT count(*) FROM devices d JOIN users u ON u.id = d.user_id"
-	  "  WHERE d.revoked_at IS NULL AND " SCOPE("u") ")", 2, 1 },
+	  "  WHERE d.revoked_at IS NULL AND " SCOPE("u") "),"
+	  " (SELECT count(*) FROM invites i WHERE " INVITE_LIVE("i") " AND i.expires_at > now()"
+	  "  AND " INVITE_SCOPE("i") "),"
+	  " (SELECT count(*) FROM invites i WHERE " INVITE_SCOPE("i") ")", 2, 1 },
 
 	/* people */
 	STMT(ST_ADMIN_USER_VISIBLE) = { "admin_user_visible",
@@ -67,9 +105,12 @@ const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	STMT(ST_ADMIN_USER_GET) = { "admin_user_get",
 	  "SELECT u.id, u.email, u.display_name, u.role, u.status, u.timezone,"
 	  " to_char(u.created_at, 'YYYY-MM-DD'),"
-	  " (SELECT to_char(max(s.last_seen_at), 'YYYY-MM-DD HH24:MI') FROM web_sessions s"
-	  "  WHERE s.user_id = u.id)"
-	  " FROM users u WHERE u.id = $3 AND " SCOPE("u"), 3, 1 },
+	  " (SELECT wt_local_time(max(s.last_seen_at), $4) FROM web_sessions s"
+	  "  WHERE s.user_id = u.id),"
+	  /* The last active admin: the page offers no way to lock them out. */
+	  " u.role = 'admin' AND u.status = 'active' AND NOT EXISTS (SELECT 1 FROM users o"
+	  "  WHERE o.role = 'admin' AND o.status = 'active' AND o.id <> u.id)"
+	  " FROM users u WHERE u.id = $3 AND " SCOPE("u"), 4, 1 },
 	/* The row for the audit log, and the e-mail and role the handlers
 	 * check, from one read. */
 	STMT(ST_ADMIN_USER_JSON) = { "admin_user_json",
@@ -79,7 +120,7 @@ const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	  "SELECT t.id, t.name, m.role FROM team_members m JOIN teams t ON t.id = m.team_id"
 	  " WHERE m.user_id = $3 AND " TEAM_SCOPE("t") " ORDER BY lower(t.name)", 3, 1 },
 	STMT(ST_ADMIN_USER_BY_EMAIL) = { "admin_user_by_email",
-	  "SELECT id FROM users WHERE email = lower($1)", 1, 1 },
+	  "SELECT id, email FROM users WHERE email = lower($1)", 1, 1 },
 	STMT(ST_ADMIN_USER_UPDATE) = { "admin_user_update",
 	  "UPDATE users SET display_name = $2, role = $3, updated_at = now() WHERE id = $1", 3, 0 },
 	STMT(ST_ADMIN_USER_DISABLE) = { "admin_user_disable",
@@ -98,8 +139,39 @@ const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	  " FOR UPDATE", 1, 0 },
 	STMT(ST_ADMIN_INVITE_INSERT) = { "admin_invite_insert",
 	  "INSERT INTO invites (token_hash, email, role, invited_by, team_id, expires_at)"
-	  " VALUES ($1, lower($2), $3, $4, NULLIF($5, '0')::bigint, now() + interval '7 days')"
+	  " VALUES ($1, lower($2), $3, $4, NULLIF($5, '0')::bigint, now() + " INVITE_TTL("$3") ")"
 	  " RETURNING id", 5, 0 },
+
+	/* invitations: pending ones, and those that ran out in the last 30
+	 * days (a resend gives them a new link) */
+	STMT(ST_ADMIN_INVITES_LIST) = { "admin_invites_list",
+	  "SELECT i.id, i.email, i.role, coalesce(i.team_id::text, ''), coalesce(t.name, ''),"
+	  " coalesce(s.display_name, ''), wt_local_time(i.sent_at, $3),"
+	  " wt_local_time(i.expires_at, $3), i.expires_at <= now(), i.sent_count"
+	  " FROM invites i LEFT JOIN teams t ON t.id = i.team_id"
+	  " LEFT JOIN users s ON s.id = i.invited_by"
+	  " WHERE " INVITE_LIVE("i") " AND i.expires_at > now() - interval '30 days'"
+	  " AND " INVITE_SCOPE("i")
+	  " ORDER BY i.expires_at <= now(), i.sent_at DESC, i.id DESC", 3, 1 },
+	STMT(ST_ADMIN_INVITE_GET) = { "admin_invite_get",
+	  "SELECT i.email, i.role, " INVITE_LIVE("i") ", " INVITE_JSON("i")
+	  " FROM invites i WHERE i.id = $3 AND " INVITE_SCOPE("i") " FOR UPDATE", 3, 0 },
+	STMT(ST_ADMIN_INVITE_REVOKE) = { "admin_invite_revoke",
+	  "UPDATE invites SET revoked_at = now(), revoked_reason = 'revoked', revoked_by = $2"
+	  " WHERE id = $1 AND " INVITE_LIVE("invites"), 2, 0 },
+	STMT(ST_ADMIN_INVITE_RESEND) = { "admin_invite_resend",
+	  "UPDATE invites i SET token_hash = $2, sent_at = now(), sent_count = sent_count + 1,"
+	  " expires_at = now() + " INVITE_TTL("i.role")
+	  " WHERE i.id = $1 AND " INVITE_LIVE("i")
+	  " RETURNING wt_local_time(i.expires_at, $3), " INVITE_JSON("i"), 3, 0 },
+	STMT(ST_ADMIN_INVITE_SHOWN) = { "admin_invite_shown",
+	  "SELECT i.email FROM invites i WHERE i.id = $3 AND " INVITE_SCOPE("i"), 3, 1 },
+
+	/* the installation */
+	STMT(ST_ADMIN_SYSTEM) = { "admin_system",
+	  "SELECT coalesce(max(version), ''), count(*),"
+	  " coalesce(wt_local_time(max(applied_at), $1), ''), current_setting('server_version')"
+	  " FROM schema_migrations", 1, 1 },
 
 	/* teams */
 	STMT(ST_ADMIN_TEAMS_LIST) = { "admin_teams_list",
@@ -124,7 +196,8 @@ const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	  "UPDATE teams SET name = $2 WHERE id = $1", 2, 0 },
 	STMT(ST_ADMIN_TEAM_DELETE) = { "admin_team_delete", "DELETE FROM teams WHERE id = $1", 1, 0 },
 	STMT(ST_ADMIN_MEMBER_GET) = { "admin_member_get",
-	  "SELECT role FROM team_members WHERE team_id = $1 AND user_id = $2", 2, 1 },
+	  "SELECT m.role, u.email FROM team_members m JOIN users u ON u.id = m.user_id"
+	  " WHERE m.team_id = $1 AND m.user_id = $2", 2, 1 },
 	STMT(ST_ADMIN_MEMBER_UPSERT) = { "admin_member_upsert",
 	  "INSERT INTO team_members (team_id, user_id, role) VALUES ($1, $2, $3)"
 	  " ON CONFLICT (team_id, user_id) DO UPDATE SET role = EXCLUDED.role", 3, 0 },
@@ -137,14 +210,13 @@ const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	/* devices */
 	STMT(ST_ADMIN_DEVICES_LIST) = { "admin_devices_list",
 	  "SELECT d.id, d.name, d.kind, d.hostname, d.os, d.agent_version, u.id,"
-	  " u.display_name, coalesce(to_char(d.last_seen_at AT TIME ZONE $3,"
-	  " 'YYYY-MM-DD HH24:MI'), ''), " DEVICE_STATUS
+	  " u.display_name, coalesce(wt_local_time(d.last_seen_at, $3), ''), " DEVICE_STATUS
 	  " FROM devices d JOIN users u ON u.id = d.user_id"
 	  " WHERE " SCOPE("u") " AND ($4::bigint = 0 OR u.id = $4::bigint)"
 	  " ORDER BY lower(u.display_name), lower(d.name), d.id", 4, 1 },
 	STMT(ST_ADMIN_CODES_LIST) = { "admin_codes_list",
 	  "SELECT c.id, c.device_name, c.kind, u.id, u.display_name,"
-	  " to_char(c.expires_at AT TIME ZONE $3, 'YYYY-MM-DD HH24:MI')"
+	  " wt_local_time(c.expires_at, $3)"
 	  " FROM enrollment_codes c JOIN users u ON u.id = c.user_id"
 	  " WHERE " SCOPE("u") " AND c.used_at IS NULL AND c.revoked_at IS NULL"
 	  " AND c.expires_at > now() AND ($4::bigint = 0 OR u.id = $4::bigint)"
@@ -152,7 +224,8 @@ const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	STMT(ST_ADMIN_CODE_INSERT) = { "admin_code_insert",
 	  "INSERT INTO enrollment_codes (code_hash, user_id, kind, device_name, created_by,"
 	  " expires_at) VALUES ($1, $2, $3, $4, $5, now() + interval '24 hours')"
-	  " RETURNING id, to_char(expires_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", 5, 0 },
+	  " RETURNING id, to_char(expires_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+	  " wt_local_time(expires_at, $6)", 6, 0 },
 	STMT(ST_ADMIN_CODE_GET) = { "admin_code_get",
 	  "SELECT c.user_id, c.device_name, c.used_at IS NULL AND c.revoked_at IS NULL"
 	  " FROM enrollment_codes c JOIN users u ON u.id = c.user_id"
@@ -222,11 +295,17 @@ const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	  "  AND ($6 = '' OR at >= ($6::date::timestamp AT TIME ZONE $1))"
 	  "  AND ($7 = '' OR at < (($7::date + 1)::timestamp AT TIME ZONE $1))),"
 	  " pg AS (SELECT * FROM f ORDER BY at DESC, id DESC LIMIT $8::int OFFSET $9::int)"
-	  " SELECT p.id, to_char(p.at AT TIME ZONE $1, 'YYYY-MM-DD HH24:MI:SS'), p.actor_email,"
+	  " SELECT p.id, wt_local_time(p.at, $1), p.actor_email,"
 	  " p.action, p.target_type, coalesce(p.target_id::text, ''), p.target_label,"
 	  " coalesce(p.before::text, ''), coalesce(p.after::text, ''), p.ip,"
-	  " (SELECT count(*) FROM f)"
-	  " FROM (SELECT 1) one LEFT JOIN pg p ON true ORDER BY p.at DESC, p.id DESC", 9, 1 },
+	  " (SELECT count(*) FROM f),"
+	  " coalesce(au.display_name, ''),"
+	  " coalesce(CASE p.target_type"
+	  "  WHEN 'user' THEN (SELECT display_name FROM users WHERE id = p.target_id)"
+	  "  WHEN 'team' THEN (SELECT name FROM teams WHERE id = p.target_id) END, ''),"
+	  " " AUDIT_CHANGES("p")
+	  " FROM (SELECT 1) one LEFT JOIN pg p ON true LEFT JOIN users au ON au.id = p.actor_id"
+	  " ORDER BY p.at DESC, p.id DESC", 9, 1 },
 };
 
 /* Constraints a person can run into, in words. */

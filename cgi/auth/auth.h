@@ -20,6 +20,7 @@ enum auth_stmt {
 	ST_AUTH_USER_VERIFY,
 	ST_AUTH_PROFILE_UPDATE,
 	ST_AUTH_TZ_VALID,
+	ST_AUTH_TZ_LIST,
 	ST_AUTH_SETTINGS,
 	/* passwords */
 	ST_AUTH_SET_PASSWORD,
@@ -30,6 +31,7 @@ enum auth_stmt {
 	ST_AUTH_SESSIONS_END_ALL,
 	ST_AUTH_SESSIONS_END_OTHERS,
 	ST_AUTH_SESSIONS_LIST,
+	ST_AUTH_SESSION_END,
 	/* single-use e-mail tokens */
 	ST_AUTH_TOKEN_INSERT,
 	ST_AUTH_TOKEN_PEEK,
@@ -91,6 +93,8 @@ struct wt_err	*token_revoke_post(struct wt_req *);
 /* login.c */
 extern const struct wt_field login_page_fields[], login_fields[], token_fields[];
 struct wt_err	*login_page(struct wt_req *);
+/* The sign-in page around its form: whether to offer registration. */
+struct wt_err	*login_fill(struct wt_req *);
 struct wt_err	*login_post(struct wt_req *);
 struct wt_err	*logout_post(struct wt_req *);
 struct wt_err	*token_post(struct wt_req *);
@@ -98,6 +102,8 @@ struct wt_err	*token_post(struct wt_req *);
 /* register.c */
 extern const struct wt_field register_page_fields[], register_fields[], verify_fields[];
 struct wt_err	*register_page(struct wt_req *);
+/* The registration form again: the invitation's address. */
+struct wt_err	*register_fill(struct wt_req *);
 struct wt_err	*register_post(struct wt_req *);
 struct wt_err	*verify_page(struct wt_req *);
 
@@ -110,12 +116,16 @@ struct wt_err	*reset_post(struct wt_req *);
 
 /* account.c */
 extern const struct wt_field account_page_fields[], profile_fields[],
-	    password_change_fields[], sessions_page_fields[];
+	    password_change_fields[], sessions_page_fields[], session_fields[];
 struct wt_err	*account_page(struct wt_req *);
+/* The account page around its two forms: the time zones to pick from. */
+struct wt_err	*account_fill(struct wt_req *);
 struct wt_err	*account_post(struct wt_req *);
 struct wt_err	*password_change_post(struct wt_req *);
 struct wt_err	*sessions_page(struct wt_req *);
 struct wt_err	*sessions_revoke_others(struct wt_req *);
+struct wt_err	*session_revoke(struct wt_req *);
+struct wt_err	*sessions_fill(struct wt_req *);
 
 /* lockout.c: backoff after repeated failures, per account and address. */
 /* *wait: seconds to wait before another attempt, 0 if none. */

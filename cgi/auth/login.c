@@ -70,13 +70,31 @@ user_row(long long uid, PGresult **out)
 }
 
 struct wt_err *
+login_fill(struct wt_req *r)
+{
+	enum reg_mode mode;
+	struct wt_err *e;
+
+	if ((e = registration_mode(&mode)) != NULL)
+		return e;
+	/* "Create an account" only where anyone may; otherwise the page
+	 * says how to get in. */
+	view_set(req_view(r), "Registration.Mode", mode == REG_OPEN ? "open" :
+	    mode == REG_INVITE ? "invite" : "closed");
+	return NULL;
+}
+
+struct wt_err *
 login_page(struct wt_req *r)
 {
 	const char *next = wt_str(r, "next");
 	struct wt_view *v;
+	struct wt_err *e;
 
 	if (r->user != NULL)
 		return wt_redirect(r, 303, next ? next : "/");
+	if ((e = login_fill(r)) != NULL)
+		return e;
 	v = req_view(r);
 	view_set(v, "Form.Value.next", next ? next : "");
 	if (wt_has(r, "signed_out"))

@@ -81,38 +81,78 @@ find_invite(const char *token, struct invite *inv, int *found)
 	return NULL;
 }
 
-struct wt_err *
-register_page(struct wt_req *r)
+/* The invitation's address (Invite.Email) and token, for the form; 400
+ * when the link is not live. */
+static struct wt_err *
+invite_view(struct wt_req *r, const char *token)
 {
-	const char *token = wt_str(r, "invite");
 	struct invite inv = { NULL, NULL, NULL };
-	enum reg_mode mode;
 	struct wt_view *v;
 	struct wt_err *e;
 	int found = 0;
 
+	if ((e = find_invite(token, &inv, &found)) != NULL)
+		return e;
+	if (!found)
+		return refusal(r, 400, "invite", "Invitation not valid", invite_gone,
+		    "/login", "Sign in");
+	v = req_view(r);
+	view_set(v, "Form.Value.email", inv.email);
+	view_set(v, "Form.Value.invite", token);
+	view_set(v, "Invite.Email", inv.email);
+	view_set(v, "Form.Autofocus", "display_name");
+	invite_free(&inv);
+	return NULL;
+}
+
+struct wt_err *
+register_page(struct wt_req *r)
+{
+	const char *token = wt_str(r, "invite");
+	enum reg_mode mode;
+	struct wt_err *e;
+
 	if ((e = registration_mode(&mode)) != NULL)
 		return e;
+	/* A person who followed a link to this page is told how to get in,
+	 * not refused; a script is refused. */
 	if (token == NULL && mode == REG_CLOSED)
-		return refusal(r, 403, NULL, "Registration is closed",
-		    "Accounts are created by the administrators. Ask yours for one.",
-		    NULL, NULL);
+		return req_wants_json(r) ? wt_fail(403, NULL, "Registration is closed") :
+		    message_page(r, 200, "Registration is closed",
+		    "Accounts on this site are created by its administrators. Ask yours "
+		    "for an invitation: it comes by e-mail, with a link to create your "
+		    "account.", "/login", "Sign in");
 	if (token == NULL && mode == REG_INVITE)
-		return refusal(r, 403, NULL, "Registration is by invitation",
-		    "Ask your administrator for an invitation link.", NULL, NULL);
+		return req_wants_json(r) ? wt_fail(403, NULL, "Registration is by invitation") :
+		    message_page(r, 200, "Registration is by invitation",
+		    "To join, ask your administrator to invite you: the invitation comes by "
+		    "e-mail, with a link to create your account.", "/login", "Sign in");
 	if (token != NULL) {
-		if ((e = find_invite(token, &inv, &found)) != NULL)
+		if ((e = invite_view(r, token)) != NULL || r->resp.done)
 			return e;
-		if (!found)
-			return refusal(r, 400, "invite", "Invitation not valid", invite_gone,
-			    NULL, NULL);
-		v = req_view(r);
-		view_set(v, "Form.Value.email", inv.email);
-		view_set(v, "Form.Value.invite", token);
-		view_set(v, "Invite.Email", inv.email);
-		invite_free(&inv);
-	}
+	} else
+		view_set(req_view(r), "Form.Autofocus", "email");
 	return wt_html(r, 200, "register.cs");
+}
+
+/* The form again after a refused post: with an invitation, its address
+ * (the form has no field for it), whatever went wrong. */
+struct wt_err *
+register_fill(struct wt_req *r)
+{
+	const char *token = wt_str(r, "invite");
+	struct invite inv = { NULL, NULL, NULL };
+	struct wt_err *e;
+	int found = 0;
+
+	if (token == NULL)
+		return NULL;
+	if ((e = find_invite(token, &inv, &found)) != NULL)
+		return e;
+	if (found)
+		view_set(req_view(r), "Invite.Email", inv.email);
+	invite_free(&inv);
+	return NULL;
 }
 
 /* Queues a message with a link to this site, in the current

@@ -102,6 +102,13 @@ struct wt_route {
 	 * a browser request re-render it with the message next to the
 	 * field and the typed values kept (never passwords). */
 	const char		*form;
+	/* Fills the view with the rest of that form's page (the list the
+	 * form sits under, the team it belongs to) before it is shown
+	 * again, so a mistake is shown on the page the person was on.  It
+	 * reads only the route's own fields, and path fields may be absent
+	 * when they were the mistake; an error from it shows the error page
+	 * instead.  NULL: the template needs nothing more. */
+	struct wt_err		*(*form_page)(struct wt_req *);
 };
 
 struct wt_resp {

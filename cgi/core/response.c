@@ -188,7 +188,14 @@ static int
 form_again(struct wt_req *r, const struct wt_err *e)
 {
 	struct wt_view *v = req_view(r);
+	struct wt_err *fill;
 
+	/* The page first, then what was typed over its defaults. */
+	if (r->route->form_page != NULL && (fill = r->route->form_page(r)) != NULL) {
+		err_free(fill);
+		db_rollback();
+		return -1;
+	}
 	for (const struct wt_field *f = r->route->fields; f && f->name; f++) {
 		const struct wt_kvlist *src = f->src == WT_SRC_BODY ? &r->form :
 		    f->src == WT_SRC_QUERY ? &r->query : NULL;

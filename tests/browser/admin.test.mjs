@@ -52,11 +52,12 @@ test('admin sets up a team and its new manager sees only that team', async (t) =
   const started = Date.now() - 1000;
   await t.test('the admin invites a person into the team', async () => {
     await admin.click('nav >> text=People');
+    await admin.click('text=Invite a person');
     await admin.fill('#f-email', email);
     await admin.selectOption('#f-team_id', { label: team });
     await admin.click('form[method=post][action="/admin/users"] button[type=submit]');
-    await admin.waitForURL(/\/admin\/users\?invited=1$/);
-    assert.match(await admin.locator('.notice').innerText(), /invitation is on its way/);
+    await admin.waitForURL(/\/admin\/invitations\?sent=\d+$/);
+    assert.equal(await admin.locator('.notice').innerText(), `Invitation sent to ${email}.`);
     await shot(admin, 'admin-02-invited');
   });
 
@@ -72,7 +73,7 @@ test('admin sets up a team and its new manager sees only that team', async (t) =
     await person.click('button[type=submit]');
     await person.waitForURL(`${BASE}/`);
     assert.match(await person.locator('.site-user').innerText(), /Morgan Manager/);
-    const nav = await person.locator('nav.site-nav').innerText();
+    const nav = await person.locator('nav.nav-wide').innerText();
     assert.doesNotMatch(nav, /Teams/, 'a plain member has no Teams page yet');
   });
 
@@ -82,7 +83,8 @@ test('admin sets up a team and its new manager sees only that team', async (t) =
     const row = admin.locator('tr', { hasText: 'Morgan Manager' });
     assert.match(await row.innerText(), /member/);
     await row.locator('button:has-text("Make manager")').click();
-    await admin.waitForURL(/\?saved=1$/);
+    await admin.waitForURL(/\?member=\d+$/);
+    assert.match(await admin.locator(".notice").innerText(), /Morgan Manager is a manager of/);
     assert.match(await admin.locator('tr', { hasText: 'Morgan Manager' }).innerText(), /manager/);
     await shot(admin, 'admin-04-made-manager');
     assert.equal(sql(`SELECT role FROM users WHERE email = '${email}'`), 'manager');

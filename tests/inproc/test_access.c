@@ -237,6 +237,63 @@ case_invite(void)
 }
 
 static void
+case_invitations(void)
+{
+	by_role("manager admin", 200, "GET", "/admin/invitations", NULL);
+}
+
+/* Invitations: an admin acts on every one; a manager on invitations of
+ * members into a team they manage (not another team's, not one to a
+ * role as high as theirs); members 403; anonymous 401.  A fresh
+ * invitation for every call: revoking spends it. */
+static void
+invitation_walk(const char *action)
+{
+	static const struct { const char *team, *role; int a_mgr, b_mgr; } kinds[] = {
+		{ "A", "member", 1, 0 }, { "B", "member", 0, 1 }, { "A", "manager", 0, 0 },
+		{ NULL, "member", 0, 0 },
+	};
+
+	for (size_t i = 0; i < NWALK; i++)
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+			enum actor a = ACTORS[i];
+			const char *team = kinds[k].team == NULL ? "0" :
+			    *kinds[k].team == 'A' ? TEAM_A : TEAM_B;
+			const char *id = ip_q("INSERT INTO invites (token_hash, email, role, invited_by,"
+			    " team_id, expires_at) VALUES (encode(sha256(gen_random_uuid()::text::bytea),"
+			    " 'hex'), $1, $2, $3, NULLIF($4, '0')::bigint, now() + interval '1 day')"
+			    " RETURNING id", ip_strf("walk%s.%s@example.com", rand_hex(4), tag),
+			    kinds[k].role, ADM.id, team, NULL);
+			struct ip_resp *r = call(a, "POST", ip_strf("/admin/invitations/%s/%s", id,
+			    action), NULL);
+			int want = a == ANON ? 401 : a == ADMIN_A ? 200 :
+			    (a == MGRA && kinds[k].a_mgr) || (a == MGRB && kinds[k].b_mgr) ? 200 :
+			    a == MGRA || a == MGRB ? 404 : 403;
+
+			is_int(r->status, want, ip_strf("%s: %s an invitation of a %s into team %s -> %d",
+			    NAME[a], action, kinds[k].role, kinds[k].team ? kinds[k].team : "none", want));
+		}
+}
+
+static void
+case_invitation_resend(void)
+{
+	invitation_walk("resend");
+}
+
+static void
+case_invitation_revoke(void)
+{
+	invitation_walk("revoke");
+}
+
+static void
+case_system(void)
+{
+	by_role("admin", 200, "GET", "/admin/system", NULL);
+}
+
+static void
 case_user_get(void)
 {
 	by_person("manager admin", 200, "GET", "/admin/users/{id}", NULL);
@@ -547,7 +604,52 @@ case_category_delete(void)
 	}
 }
 
-/* Report routes (dash): the front page is public. */
+/* Report routes (dash): the front page is public; signed in, it is the
+ * caller's own day. */
+static struct ip_resp *
+dash_call(enum actor a, const char *path)
+{
+	return IP(&dash_app, .path = path, .accept = "application/json",
+	    .bearer = TOKEN[a] && *TOKEN[a] ? TOKEN[a] : NULL);
+}
+
+static void
+case_dash_healthz(void)
+{
+	for (size_t i = 0; i < NWALK; i++)
+		expect(dash_call(ACTORS[i], "/healthz"), 200, ACTORS[i], "GET /healthz (dash)");
+}
+
+/* A person's report (?user=ID): anonymous 401; whom the caller sees 200;
+ * anyone else 404, exactly as for a person who does not exist. */
+static void
+dash_by_person(const char *tmpl)
+{
+	for (size_t i = 0; i < NWALK; i++)
+		for (size_t j = 0; j < sizeof(TARGETS) / sizeof(TARGETS[0]); j++) {
+			enum actor a = ACTORS[i], t = TARGETS[j];
+			const char *path = subst(tmpl, "{id}", ID[t]);
+			struct ip_resp *r = dash_call(a, path);
+			int want = a == ANON ? 401 : sees(a, t) ? 200 : 404;
+
+			is_int(r->status, want, ip_strf("%s: GET %s for %s -> %d", NAME[a], tmpl,
+			    NAME[t], want));
+			no_leak(a, r, ip_strf("%s: GET %s for %s", NAME[a], tmpl, NAME[t]));
+		}
+}
+
+static void
+case_day(void)
+{
+	dash_by_person("/day/2024-05-06?user={id}");
+	is_str(ip_q("SELECT count(*) FROM audit_log WHERE action = 'report.view'"
+	    " AND actor_id = $1 AND target_id = $2", ID[MGRA], ID[MEMA], NULL), "1",
+	    "mgrA's look at memA's day is audited");
+	is_str(ip_q("SELECT count(*) FROM audit_log WHERE action = 'report.view'"
+	    " AND actor_id = $1 AND target_id = $2", ID[MGRA], ID[MEMB], NULL), "0",
+	    "a refused look is not");
+}
+
 static void
 case_front(void)
 {
@@ -568,6 +670,10 @@ static const struct {
 	{ "GET /admin", case_admin_home },
 	{ "GET /admin/users", case_users_list },
 	{ "POST /admin/users", case_invite },
+	{ "GET /admin/invitations", case_invitations },
+	{ "POST /admin/invitations/:id/resend", case_invitation_resend },
+	{ "POST /admin/invitations/:id/revoke", case_invitation_revoke },
+	{ "GET /admin/system", case_system },
 	{ "GET /admin/users/:id", case_user_get },
 	{ "POST /admin/users/:id", case_user_edit },
 	{ "POST /admin/users/:id/deactivate", case_deactivate },
@@ -593,6 +699,17 @@ static const struct {
 	{ "GET /admin/audit", case_audit },
 };
 #define NCASES	(sizeof(CASES) / sizeof(CASES[0]))
+
+/* dash_app's routes. */
+static const struct {
+	const char	*key;
+	void		(*fn)(void);
+} DASH_CASES[] = {
+	{ "GET /healthz", case_dash_healthz },
+	{ "GET /", case_front },
+	{ "GET /day/:date", case_day },
+};
+#define NDASH	(sizeof(DASH_CASES) / sizeof(DASH_CASES[0]))
 
 /* The tree's README (for its access table). */
 static char *
@@ -620,7 +737,7 @@ readme(void)
 int
 main(void)
 {
-	int tested[NCASES] = { 0 };
+	int tested[NCASES] = { 0 }, dash_tested[NDASH] = { 0 };
 	char *rd;
 	int rules_ok = 1;
 
@@ -681,12 +798,33 @@ main(void)
 		CASES[c].fn();
 		tested[c] = 1;
 	}
+
+	/* --- and dash's --- */
+	is_int(app_check_routes(&dash_app), 0, "dash_app: every route has a rule");
+	for (const struct wt_route *rt = dash_app.routes; rt->pattern != NULL; rt++) {
+		const char *key = ip_strf("%s %s", rt->method, rt->pattern);
+		size_t c;
+
+		for (c = 0; c < NDASH; c++)
+			if (strcmp(DASH_CASES[c].key, key) == 0)
+				break;
+		ok(c < NDASH, "dash route %s has a case in this test", key);
+		if (c == NDASH)
+			continue;
+		ok(strcmp(rt->pattern, "/healthz") == 0 ||
+		    strstr(rd, ip_strf("| `%s` | `%s` |", rt->method, rt->pattern)) != NULL,
+		    "dash route %s is in README's access table", key);
+		DASH_CASES[c].fn();
+		dash_tested[c] = 1;
+	}
 	free(rd);
-	case_front();
 
 	/* The test's table must not describe routes that no longer exist either. */
 	for (size_t c = 0; c < NCASES; c++)
 		ok(tested[c], "case '%s' matches a route the program serves", CASES[c].key);
+	for (size_t c = 0; c < NDASH; c++)
+		ok(dash_tested[c], "dash case '%s' matches a route the program serves",
+		    DASH_CASES[c].key);
 	ip_exec("DELETE FROM categories WHERE name LIKE '%' || $1", tag, NULL);
 	clear_lockouts();
 	return ip_done();

@@ -155,7 +155,7 @@ main(void)
 	is_str(o ? ip_strf("%s %s %s %s", ip_jval(o, "device_name"), ip_jval(o, "kind"),
 	    ip_jval(o, "user_id"), ip_jval(o, "user_name")) : NULL,
 	    ip_strf("Admin laptop agent %s %s", ADM.id, ADM.name), "the code is listed: name, kind, whose");
-	like(o ? ip_jval(o, "expires") : NULL, "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$",
+	like(o ? ip_jval(o, "expires") : NULL, "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} [A-Z0-9+-]+$",
 	    "... with when it expires");
 
 	a = api("POST", "/admin/devices/codes", ADM.token,
@@ -331,7 +331,7 @@ main(void)
 	ok(o != NULL && (ip_jval(o, "last_seen") == NULL || strcmp(ip_jval(o, "last_seen"), "") == 0 ||
 	    strcmp(ip_jval(o, "last_seen"), "null") == 0), "never seen: no last_seen");
 	o = find_by(a, "devices", "name", "st-online");
-	like(o ? ip_jval(o, "last_seen") : NULL, "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$",
+	like(o ? ip_jval(o, "last_seen") : NULL, "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} [A-Z0-9+-]+$",
 	    "online: last_seen");
 	a = api("GET", "/admin/devices?user=abc", ADM.token, NULL);
 	is_error(a, 400, "user", "?user=abc: 400 naming user");

@@ -307,7 +307,7 @@ one_person_and_edit(void)
 	    ip_jstr(a, "teams.0.role")), ip_strf("%s People filter %s member", T1, ip_tag()),
 	    "... and their teams with the role in each");
 	is_int(json_array_size(ip_jget(a, "teams")), 1, "... (one team)");
-	like(ip_jstr(a, "last_seen"), "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$",
+	like(ip_jstr(a, "last_seen"), "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} [A-Z0-9+-]+$",
 	    "... and when their session was last seen");
 	a = api("GET", "/admin/users/999999999", ADM.token, NULL);
 	is_error(a, 404, "", "a person who does not exist: 404");
@@ -538,6 +538,14 @@ last_admin(void)
 	OTHERS = ip_q("WITH o AS (UPDATE users SET status = 'disabled' WHERE role = 'admin'"
 	    " AND status = 'active' AND id <> $1 RETURNING id)"
 	    " SELECT coalesce(string_agg(id::text, ','), '') FROM o", ADM.id, NULL);
+	{
+		struct ip_jar *b = ip_browser("last-admin");
+
+		is_status(login(b, ADM.email, PERSON_PW), 303, "the only admin signs in with a browser");
+		a = IP(ADMIN, .path = ip_strf("/admin/users/%s", ADM.id), .jar = b);
+		like(a->body, "the only active admin", "their page says why they cannot be deactivated");
+		unlike(a->body, "/deactivate\"|/delete\"", "... and offers neither Deactivate nor Delete");
+	}
 	before = user_json(ADM.id);
 	a0 = audit_max();
 	a = api("POST", ip_strf("/admin/users/%s", ADM.id), ADM.token,
@@ -567,6 +575,15 @@ last_admin(void)
 	ADM2_ID = uid_of(ADM2);
 	is_str(ip_q("SELECT role || ' ' || status FROM users WHERE id = $1", ADM2_ID, NULL),
 	    "admin active", "... active admin");
+	{
+		struct ip_jar *b = ip_browser("two-admins");
+
+		login(b, ADM.email, PERSON_PW);
+		a = IP(ADMIN, .path = ip_strf("/admin/users/%s", ADM2_ID), .jar = b);
+		like(a->body, "/deactivate\"", "with two admins, the page offers Deactivate");
+		like(a->body, "<summary class=\"button danger-outline\">Deactivate", "... behind a confirmation");
+		like(a->body, "/delete\"", "... and Delete");
+	}
 	a = api("POST", ip_strf("/admin/users/%s", ADM.id), ADM.token,
 	    ip_json("{ss ss}", "display_name", ADM.name, "role", "manager"));
 	is_status(a, 200, "with a second admin, demoting yourself works");

@@ -230,8 +230,11 @@ invitations(void)
 
 	set_mode("invite");
 	a = IP(AUTH, .path = "/register", .jar = i);
-	is_status(a, 403, "invite mode, no invitation: 403");
+	is_status(a, 200, "invite mode, no invitation: a page, not a refusal");
 	like(a->body, "Registration is by invitation", "... says so");
+	like(a->body, "ask your administrator to invite you", "... and how to get in");
+	a = IP(AUTH, .path = "/register", .jar = i, .accept = "application/json");
+	is_status(a, 403, "... a script is refused (403)");
 	csrf = csrf_of(i, "/login");
 	a = reg(i, csrf, NULL, ip_strf("%s%s%s", f("email", reg3), f("display_name", "No Invite"),
 	    f("password", PW)));
@@ -304,8 +307,9 @@ closed(void)
 
 	set_mode("closed");
 	a = IP(AUTH, .path = "/register", .jar = c);
-	is_status(a, 403, "closed mode: 403");
+	is_status(a, 200, "closed mode: a page, not a refusal");
 	like(a->body, "Registration is closed", "... says so");
+	like(a->body, "Ask yours for an invitation", "... and how to get in");
 	csrf = csrf_of(c, "/login");
 	a = reg(c, csrf, "application/json", ip_strf("%s%s%s", f("email", ce),
 	    f("display_name", "Closed"), f("password", PW)));
