@@ -75,7 +75,7 @@ is "$(sql "SELECT count(*) || ' ' || min(number) || '-' || max(number) || ' ' ||
 	WHERE s.user_id = $uid")" "79 1-79 79" \
 	"... one session: tasks 1 to 79 finished, each exactly 1 s, as in client-time order"
 is "$(sql "SELECT count(*) || ' ' || max(task_no) || ' ' || bool_and(ended_at IS NULL)
-	FROM task_sessions WHERE user_id = $uid")" "1 80 t" "... task 80 running"
+	FROM task_sessions WHERE user_id = $uid")" "1 80 true" "... task 80 running"
 api GET /api/v1/task-sessions/current "$tok"
 is "$(jq_body '.session.task') $(jq_body '.session.state') $(jq_body '.session.tasks_done')" \
 	"80 paused 79" "current: task 80, paused (the PAUSE at +100 s is past every NEXT)"
