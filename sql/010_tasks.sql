@@ -413,47 +413,46 @@ BEGIN
 END
 $$;
 
--- The widget's refresh tokens: a long-lived secret (only its SHA-256 is
--- kept) that buys a new access token and a new refresh token, once.  A
--- token used a second time after its grace period ends its whole family
--- (someone copied it).  token_version ties it to the password, as the
--- access tokens are.
+-- The widget's refresh tokens.  The widget's sign-in is a session
+-- (web_sessions, kind 'token'): it ends as a browser's does (unused for
+-- session.idle_minutes, session.max_hours after sign-in, sign-out, "sign
+-- out everywhere else", a password change), and every access token and
+-- refresh token of it ends with it.  A refresh token (only its SHA-256 is
+-- kept) buys one new access token and one new refresh token; used again
+-- after its grace period, it was copied, and the whole session ends.
 CREATE TABLE refresh_tokens (
-    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    token_hash    text NOT NULL UNIQUE CHECK (length(token_hash) = 64),
-    family        bigint NOT NULL,
-    user_id       bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    token_version integer NOT NULL,
-    created_at    timestamptz NOT NULL DEFAULT now(),
-    expires_at    timestamptz NOT NULL,
-    used_at       timestamptz,
-    user_agent    text NOT NULL DEFAULT ''
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    token_hash text NOT NULL UNIQUE CHECK (length(token_hash) = 64),
+    session_id bigint NOT NULL REFERENCES web_sessions (id) ON DELETE CASCADE,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    used_at    timestamptz
 );
-CREATE INDEX refresh_tokens_user_idx ON refresh_tokens (user_id);
-CREATE INDEX refresh_tokens_family_idx ON refresh_tokens (family);
-CREATE SEQUENCE refresh_tokens_family_seq;
+CREATE INDEX refresh_tokens_session_idx ON refresh_tokens (session_id);
 
--- Spends a refresh token (by its SHA-256): 'ok' with the person, family
--- and token version to issue the next one with; 'just_used' when it was
--- spent within p_grace (two tabs of the widget refreshing at once: the
--- other one has the new token already); 'reused' when it was spent
--- before that (a copy in someone else's hands: the whole family is
--- ended); 'invalid' when unknown, expired, or no longer valid for the
--- person (password changed, account disabled).
-CREATE FUNCTION refresh_token_use(p_hash text, p_grace interval,
-    OUT result text, OUT user_id bigint, OUT family bigint, OUT token_version integer)
+-- Spends a refresh token (by its SHA-256): 'ok' with the person, the
+-- session (touched: it is in use) and the token version to issue the next
+-- one with; 'just_used' when it was spent within p_grace (two tabs of the
+-- widget refreshing at once: the other one has the new token already);
+-- 'reused' when it was spent before that (a copy in someone else's hands:
+-- the session ends, and with it every token of this sign-in); 'invalid'
+-- when unknown or its session is over (or the person disabled, or the
+-- password changed).
+CREATE FUNCTION refresh_token_use(p_hash text, p_grace interval, p_idle interval,
+    OUT result text, OUT user_id bigint, OUT session_id bigint, OUT token_version integer)
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
     t refresh_tokens;
 BEGIN
     UPDATE refresh_tokens r SET used_at = now()
-    FROM users u
-    WHERE r.token_hash = p_hash AND r.used_at IS NULL AND r.expires_at > now()
-      AND u.id = r.user_id AND u.status = 'active' AND u.token_version = r.token_version
-    RETURNING 'ok', r.user_id, r.family, r.token_version
-    INTO result, user_id, family, token_version;
+    FROM web_sessions s, users u
+    WHERE r.token_hash = p_hash AND r.used_at IS NULL AND s.id = r.session_id
+      AND s.expires_at > now() AND s.last_seen_at > now() - p_idle
+      AND u.id = s.user_id AND u.status = 'active'
+    RETURNING 'ok', u.id, s.id, u.token_version
+    INTO result, user_id, session_id, token_version;
     IF FOUND THEN
+        UPDATE web_sessions s SET last_seen_at = now() WHERE s.id = session_id;
         RETURN;
     END IF;
     SELECT * INTO t FROM refresh_tokens r WHERE r.token_hash = p_hash;
@@ -462,10 +461,9 @@ BEGIN
     ELSIF t.used_at IS NOT NULL AND t.used_at > now() - p_grace THEN
         result := 'just_used';
     ELSIF t.used_at IS NOT NULL THEN
-        DELETE FROM refresh_tokens r WHERE r.family = t.family;
+        DELETE FROM web_sessions s WHERE s.id = t.session_id;
         result := 'reused';
     ELSE
-        DELETE FROM refresh_tokens r WHERE r.id = t.id;
         result := 'invalid';
     END IF;
 END

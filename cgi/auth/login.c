@@ -2,11 +2,9 @@
 #include "config.h"
 
 #include <stdlib.h>
-#include <time.h>
 
 #include "auth.h"
 #include "conf.h"
-#include "jwt.h"
 #include "log.h"
 #include "session.h"
 #include "user.h"
@@ -141,17 +139,20 @@ logout_post(struct wt_req *r)
 struct wt_err *
 token_post(struct wt_req *r)
 {
-	long long uid = 0, ver;
-	PGresult *res = NULL;
+	long long uid = 0, ttl = wt_cfg.token_ttl_seconds;
 	struct wt_err *e;
+	char *token;
 
-	if ((e = authenticate(r, wt_str(r, "email"), wt_str(r, "password"), &uid)) != NULL ||
-	    (e = user_row(uid, &res)) != NULL)
+	if ((e = authenticate(r, wt_str(r, "email"), wt_str(r, "password"), &uid)) != NULL)
 		return e;
-	ver = atoll(PQgetvalue(res, 0, C_UBI_TOKEN_VERSION));
-	PQclear(res);
-	if ((e = token_answer(r, uid, ver, wt_bool(r, "refresh", 0), NULL)) != NULL)
+	/* The widget signs in for longer (refresh.c). */
+	if (wt_bool(r, "refresh", 0))
+		return widget_sign_in(r, uid);
+	if ((e = access_token_issue(r, uid, (long)ttl, &token)) != NULL)
 		return e;
 	log_info("token", "issued an access token to user %lld", uid);
-	return NULL;
+	e = wt_json(r, 200, json_pack("{ss ss sI}", "access_token", token,
+	    "token_type", "Bearer", "expires_in", (json_int_t)ttl));
+	free(token);
+	return e;
 }

@@ -68,14 +68,14 @@ const struct wt_config_key wt_config_keys[] = {
 	{ "mail.smtp_password", "", "SMTP password", CK_STR, OFF(mail_smtp_password), 0, 0, NULL },
 	{ "mail.from", "Worktime <worktime@localhost>", "sender of every message",
 	  CK_STR, OFF(mail_from), 0, 0, NULL },
+	{ "mail.per_address_hour", "5", "messages queued to one address in an hour, at most",
+	  CK_INT, OFF(mail_per_address_hour), 1, 1000, NULL },
 	{ "cors.origins", "", "origins (space-separated, like https://www.raterhub.com) whose "
 	  "pages may call the widget's API: /api/v1/token, /api/v1/token/refresh, "
 	  "/api/v1/task-events, /api/v1/task-sessions/current",
 	  CK_ORIGINS, OFF(cors_origins), 0, 0, NULL },
 	{ "tasks.idle_minutes", "60", "a task session nobody touches for this long ends on its own, "
 	  "at its last event", CK_INT, OFF(tasks_idle_minutes), 1, 1440, NULL },
-	{ "token.refresh_days", "30", "lifetime of the widget's refresh token; each use gives a new one",
-	  CK_INT, OFF(token_refresh_days), 1, 365, NULL },
 	{ NULL, NULL, NULL, CK_STR, 0, 0, 0, NULL }
 };
 

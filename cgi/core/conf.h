@@ -49,9 +49,9 @@ struct wt_config {
 	const char	*mail_smtp_user;
 	const char	*mail_smtp_password;
 	const char	*mail_from;
+	long long	 mail_per_address_hour;
 	const char	*cors_origins;
 	long long	 tasks_idle_minutes;
-	long long	 token_refresh_days;
 };
 
 /* Filled by config_load; read-only after start. */
