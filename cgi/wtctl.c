@@ -18,11 +18,13 @@
 #include "conf.h"
 #include "crypto.h"
 #include "db.h"
+#include "decode.h"
 #include "http.h"
 #include "log.h"
 #include "mail.h"
 #include "password.h"
 #include "session.h"
+#include "shotstore.h"
 
 enum ctl_stmt {
 	ST_CTL_ADMIN_EXISTS = WT_STMT_BASE(WT_SLOT_APP),
@@ -38,12 +40,12 @@ static const struct wt_stmt stmts[ST_CTL_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	STMT(ST_CTL_CREATE_USER) = { "ctl_create_user",
 	  "INSERT INTO users (email, display_name, password_hash, role, status,"
 	  " email_verified_at, password_changed_at)"
-	  " VALUES (lower($1), $2, $3, $4, 'active', now(), now()) RETURNING id", 4, 0 },
+	  " VALUES (email_normalize($1), $2, $3, $4, 'active', now(), now()) RETURNING id", 4, 0 },
 	STMT(ST_CTL_HISTORY_ADD) = { "ctl_history_add",
 	  "INSERT INTO password_history (user_id, password_hash) VALUES ($1, $2)", 2, 0 },
 	STMT(ST_CTL_CREATE_ADMIN) = { "ctl_create_admin",
 	  "INSERT INTO users (email, display_name, password_hash, role, status) "
-	  "VALUES (lower($1), $2, $3, 'admin', 'active') RETURNING id", 3, 0 },
+	  "VALUES (email_normalize($1), $2, $3, 'admin', 'active') RETURNING id", 3, 0 },
 };
 
 /* 20 characters from 62 symbols: about 119 bits. */
@@ -244,6 +246,11 @@ create_user(const char *email, const char *name, const char *role)
 		fprintf(stderr, "wtctl: '%s' is not an e-mail address\n", email);
 		return 2;
 	}
+	if (check_one_line(name) != NULL || !utf8_valid_str(name) || *name == '\0') {
+		fprintf(stderr, "wtctl: the name must be one line of text without control "
+		    "characters\n");
+		return 2;
+	}
 	if (strcmp(role, "member") != 0 && strcmp(role, "manager") != 0 &&
 	    strcmp(role, "admin") != 0) {
 		fprintf(stderr, "wtctl: role must be member, manager or admin\n");
@@ -291,13 +298,31 @@ create_user(const char *email, const char *name, const char *role)
 	return 0;
 }
 
+/* The retention job's screenshot part (run it daily, from cron or a
+ * timer): screenshots older than the retention period go, and every file
+ * no screenshot names any more, whatever deleted it. */
+static int
+expire_screenshots(void)
+{
+	long long deleted, files;
+
+	if (shots_expire(&deleted, &files) != 0) {
+		fprintf(stderr, "wtctl: expiring screenshots failed; see the log\n");
+		return 1;
+	}
+	printf("expired %lld screenshot(s) past the retention period; removed %lld file(s) "
+	    "from the store\n", deleted, files);
+	return 0;
+}
+
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: wtctl [--config FILE] create-admin [--email E] [--name N]\n"
 	    "       wtctl [--config FILE] create-user --email E --name N [--role R] < password\n"
 	    "       wtctl [--config FILE] send-test-mail ADDRESS\n"
-	    "       wtctl [--config FILE] mail-sender [--once | --pidfile FILE]\n");
+	    "       wtctl [--config FILE] mail-sender [--once | --pidfile FILE]\n"
+	    "       wtctl [--config FILE] expire-screenshots\n");
 }
 
 int
@@ -347,12 +372,13 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[optind], "create-admin") != 0 &&
 	    strcmp(argv[optind], "create-user") != 0 &&
-	    strcmp(argv[optind], "mail-sender") != 0) {
+	    strcmp(argv[optind], "mail-sender") != 0 &&
+	    strcmp(argv[optind], "expire-screenshots") != 0) {
 		usage();
 		return 2;
 	}
 	db_setup(wt_cfg.db_conninfo, "wtctl");
-	if (session_register() != 0 || mail_register() != 0 ||
+	if (session_register() != 0 || mail_register() != 0 || shots_register() != 0 ||
 	    db_register(WT_SLOT_APP, (struct wt_stmt_table)WT_STMT_TABLE(stmts)) != 0)
 		return 1;
 	if (strcmp(argv[optind], "mail-sender") == 0) {
@@ -363,7 +389,9 @@ main(int argc, char **argv)
 	}
 	if (db_ensure() != 0)
 		return 1;
-	if (strcmp(argv[optind], "create-user") == 0)
+	if (strcmp(argv[optind], "expire-screenshots") == 0)
+		rc = expire_screenshots();
+	else if (strcmp(argv[optind], "create-user") == 0)
 		rc = create_user(email, name, role);
 	else
 		rc = create_admin(email, name);

@@ -44,12 +44,13 @@ const struct wt_field session_fields[] = {
 
 const struct wt_field profile_fields[] = {
 	{ .name = "display_name", .src = WT_SRC_BODY, .type = WT_T_STRING,
-	  .flags = WT_REQUIRED, .min = 1, .max = 100, .label = "Name" },
+	  .flags = WT_REQUIRED, .min = 1, .max = 100, .check = check_one_line,
+	  .label = "Name" },
 	{ .name = "timezone", .src = WT_SRC_BODY, .type = WT_T_STRING,
 	  .flags = WT_REQUIRED, .min = 1, .max = 64, .check = check_timezone_shape,
 	  .label = "Time zone" },
-	{ .name = "target_pace_min", .src = WT_SRC_BODY, .type = WT_T_INT,
-	  .flags = WT_REQUIRED, .min = 1, .max = 1440, .label = "Target pace" },
+	{ .name = "target_pace_min", .src = WT_SRC_BODY, .type = WT_T_DECIMAL,
+	  .flags = WT_REQUIRED, .min = 10, .max = 144000, .label = "Target pace" },
 	{ .name = NULL }
 };
 
@@ -66,9 +67,9 @@ const struct wt_field password_change_fields[] = {
 static json_t *
 profile_json(const struct wt_user *u)
 {
-	return json_pack("{sI ss ss ss ss sI}", "id", (json_int_t)u->id, "email", u->email,
+	return json_pack("{sI ss ss ss ss so}", "id", (json_int_t)u->id, "email", u->email,
 	    "display_name", u->display_name, "role", u->role, "timezone", u->timezone,
-	    "target_pace_min", (json_int_t)u->target_pace_min);
+	    "target_pace_min", pace_json(u->target_pace_min));
 }
 
 /* Fills the profile form from the user, for the page and for the form
@@ -82,8 +83,12 @@ profile_view(struct wt_req *r)
 		view_set(v, "Form.Value.display_name", r->user->display_name);
 	if (view_get(v, "Form.Value.timezone") == NULL)
 		view_set(v, "Form.Value.timezone", r->user->timezone);
-	if (view_get(v, "Form.Value.target_pace_min") == NULL)
-		view_set_int(v, "Form.Value.target_pace_min", r->user->target_pace_min);
+	if (view_get(v, "Form.Value.target_pace_min") == NULL) {
+		char pace[32];
+
+		pace_text(r->user->target_pace_min, pace);
+		view_set(v, "Form.Value.target_pace_min", pace);
+	}
 	view_set(v, "Account.Email", r->user->email);
 	view_set(v, "Account.Role", r->user->role);
 }
@@ -131,8 +136,8 @@ account_post(struct wt_req *r)
 {
 	const char *tz = wt_str(r, "timezone"), *name = wt_str(r, "display_name");
 	const char *params[4];
-	char id[24], pace[24], *zone;
-	long long pace_min = wt_int(r, "target_pace_min", 30);
+	char id[24], *zone;
+	const char *pace = wt_str(r, "target_pace_min");
 	PGresult *res;
 
 	if ((res = db_exec(ST_AUTH_TZ_VALID, 1, &tz)) == NULL)
@@ -146,7 +151,6 @@ account_post(struct wt_req *r)
 	zone = xstrdup(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	lltoa(r->user->id, id);
-	lltoa(pace_min, pace);
 	params[0] = id;
 	params[1] = name;
 	params[2] = zone;
@@ -165,7 +169,7 @@ account_post(struct wt_req *r)
 	free(r->user->timezone);
 	r->user->display_name = xstrdup(name);
 	r->user->timezone = zone;
-	r->user->target_pace_min = pace_min;
+	r->user->target_pace_min = (double)wt_decimal(r, "target_pace_min", 550) / 100;
 	return wt_json(r, 200, profile_json(r->user));
 }
 
@@ -192,7 +196,9 @@ check_current(struct wt_req *r, const char *current, const char *ip)
 	PQclear(res);
 	if (good)
 		return NULL;
-	lockout_fail(r->user->email, ip);
+	/* Counted as a failed sign-in of the account: the same counter and
+	 * the same lock as the sign-in form's. */
+	lockout_fail(LOCK_USER, id, ip);
 	return wt_form_fail(400, "current_password", "Current password is not right");
 }
 
@@ -202,18 +208,34 @@ password_change_post(struct wt_req *r)
 	const char *pw = wt_str(r, "password"), *confirm = wt_str(r, "password_confirm");
 	const char *ip = r->remote_addr ? r->remote_addr : "";
 	struct wt_err *e;
+	char id[24];
 	long wait;
 
+	lltoa(r->user->id, id);
 	/* A stolen session must not become a way to guess the password. */
-	if ((e = lockout_wait(r->user->email, ip, &wait)) != NULL)
+	if ((e = lockout_wait(LOCK_USER, id, ip, &wait)) != NULL)
 		return e;
 	profile_view(r);
 	if (wait > 0)
 		return lockout_error(wait, "current_password", "Too many wrong passwords.");
-	if ((e = check_current(r, wt_str(r, "current_password"), ip)) != NULL)
+	/* An attempt costs up to seven scrypt hashes (the current password,
+	 * the last five, the new one), so each account gets a few an hour
+	 * (auth.account_threshold, then the sign-in backoff), right or
+	 * wrong: a signed-in member cannot keep the workers hashing and slow
+	 * down everyone's sign-in.  What costs no hash is checked first and
+	 * not counted. */
+	if ((e = lockout_wait(LOCK_CHANGE, id, ip, &wait)) != NULL)
 		return e;
+	if (wait > 0)
+		return lockout_error(wait, "current_password", "Too many password changes.");
 	if (confirm != NULL && strcmp(confirm, pw) != 0)
 		return wt_form_fail(400, "password_confirm", "The two passwords differ");
+	if ((e = new_password_check(0, pw, r->user->email, r->user->display_name,
+	    "New password")) != NULL)
+		return e;
+	lockout_fail(LOCK_CHANGE, id, NULL);
+	if ((e = check_current(r, wt_str(r, "current_password"), ip)) != NULL)
+		return e;
 	if ((e = new_password_check(r->user->id, pw, r->user->email, r->user->display_name,
 	    "New password")) != NULL)
 		return e;
@@ -223,7 +245,7 @@ password_change_post(struct wt_req *r)
 		return e;
 	if (db_commit() != 0)
 		return db_err();
-	lockout_clear(r->user->email);
+	lockout_clear(LOCK_USER, id);
 	log_info("account", "user %lld changed the password; other sessions ended",
 	    r->user->id);
 	if (req_wants_json(r))

@@ -46,12 +46,17 @@ enum auth_stmt {
 	ST_AUTH_LOCK_FAIL,
 	ST_AUTH_LOCK_SET,
 	ST_AUTH_LOCK_CLEAR,
+	/* the widget's sign-in and refresh tokens */
+	ST_AUTH_WIDGET_SESSION,
+	ST_AUTH_REFRESH_INSERT,
+	ST_AUTH_REFRESH_USE,
+	ST_AUTH_REFRESH_REVOKE,
 	ST_AUTH_END
 };
 
 /* The columns of the statements whose results are read. */
 /* ST_AUTH_USER_BY_EMAIL */
-enum { C_UBE_ID, C_UBE_HASH, C_UBE_STATUS, C_UBE_NAME };
+enum { C_UBE_EMAIL, C_UBE_ID, C_UBE_HASH, C_UBE_STATUS, C_UBE_NAME };
 /* ST_AUTH_USER_BY_ID: USER_COLUMNS (user_from_row), then these. */
 enum { C_UBI_USER = 0, C_UBI_HASH = USER_NCOLUMNS, C_UBI_TOKEN_VERSION };
 /* ST_AUTH_USER_INSERT: no row when the address has an account already. */
@@ -72,9 +77,20 @@ enum { C_INVITE_ID, C_INVITE_EMAIL, C_INVITE_ROLE };
 enum { C_LOCK_WAIT };
 /* ST_AUTH_LOCK_FAIL */
 enum { C_LOCK_FAILURES };
+/* ST_AUTH_REFRESH_USE */
+enum { C_RU_RESULT, C_RU_USER, C_RU_SESSION, C_RU_VERSION };
+/* ST_AUTH_WIDGET_SESSION */
+enum { C_WS_ID, C_WS_VERSION };
 
 extern const struct wt_stmt auth_stmts[ST_AUTH_END - WT_STMT_BASE(WT_SLOT_APP)];
 extern const struct wt_constraint auth_constraints[];
+
+/* refresh.c: the widget's sign-in (a session of its own, an access
+ * token and a refresh token) as the answer to POST /api/v1/token. */
+extern const struct wt_field refresh_fields[];
+struct wt_err	*widget_sign_in(struct wt_req *, long long uid);
+struct wt_err	*token_refresh_post(struct wt_req *);
+struct wt_err	*token_revoke_post(struct wt_req *);
 
 /* login.c */
 extern const struct wt_field login_page_fields[], login_fields[], token_fields[];
@@ -113,14 +129,23 @@ struct wt_err	*sessions_revoke_others(struct wt_req *);
 struct wt_err	*session_revoke(struct wt_req *);
 struct wt_err	*sessions_fill(struct wt_req *);
 
-/* lockout.c: backoff after repeated failures, per account and address. */
-/* *wait: seconds to wait before another attempt, 0 if none. */
-struct wt_err	*lockout_wait(const char *account, const char *ip, long *wait);
-/* Records a failure; returns the wait it starts (0 if none).  A failure
- * that cannot be recorded is logged and otherwise ignored: the person
- * still gets the answer for the wrong password. */
-long		 lockout_fail(const char *account, const char *ip);
-void		 lockout_clear(const char *account);
+/* lockout.c: backoff after repeated failures, per account and address.
+ * An account is (kind, key): ("user", its id) when the address has an
+ * account, ("account", the normalised address) when not; password
+ * changes are also counted as ("change", the id). */
+#define LOCK_USER	"user"
+#define LOCK_ADDRESS	"account"
+#define LOCK_CHANGE	"change"
+/* *wait: seconds to wait before another attempt (for the account or for
+ * the client address ip), 0 if none. */
+struct wt_err	*lockout_wait(const char *kind, const char *key, const char *ip,
+		    long *wait);
+/* Records a failure of the account and (unless ip is NULL) of the client
+ * address; returns the wait it starts (0 if none).  A failure that cannot
+ * be recorded is logged and otherwise ignored: the person still gets the
+ * answer for the wrong password. */
+long		 lockout_fail(const char *kind, const char *key, const char *ip);
+void		 lockout_clear(const char *kind, const char *key);
 /* "2 minutes", "30 seconds" (heap string). */
 char		*wait_text(long seconds);
 /* The 429 of a running lock: message "<what> Try again in <when>.",
@@ -149,7 +174,6 @@ struct wt_err	*issue_mail_token(long long uid, const char *kind, char out[65]);
 int		 password_matches(const char *mcf_or_null, const char *pw);
 enum reg_mode { REG_OPEN, REG_INVITE, REG_CLOSED };
 struct wt_err	*registration_mode(enum reg_mode *);
-char		*lowercase(const char *);
 /* The sign-in check shared by /login and /api/v1/token: NULL with *uid,
  * or the 401, 403 or 429 to answer. */
 struct wt_err	*authenticate(struct wt_req *, const char *email, const char *pw,

@@ -67,14 +67,15 @@ the_page(void)
 	is_str(ip_strf("[%s,\"%s\",\"%s\",\"%s\",\"%s\",%s]", ip_jstr(a, "id"), ip_jstr(a, "email"),
 	    ip_jstr(a, "display_name"), ip_jstr(a, "role"), ip_jstr(a, "timezone"),
 	    ip_jstr(a, "target_pace_min")),
-	    ip_strf("[%s,\"%s\",\"Alice Account\",\"member\",\"UTC\",30]", AID, EA), "... A's profile");
+	    ip_strf("[%s,\"%s\",\"Alice Account\",\"member\",\"UTC\",5.5]", AID, EA), "... A's profile (pace: the default 5.5)");
 	ok(ip_jget(a, "password_hash") == NULL, "... without the password hash");
 }
 
 static void
 the_profile(void)
 {
-	static const char *const paces[] = { "0", "2000", "-5", "abc", "1.5", NULL };
+	static const char *const paces[] = { "0", "2000", "-5", "abc", "1.555", "0.05", "5,5",
+	    "1e2", NULL };
 	struct ip_resp *a;
 	const char *before;
 
@@ -128,6 +129,22 @@ the_profile(void)
 	    ip_jstr(a, "target_pace_min")), "[\"Alice Edge\",\"Etc/GMT+5\",1440]",
 	    "... answers the new profile");
 	is_str(profile(AID), "Alice Edge|Etc/GMT+5|1440", "... saved");
+	/* The pace is a decimal (task sessions measure against it). */
+	a = post_profile("Alice Edge", "Etc/GMT+5", "5.5", "application/json", NULL);
+	is_str(ip_strf("%d %s", a->status, ip_jstr(a, "target_pace_min")), "200 5.5",
+	    "a pace of 5.5 minutes: 200, answered as 5.5");
+	is_str(profile(AID), "Alice Edge|Etc/GMT+5|5.5", "... saved as 5.5");
+	a = IP(AUTH, .path = "/account", .jar = a1);
+	like(a->body, "value=\"5.5\"", "... and shown as 5.5 in the form");
+	a = IP(AUTH, .method = "POST", .path = "/account", .jar = a1, .csrf = ACSRF,
+	    .json = "{\"display_name\":\"Alice Edge\",\"timezone\":\"UTC\","
+	    "\"target_pace_min\":7.25}");
+	is_str(ip_strf("%d %s", a->status, ip_jstr(a, "target_pace_min")), "200 7.25",
+	    "a JSON number 7.25: 200");
+	a = IP(AUTH, .method = "POST", .path = "/account", .jar = a1, .csrf = ACSRF,
+	    .json = "{\"display_name\":\"Alice Edge\",\"timezone\":\"UTC\","
+	    "\"target_pace_min\":7.255}");
+	is_error(a, 400, "target_pace_min", "a JSON number with 3 decimal places: 400");
 }
 
 static void
@@ -230,6 +247,32 @@ password(void)
 	is_str(ip_jstr(a, "message"), "Too many wrong passwords. Try again in 30 seconds.",
 	    "... says when");
 	is_str(ip_header(a, "Retry-After"), "30", "... with Retry-After: 30, as the sign-in form's 429 has");
+	a = login(ip_browser("a5"), EA, NEWPW);
+	is_status(a, 429, "... and they lock the sign-in form too: one counter per account");
+	clear_lockouts();
+
+	/* Issue 8, security 3: the right current password and a password
+	 * from the history cost about seven scrypt hashes and were never
+	 * counted; every attempt that reaches a hash now counts against an
+	 * hourly budget per account. */
+	for (int i = 1; i <= 5; i++) {
+		a = chpw(NEWPW, PWA, NULL, "application/json", NULL);
+		if (a->status != 400)
+			break;
+	}
+	is_status(a, 400, "a password from the history, five times: 400 each");
+	a = chpw(NEWPW, PWA, NULL, "application/json", NULL);
+	is_status(a, 429, "the sixth attempt within the hour: 429, before any hashing");
+	is_str(ip_jstr(a, "message"), "Too many password changes. Try again in 30 seconds.",
+	    "... says when");
+	is_str(ip_header(a, "Retry-After"), "30", "... with Retry-After");
+	a = chpw(NEWPW, "Brand-New-Strong-Pass-71", NULL, "application/json", NULL);
+	is_status(a, 429, "... a good change waits too");
+	a = chpw(NEWPW, "short", NULL, "application/json", NULL);
+	is_str(ip_strf("%d %s", a->status, ip_jstr(a, "field")), "429 current_password",
+	    "... and so does anything else meanwhile");
+	a = login(ip_browser("a6"), EA, NEWPW);
+	is_status(a, 303, "sign-in is not locked by the changes' budget");
 	clear_lockouts();
 }
 
