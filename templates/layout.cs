@@ -10,6 +10,7 @@ def:nav_link(href, nav, text) ?><a href="<?cs var:href ?>"<?cs
   if:Page.Nav == nav ?> aria-current="page"<?cs /if ?>><?cs var:text ?></a><?cs /def ?><?cs
 def:nav_links() ?>
     <?cs call:nav_link("/", "home", "My day") ?>
+    <?cs call:nav_link("/sessions", "sessions", "Sessions") ?>
     <?cs if:User.Role == "manager" || User.Role == "admin" ?>
     <?cs call:nav_link("/admin", "admin", "Admin") ?>
     <?cs call:nav_link("/admin/users", "people", "People") ?>
