@@ -20,7 +20,7 @@ static const struct {
 	{ 1.15, "🙂", "close to the target" },
 	{ 1.35, "😐", "behind the target" },
 	{ 1.60, "😟", "well behind the target" },
-	{ 1e300, "🐢", "far behind the target" },
+	{ -1, "🐢", "far behind the target" },	/* anything above */
 };
 
 void
@@ -33,8 +33,8 @@ task_pace(long long active_ms, long long tasks, double target, struct task_pace 
 	p->min_per_task = (double)active_ms / 60000.0 / (double)tasks;
 	p->ratio = p->min_per_task / target;
 	for (size_t i = 0; i < sizeof(SCALE) / sizeof(SCALE[0]); i++)
-		/* Compared in thousandths, so 5.5 of 5.5 is exactly 1.00. */
-		if ((long long)(p->ratio * 1000 + 0.5) <= (long long)(SCALE[i].upto * 1000 + 0.5)) {
+		/* Within a millionth, so 5.5 of 5.5 is exactly 1.00. */
+		if (SCALE[i].upto < 0 || p->ratio <= SCALE[i].upto + 1e-6) {
 			p->emoji = SCALE[i].emoji;
 			p->words = SCALE[i].words;
 			break;

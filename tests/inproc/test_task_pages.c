@@ -220,6 +220,30 @@ main(void)
 	is_status(r, 200, "the page: 200");
 	like(r->body, "<svg class=\"hourbars\"", "... with its hour bars");
 
+	/* Every step of the scale, at its edges (target 5.5; ratio = pace /
+	 * target), and far past the last. */
+	{
+		static const struct { long long secs; const char *emoji; } steps[] = {
+			{ 264, "🚀" }, { 265, "😀" }, { 330, "😀" }, { 331, "🙂" }, { 379, "🙂" },
+			{ 380, "😐" }, { 445, "😐" }, { 446, "😟" }, { 528, "😟" }, { 529, "🐢" },
+			{ 3000, "🐢" },
+		};
+		const char *got = "", *want = "", *sb;
+		long long t0 = -20000;
+
+		for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+			event(&b, "NEXT", t0, NULL);
+			event(&b, "EXIT", t0 + steps[i].secs, NULL);
+			t0 += steps[i].secs + 10;
+			sb = ip_q("SELECT max(id) FROM task_sessions WHERE user_id = $1", b.id, NULL);
+			r = get(&b, ip_strf("/sessions/%s", sb));
+			got = ip_strf("%s %s", got, ip_jstr(r, "session.pace.emoji"));
+			want = ip_strf("%s %s", want, steps[i].emoji);
+		}
+		is_str(got, want, "the pace scale at its edges: 🚀 to 0.80, 😀 to 1.00, 🙂 to 1.15, "
+		    "😐 to 1.35, 😟 to 1.60, 🐢 above");
+	}
+
 	/* --- who may see and delete --- */
 	r = get(&b, ip_strf("/sessions/%s", s1));
 	is_status(r, 404, "another member's session: 404");
