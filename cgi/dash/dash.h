@@ -21,6 +21,16 @@ enum dash_stmt {
 	ST_DASH_DELETE,
 	ST_DASH_EVERYTHING,
 	ST_DASH_ALL_SPANS,
+	/* task sessions (tasks_*.c) */
+	ST_DASH_TASK_TOUCH,
+	ST_DASH_TASK_LIST,
+	ST_DASH_TASK_SESSION,
+	ST_DASH_TASK_TASKS,
+	ST_DASH_TASK_HOURS,
+	ST_DASH_TASK_CSV,
+	ST_DASH_TASK_LOCK,
+	ST_DASH_TASK_DELETE_SESSION,
+	ST_DASH_TASK_DELETE_TASK,
 	/* screenshots.c */
 	ST_DASH_SHOT_PEOPLE,
 	ST_DASH_SHOT_OWNER,
@@ -84,6 +94,17 @@ struct wt_err	*dash_mydata(struct wt_req *);
 struct wt_err	*dash_mydata_view(struct wt_req *);
 struct wt_err	*dash_delete(struct wt_req *);
 struct wt_err	*dash_everything(struct wt_req *);
+
+/* Task sessions (tasks_list.c, tasks_session.c, tasks_today.c). */
+struct wt_err	*tasks_list(struct wt_req *);
+struct wt_err	*tasks_list_fill(struct wt_req *);
+struct wt_err	*tasks_csv(struct wt_req *);
+struct wt_err	*tasks_today(struct wt_req *);
+struct wt_err	*tasks_session(struct wt_req *);
+struct wt_err	*tasks_session_delete(struct wt_req *);
+struct wt_err	*tasks_task_delete(struct wt_req *);
+extern const struct wt_field tasks_list_fields[], tasks_today_fields[],
+		    tasks_session_fields[], tasks_task_fields[];
 
 extern const struct wt_field dash_day_fields[];
 extern const struct wt_field dash_period_fields[];
