@@ -15,7 +15,7 @@
 <p class="notice">You are looking at <?cs var:Person.Name ?>’s <?cs var:Period.Kind ?>; <?cs var:Person.Name ?> can see that you looked. Days are in your zone (<?cs var:Person.ViewTz ?>).</p>
 <?cs /if ?>
 
-<div class="cards">
+<div class="cards figures">
   <div class="card"><span class="big"><?cs var:Totals.worked ?></span>worked<?cs if:Period.IsCurrent == "1" ?> so far<?cs /if ?></div>
   <div class="card"><span class="big"><?cs var:Totals.active ?></span>active</div>
   <div class="card"><span class="big"><?cs var:Totals.productive_share ?>%</span>productive</div>
