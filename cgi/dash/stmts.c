@@ -150,7 +150,6 @@ const struct wt_stmt dash_stmts[DASH_NSTMTS] = {
 	  " c.name FROM devices d JOIN activity a ON a.device_id = d.id"
 	  " JOIN windows w ON w.id = a.window_id LEFT JOIN categories c ON c.id = w.category_id"
 	  " WHERE d.user_id = $1::bigint ORDER BY d.id, a.started_at", 1, 1, 1 },
-	  "SELECT id, name, colour, productivity FROM categories ORDER BY name", 0, 1 },
 	/* Task sessions.  $1 person, $2 idle minutes: ends an idle session
 	 * as the API would (under the person's lock). */
 	STMT(ST_DASH_TASK_TOUCH) = { "dash_task_touch",
