@@ -31,7 +31,7 @@ sql() { psql -X -q -At -v ON_ERROR_STOP=1 -c "$1"; }
 TMP=$(mktemp -d /tmp/dash-bench.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 
-email=dash1-0@gen.worktime.test
+email=dash1-1@gen.worktime.test
 if [ "${GEN:-0}" = 1 ] || [ -z "$(sql "SELECT 1 FROM users WHERE email = '$email'")" ]; then
 	echo "-- generating a year for one person (bench/gen --people 1 --days 365)"
 	# The year's months need their partitions before the spans arrive.

@@ -77,6 +77,10 @@ static const struct wt_route routes[] = {
 	WT_ROUTES_END
 };
 
+/* Report statements are many small reads; PostgreSQL's JIT, which their
+ * row estimates would switch on, costs half a second a call for
+ * milliseconds of work (bench/BENCHMARKS.md). */
 const struct wt_app dash_app = {
-	.name = "dash", .routes = routes, .stmts = WT_STMT_TABLE(dash_stmts)
+	.name = "dash", .routes = routes, .stmts = WT_STMT_TABLE(dash_stmts),
+	.session_sql = "SET jit = off"
 };
