@@ -27,6 +27,8 @@ static const struct wt_route routes[] = {
 	{ .method = "GET", .pattern = "/month/:date", .handler = dash_month,
 	  .fields = dash_period_fields, .access = { WT_ROLE_ANY, PERIOD_SEES } },
 	/* Task sessions (tasks_*.c).  "today" before ":id". */
+	{ .method = "GET", .pattern = "/widget", .handler = tasks_widget,
+	  .access = { WT_ROLE_ANY, "nothing personal (how to install the task widget)" } },
 	{ .method = "GET", .pattern = "/sessions", .handler = tasks_list,
 	  .fields = tasks_list_fields, .form = "task_sessions.cs",
 	  .form_page = tasks_list_fill, .access = { WT_ROLE_ANY, TASKS_SEES } },
