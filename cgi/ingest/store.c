@@ -360,6 +360,10 @@ store_batch(long long device, const struct batch *b, struct batch_counts *c)
 	if (db_commit() != 0)
 		e = db_err();
 out:
+	if (e == NULL)
+		wincache_commit();
+	else
+		wincache_abort();
 	buf_free(&copy);
 	free(ids);
 	free(p);
