@@ -81,6 +81,7 @@ new_code() {
 enroll_agent() {
 	local code
 	use_agent "$1"
+	agent_person
 	code=$(new_code "$1 $$") || return 1
 	"$WT_AGENT" enroll "$WT_BASE" "$code" --ca-file "$WT_CACERT" >"$TMPD/$1/enroll.out" 2>&1 ||
 		{ diag "enroll: $(cat "$TMPD/$1/enroll.out")"; return 1; }
@@ -89,13 +90,17 @@ enroll_agent() {
 }
 
 # start_agent: worktime-agent run in the background (AGENT_PID), waiting
-# until it has the display.
+# until it has the display.  AGENT_WRAP (an array) goes before it: env
+# settings, valgrind.
+AGENT_WRAP=()
 start_agent() {
 	local i
-	"$WT_AGENT" run 2>>"$AGENT_LOG" &
+	: >>"$AGENT_LOG"
+	if [ -f "$AGENT_STATE/status" ]; then sed -i '/^display /d' "$AGENT_STATE/status"; fi
+	"${AGENT_WRAP[@]}" "$WT_AGENT" run 2>>"$AGENT_LOG" &
 	AGENT_PID=$!
 	BG_PIDS+=("$AGENT_PID")
-	for i in $(seq 1 100); do
+	for i in $(seq 1 300); do
 		grep -qs '^display connected' "$AGENT_STATE/status" && return 0
 		sleep 0.1
 	done
