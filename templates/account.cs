@@ -7,8 +7,15 @@
   <form method="post" action="/account" novalidate>
     <?cs call:csrf_field() ?>
     <?cs call:field("display_name", "Name", "text", "name", "") ?>
-    <?cs call:field("timezone", "Time zone", "text", "off", "An IANA name, like Europe/Paris. Your reports use it.") ?>
-    <?cs call:field("target_pace_min", "Target pace (minutes per task)", "number", "off", "") ?>
+    <div class="field<?cs if:Form.Error.timezone ?> has-error<?cs /if ?>">
+      <label for="f-timezone">Time zone</label>
+      <input id="f-timezone" name="timezone" type="text" list="zones" autocomplete="off"
+        spellcheck="false" value="<?cs var:Form.Value.timezone ?>"<?cs call:error_attrs("timezone") ?>>
+      <datalist id="zones"><?cs each:z = Zones ?><option value="<?cs var:z ?>"></option><?cs /each ?></datalist>
+      <p class="hint">Start typing a city, like Paris or New York; case does not matter. Your reports and every time shown to you use it.</p>
+      <?cs call:field_error("timezone") ?>
+    </div>
+    <?cs call:field("target_pace_min", "Target pace (minutes per task)", "number", "off", "1 to 1440.") ?>
     <button type="submit">Save the profile</button>
   </form>
 </section>

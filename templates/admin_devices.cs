@@ -72,12 +72,14 @@
 <section class="panel" aria-labelledby="install-h">
   <h2 id="install-h">How to install the agent</h2>
   <ol class="steps">
-    <li>On the computer (Linux with X11), build and install Worktime's agent from the
-    same source as this server: <code>./configure &amp;&amp; make &amp;&amp; sudo make install</code>
-    installs <code>worktime-agent</code>.</li>
+    <li>On the computer (Linux with X11), build Worktime from the same source as this
+    server: <code>./configure &amp;&amp; make &amp;&amp; sudo make install</code> installs
+    <code>worktime-agent</code> (it needs libX11, libXss and libcurl).</li>
     <li>Make a code with the form on this page.</li>
     <li>On the computer, run <code>worktime-agent enroll <?cs var:Site.Url ?> CODE</code>
-    with the code. The device then appears in the list above.</li>
+    with the code, then <code>worktime-agent run</code> (start it with your desktop session
+    to keep it recording). The device then appears in the list above;
+    <code>worktime-agent status</code> says whether it reaches the server.</li>
   </ol>
 </section>
 </div>

@@ -40,6 +40,27 @@
 	"json_build_object('id', " u ".id, 'email', " u ".email, 'display_name', " \
 	u ".display_name, 'role', " u ".role, 'status', " u ".status)::text"
 
+/* An id in an audit snapshot as a person reads it: the person's or
+ * team's name as it is now ("#id" once they are gone); v is jsonb. */
+#define AUDIT_NAMED(k, v) \
+	"CASE WHEN jsonb_typeof(" v ") = 'number' AND " k " IN ('user_id', 'invited_by')" \
+	" THEN to_jsonb(coalesce((SELECT display_name FROM users WHERE id = (" v ")::text::bigint)," \
+	" '#' || (" v ")::text))" \
+	" WHEN jsonb_typeof(" v ") = 'number' AND " k " = 'team_id'" \
+	" THEN to_jsonb(coalesce((SELECT name FROM teams WHERE id = (" v ")::text::bigint)," \
+	" '#' || (" v ")::text)) ELSE " v " END"
+/* The fields an audit entry changed, as a JSON list of {field, before,
+ * after} in the order of their names ("[]" when nothing differs). */
+#define AUDIT_CHANGES(p) \
+	"coalesce((SELECT json_agg(json_build_object('field', x.k, 'before', " \
+	AUDIT_NAMED("x.k", "x.b") ", 'after', " AUDIT_NAMED("x.k", "x.a") ") ORDER BY x.k)::text" \
+	" FROM (SELECT ks.k, " p ".before -> ks.k AS b, " p ".after -> ks.k AS a FROM (" \
+	"  SELECT jsonb_object_keys(CASE WHEN jsonb_typeof(" p ".before) = 'object'" \
+	"   THEN " p ".before ELSE '{}' END)" \
+	"  UNION SELECT jsonb_object_keys(CASE WHEN jsonb_typeof(" p ".after) = 'object'" \
+	"   THEN " p ".after ELSE '{}' END)) ks(k)) x" \
+	" WHERE x.b IS DISTINCT FROM x.a), '[]')"
+
 #define CATEGORY_COLS \
 	"c.id, c.name, c.depth, c.app_re, c.title_re, c.url_re, c.priority, c.productivity," \
 	" c.colour"
@@ -99,7 +120,7 @@ const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	  "SELECT t.id, t.name, m.role FROM team_members m JOIN teams t ON t.id = m.team_id"
 	  " WHERE m.user_id = $3 AND " TEAM_SCOPE("t") " ORDER BY lower(t.name)", 3, 1 },
 	STMT(ST_ADMIN_USER_BY_EMAIL) = { "admin_user_by_email",
-	  "SELECT id FROM users WHERE email = lower($1)", 1, 1 },
+	  "SELECT id, email FROM users WHERE email = lower($1)", 1, 1 },
 	STMT(ST_ADMIN_USER_UPDATE) = { "admin_user_update",
 	  "UPDATE users SET display_name = $2, role = $3, updated_at = now() WHERE id = $1", 3, 0 },
 	STMT(ST_ADMIN_USER_DISABLE) = { "admin_user_disable",
@@ -175,7 +196,8 @@ const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	  "UPDATE teams SET name = $2 WHERE id = $1", 2, 0 },
 	STMT(ST_ADMIN_TEAM_DELETE) = { "admin_team_delete", "DELETE FROM teams WHERE id = $1", 1, 0 },
 	STMT(ST_ADMIN_MEMBER_GET) = { "admin_member_get",
-	  "SELECT role FROM team_members WHERE team_id = $1 AND user_id = $2", 2, 1 },
+	  "SELECT m.role, u.email FROM team_members m JOIN users u ON u.id = m.user_id"
+	  " WHERE m.team_id = $1 AND m.user_id = $2", 2, 1 },
 	STMT(ST_ADMIN_MEMBER_UPSERT) = { "admin_member_upsert",
 	  "INSERT INTO team_members (team_id, user_id, role) VALUES ($1, $2, $3)"
 	  " ON CONFLICT (team_id, user_id) DO UPDATE SET role = EXCLUDED.role", 3, 0 },
@@ -273,11 +295,17 @@ const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	  "  AND ($6 = '' OR at >= ($6::date::timestamp AT TIME ZONE $1))"
 	  "  AND ($7 = '' OR at < (($7::date + 1)::timestamp AT TIME ZONE $1))),"
 	  " pg AS (SELECT * FROM f ORDER BY at DESC, id DESC LIMIT $8::int OFFSET $9::int)"
-	  " SELECT p.id, to_char(p.at AT TIME ZONE $1, 'YYYY-MM-DD HH24:MI:SS'), p.actor_email,"
+	  " SELECT p.id, wt_local_time(p.at, $1), p.actor_email,"
 	  " p.action, p.target_type, coalesce(p.target_id::text, ''), p.target_label,"
 	  " coalesce(p.before::text, ''), coalesce(p.after::text, ''), p.ip,"
-	  " (SELECT count(*) FROM f)"
-	  " FROM (SELECT 1) one LEFT JOIN pg p ON true ORDER BY p.at DESC, p.id DESC", 9, 1 },
+	  " (SELECT count(*) FROM f),"
+	  " coalesce(au.display_name, ''),"
+	  " coalesce(CASE p.target_type"
+	  "  WHEN 'user' THEN (SELECT display_name FROM users WHERE id = p.target_id)"
+	  "  WHEN 'team' THEN (SELECT name FROM teams WHERE id = p.target_id) END, ''),"
+	  " " AUDIT_CHANGES("p")
+	  " FROM (SELECT 1) one LEFT JOIN pg p ON true LEFT JOIN users au ON au.id = p.actor_id"
+	  " ORDER BY p.at DESC, p.id DESC", 9, 1 },
 };
 
 /* Constraints a person can run into, in words. */

@@ -366,15 +366,16 @@ team_delete(struct wt_req *r)
 	return done(r, 200, json_pack("{ss}", "status", "deleted"), "/admin/teams?deleted=1");
 }
 
-/* The person named by user_id or email: NULL and their id in *uid (the
- * caller frees it), or a 400 naming the field, or the database's error. */
+/* The person named by user_id or email: NULL and their id and e-mail in
+ * *uid and *email (the caller frees them), or a 400 naming the field, or
+ * the database's error. */
 static struct wt_err *
-member_target(struct wt_req *r, char **uid)
+member_target(struct wt_req *r, char **uid, char **mail)
 {
 	const char *email = wt_str(r, "email"), *given = wt_str(r, "user_id");
 	PGresult *res;
 
-	*uid = NULL;
+	*uid = *mail = NULL;
 	if (given != NULL)
 		res = db_exec(ST_ADMIN_USER_JSON, 1, &given);
 	else if (email != NULL)
@@ -391,6 +392,7 @@ member_target(struct wt_req *r, char **uid)
 		    "invite them first (People, Invite a person)", email);
 	}
 	*uid = xstrdup(given != NULL ? given : PQgetvalue(res, 0, C_UEMAIL_ID));
+	*mail = xstrdup(PQgetvalue(res, 0, given != NULL ? C_UJSON_EMAIL : C_UEMAIL_EMAIL));
 	PQclear(res);
 	return NULL;
 }
@@ -416,7 +418,7 @@ struct wt_err *
 member_add(struct wt_req *r)
 {
 	const char *team = wt_str(r, "id"), *role = wt_str(r, "role"), *params[3];
-	char *uid, *before = NULL, *after = NULL, *team_json = NULL, *loc;
+	char *uid, *mail = NULL, *before = NULL, *after = NULL, *team_json = NULL, *loc;
 	struct wt_err *e;
 	PGresult *res;
 	long long promoted;
@@ -429,7 +431,7 @@ member_add(struct wt_req *r)
 	if (db_begin() != 0)
 		return db_err();
 	if ((e = team_load(team, &team_json, NULL)) != NULL ||
-	    (e = member_target(r, &uid)) != NULL)
+	    (e = member_target(r, &uid, &mail)) != NULL)
 		goto out;
 	params[0] = team;
 	params[1] = uid;
@@ -456,7 +458,7 @@ member_add(struct wt_req *r)
 			log_info("admin", "user %s became a manager with their first team", uid);
 	}
 	after = membership_json(team, uid, role);
-	if ((e = audit(r, before ? "team.member_role" : "team.member_add", "team", team, uid,
+	if ((e = audit(r, before ? "team.member_role" : "team.member_add", "team", team, mail,
 	    before, after)) != NULL)
 		goto out;
 	if (db_commit() != 0) {
@@ -469,6 +471,7 @@ member_add(struct wt_req *r)
 	free(loc);
 out:
 	free(uid);
+	free(mail);
 	free(team_json);
 	free(before);
 	free(after);
@@ -479,7 +482,7 @@ struct wt_err *
 member_remove(struct wt_req *r)
 {
 	const char *team = wt_str(r, "id"), *uid = wt_str(r, "user"), *params[2] = { team, uid };
-	char *before, *loc;
+	char *before, *loc, *mail;
 	struct wt_err *e;
 	PGresult *res;
 
@@ -491,14 +494,16 @@ member_remove(struct wt_req *r)
 		PQclear(res);
 		return not_found("membership");
 	}
+	mail = xstrdup(PQgetvalue(res, 0, C_MGET_EMAIL));
 	before = membership_json(team, uid, PQgetvalue(res, 0, C_MGET_ROLE));
 	PQclear(res);
 	if (db_exec_count(ST_ADMIN_MEMBER_DELETE, 2, params) < 0)
 		e = db_err();
-	else if ((e = audit(r, "team.member_remove", "team", team, uid, before, NULL)) == NULL &&
+	else if ((e = audit(r, "team.member_remove", "team", team, mail, before, NULL)) == NULL &&
 	    db_commit() != 0)
 		e = db_err();
 	free(before);
+	free(mail);
 	if (e != NULL)
 		return e;
 	loc = team_location(team, "?removed=1");

@@ -9,6 +9,7 @@
 #include "auth.h"
 #include "log.h"
 #include "session.h"
+#include "useragent.h"
 #include "view.h"
 
 static const char *
@@ -31,6 +32,13 @@ const struct wt_field account_page_fields[] = {
 
 const struct wt_field sessions_page_fields[] = {
 	{ .name = "ended", .src = WT_SRC_QUERY, .type = WT_T_STRING },
+	{ .name = "ended_one", .src = WT_SRC_QUERY, .type = WT_T_STRING },
+	{ .name = NULL }
+};
+
+const struct wt_field session_fields[] = {
+	{ .name = "id", .src = WT_SRC_PATH, .type = WT_T_INT, .flags = WT_REQUIRED, .min = 1,
+	  .max = 1LL << 53, .label = "Session" },
 	{ .name = NULL }
 };
 
@@ -80,14 +88,35 @@ profile_view(struct wt_req *r)
 	view_set(v, "Account.Role", r->user->role);
 }
 
+/* The time zones for the picker (a <datalist>: searchable as one types,
+ * no script needed). */
+struct wt_err *
+account_fill(struct wt_req *r)
+{
+	struct wt_view *v = req_view(r);
+	PGresult *res;
+
+	profile_view(r);
+	if ((res = db_exec(ST_AUTH_TZ_LIST, 0, NULL)) == NULL)
+		return db_err();
+	for (int i = 0; i < PQntuples(res); i++)
+		view_setf(v, PQgetvalue(res, i, 0), "Zones.%d", i);
+	PQclear(res);
+	view_set(v, "Page.Nav", "account");
+	return NULL;
+}
+
 struct wt_err *
 account_page(struct wt_req *r)
 {
 	struct wt_view *v;
 
+	struct wt_err *e;
+
 	if (req_wants_json(r))
 		return wt_json(r, 200, profile_json(r->user));
-	profile_view(r);
+	if ((e = account_fill(r)) != NULL)
+		return e;
 	v = req_view(r);
 	if (wt_has(r, "saved"))
 		view_set(v, "Notice", "Your profile is saved.");
@@ -102,36 +131,40 @@ account_post(struct wt_req *r)
 {
 	const char *tz = wt_str(r, "timezone"), *name = wt_str(r, "display_name");
 	const char *params[4];
-	char id[24], pace[24];
+	char id[24], pace[24], *zone;
 	long long pace_min = wt_int(r, "target_pace_min", 30);
 	PGresult *res;
-	int known;
 
 	if ((res = db_exec(ST_AUTH_TZ_VALID, 1, &tz)) == NULL)
 		return db_err();
-	known = PQntuples(res) > 0;
-	PQclear(res);
-	if (!known) {
-		profile_view(r);
-		return wt_form_fail(400, "timezone", "Time zone '%s' is not known; use a "
-		    "name like Europe/Paris or America/New_York", tz);
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return wt_form_fail(400, "timezone", "Time zone '%s' is not known; pick one "
+		    "from the list, like Europe/Paris or America/New_York", tz);
 	}
+	/* Stored as PostgreSQL spells it, whatever case was typed. */
+	zone = xstrdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
 	lltoa(r->user->id, id);
 	lltoa(pace_min, pace);
 	params[0] = id;
 	params[1] = name;
-	params[2] = tz;
+	params[2] = zone;
 	params[3] = pace;
-	if ((res = db_exec(ST_AUTH_PROFILE_UPDATE, 4, params)) == NULL)
+	if ((res = db_exec(ST_AUTH_PROFILE_UPDATE, 4, params)) == NULL) {
+		free(zone);
 		return db_err();
+	}
 	PQclear(res);
 	log_info("account", "user %lld updated the profile", r->user->id);
-	if (!req_wants_json(r))
+	if (!req_wants_json(r)) {
+		free(zone);
 		return wt_redirect(r, 303, "/account?saved=1");
+	}
 	free(r->user->display_name);
 	free(r->user->timezone);
 	r->user->display_name = xstrdup(name);
-	r->user->timezone = xstrdup(tz);
+	r->user->timezone = zone;
 	r->user->target_pace_min = pace_min;
 	return wt_json(r, 200, profile_json(r->user));
 }
@@ -198,51 +231,94 @@ password_change_post(struct wt_req *r)
 	return wt_redirect(r, 303, "/account?password=changed");
 }
 
-struct wt_err *
-sessions_page(struct wt_req *r)
+/* The sessions: into the view, and into *list for JSON when list is not
+ * NULL. */
+static struct wt_err *
+sessions_load(struct wt_req *r, json_t **list)
 {
-	char id[24];
+	char id[24], browser[64];
 	const char *params[2] = { id, r->user->timezone };
-	struct wt_view *v;
+	struct wt_view *v = req_view(r);
 	PGresult *res;
-	json_t *list;
 	int n;
 
 	lltoa(r->user->id, id);
 	if ((res = db_exec(ST_AUTH_SESSIONS_LIST, 2, params)) == NULL)
 		return db_err();
 	n = PQntuples(res);
-	if (req_wants_json(r)) {
-		list = json_array();
-		for (int i = 0; i < n; i++) {
-			long long sid = atoll(PQgetvalue(res, i, C_SL_ID));
+	if (list != NULL)
+		*list = json_array();
+	for (int i = 0; i < n; i++) {
+		long long sid = atoll(PQgetvalue(res, i, C_SL_ID));
+		int current = sid == r->user->session_id;
 
-			json_array_append_new(list, json_pack("{sI ss ss ss ss sb}",
+		ua_describe(PQgetvalue(res, i, C_SL_USER_AGENT), browser, sizeof(browser));
+		if (list != NULL)
+			json_array_append_new(*list, json_pack("{sI ss ss ss ss ss sb}",
 			    "id", (json_int_t)sid,
 			    "created", PQgetvalue(res, i, C_SL_CREATED),
 			    "last_seen", PQgetvalue(res, i, C_SL_LAST_SEEN),
 			    "ip", PQgetvalue(res, i, C_SL_IP),
 			    "user_agent", PQgetvalue(res, i, C_SL_USER_AGENT),
-			    "current", sid == r->user->session_id));
-		}
-		PQclear(res);
-		return wt_json(r, 200, json_pack("{so}", "sessions", list));
-	}
-	v = req_view(r);
-	for (int i = 0; i < n; i++) {
-		int current = atoll(PQgetvalue(res, i, C_SL_ID)) == r->user->session_id;
-
+			    "browser", browser, "current", current));
+		view_setf(v, PQgetvalue(res, i, C_SL_ID), "Sessions.%d.id", i);
 		view_setf(v, PQgetvalue(res, i, C_SL_CREATED), "Sessions.%d.created", i);
 		view_setf(v, PQgetvalue(res, i, C_SL_LAST_SEEN), "Sessions.%d.last_seen", i);
 		view_setf(v, PQgetvalue(res, i, C_SL_IP), "Sessions.%d.ip", i);
 		view_setf(v, PQgetvalue(res, i, C_SL_USER_AGENT), "Sessions.%d.user_agent", i);
+		view_setf(v, browser, "Sessions.%d.browser", i);
 		view_setf(v, current ? "1" : "0", "Sessions.%d.current", i);
 	}
 	view_set_int(v, "SessionCount", n);
+	view_set(v, "Page.Nav", "account");
 	PQclear(res);
+	return NULL;
+}
+
+struct wt_err *
+sessions_fill(struct wt_req *r)
+{
+	return sessions_load(r, NULL);
+}
+
+struct wt_err *
+sessions_page(struct wt_req *r)
+{
+	struct wt_err *e;
+	json_t *list = NULL;
+
+	if ((e = sessions_load(r, req_wants_json(r) ? &list : NULL)) != NULL)
+		return e;
+	if (list != NULL)
+		return wt_json(r, 200, json_pack("{so}", "sessions", list));
 	if (wt_has(r, "ended"))
-		view_set(v, "Notice", "Every other session is signed out.");
+		view_set(req_view(r), "Notice", "Every other session is signed out.");
+	else if (wt_has(r, "ended_one"))
+		view_set(req_view(r), "Notice", "That session is signed out.");
 	return wt_html(r, 200, "sessions.cs");
+}
+
+/* Ends one session of the caller's (never the one in use: that is
+ * Sign out). */
+struct wt_err *
+session_revoke(struct wt_req *r)
+{
+	char id[24];
+	const char *sid = wt_str(r, "id"), *params[2] = { id, sid };
+	long long n;
+
+	if (atoll(sid) == r->user->session_id)
+		return wt_form_fail(409, NULL, "This is the session you are using: to end it, "
+		    "sign out");
+	lltoa(r->user->id, id);
+	if ((n = db_exec_count(ST_AUTH_SESSION_END, 2, params)) < 0)
+		return db_err();
+	if (n == 0)
+		return wt_fail(404, NULL, "session not found (it may have ended already)");
+	log_info("account", "user %lld ended session %s", r->user->id, sid);
+	if (req_wants_json(r))
+		return wt_json(r, 200, json_pack("{ss}", "status", "ended"));
+	return wt_redirect(r, 303, "/account/sessions?ended_one=1");
 }
 
 struct wt_err *

@@ -20,6 +20,7 @@ enum auth_stmt {
 	ST_AUTH_USER_VERIFY,
 	ST_AUTH_PROFILE_UPDATE,
 	ST_AUTH_TZ_VALID,
+	ST_AUTH_TZ_LIST,
 	ST_AUTH_SETTINGS,
 	/* passwords */
 	ST_AUTH_SET_PASSWORD,
@@ -30,6 +31,7 @@ enum auth_stmt {
 	ST_AUTH_SESSIONS_END_ALL,
 	ST_AUTH_SESSIONS_END_OTHERS,
 	ST_AUTH_SESSIONS_LIST,
+	ST_AUTH_SESSION_END,
 	/* single-use e-mail tokens */
 	ST_AUTH_TOKEN_INSERT,
 	ST_AUTH_TOKEN_PEEK,
@@ -100,12 +102,16 @@ struct wt_err	*reset_post(struct wt_req *);
 
 /* account.c */
 extern const struct wt_field account_page_fields[], profile_fields[],
-	    password_change_fields[], sessions_page_fields[];
+	    password_change_fields[], sessions_page_fields[], session_fields[];
 struct wt_err	*account_page(struct wt_req *);
+/* The account page around its two forms: the time zones to pick from. */
+struct wt_err	*account_fill(struct wt_req *);
 struct wt_err	*account_post(struct wt_req *);
 struct wt_err	*password_change_post(struct wt_req *);
 struct wt_err	*sessions_page(struct wt_req *);
 struct wt_err	*sessions_revoke_others(struct wt_req *);
+struct wt_err	*session_revoke(struct wt_req *);
+struct wt_err	*sessions_fill(struct wt_req *);
 
 /* lockout.c: backoff after repeated failures, per account and address. */
 /* *wait: seconds to wait before another attempt, 0 if none. */

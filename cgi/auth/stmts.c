@@ -26,8 +26,14 @@ const struct wt_stmt auth_stmts[ST_AUTH_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	STMT(ST_AUTH_PROFILE_UPDATE) = { "auth_profile_update",
 	  "UPDATE users SET display_name = $2, timezone = $3, target_pace_min = $4,"
 	  " updated_at = now() WHERE id = $1", 4, 0 },
+	/* The zone's own spelling, whatever the case typed ("europe/paris"). */
 	STMT(ST_AUTH_TZ_VALID) = { "auth_tz_valid",
-	  "SELECT 1 FROM pg_timezone_names WHERE name = $1", 1, 1 },
+	  "SELECT name FROM pg_timezone_names WHERE lower(name) = lower($1)"
+	  " ORDER BY name = $1 DESC, name LIMIT 1", 1, 1 },
+	/* The zones offered in the picker: the Region/City names, and UTC. */
+	STMT(ST_AUTH_TZ_LIST) = { "auth_tz_list",
+	  "SELECT name FROM pg_timezone_names WHERE (name ~ '/' AND name !~"
+	  " '^(posix|right|Etc|SystemV)/') OR name = 'UTC' ORDER BY name", 0, 1 },
 	STMT(ST_AUTH_SETTINGS) = { "auth_settings",
 	  "SELECT registration_mode FROM settings", 0, 1 },
 
@@ -51,11 +57,13 @@ const struct wt_stmt auth_stmts[ST_AUTH_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	/* sessions of a user */
 	STMT(ST_AUTH_SESSIONS_END_ALL) = { "auth_sessions_end_all",
 	  "DELETE FROM web_sessions WHERE user_id = $1", 1, 0 },
+	STMT(ST_AUTH_SESSION_END) = { "auth_session_end",
+	  "DELETE FROM web_sessions WHERE user_id = $1 AND id = $2", 2, 0 },
 	STMT(ST_AUTH_SESSIONS_END_OTHERS) = { "auth_sessions_end_others",
 	  "DELETE FROM web_sessions WHERE user_id = $1 AND id <> $2", 2, 0 },
 	STMT(ST_AUTH_SESSIONS_LIST) = { "auth_sessions_list",
-	  "SELECT id, to_char(created_at AT TIME ZONE $2, 'YYYY-MM-DD HH24:MI'),"
-	  " to_char(last_seen_at AT TIME ZONE $2, 'YYYY-MM-DD HH24:MI'), ip, user_agent"
+	  "SELECT id, wt_local_time(created_at, $2), wt_local_time(last_seen_at, $2), ip,"
+	  " user_agent"
 	  " FROM web_sessions WHERE user_id = $1 AND expires_at > now()"
 	  " ORDER BY last_seen_at DESC, id DESC", 2, 1 },
 

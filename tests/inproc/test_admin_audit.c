@@ -236,11 +236,13 @@ main(void)
 				}
 		for (size_t i = 0; i < nk; i++)
 			out = ip_strf("%s%s%s", out, i ? "," : "", keys[i]);
-		is_str(out, "action,actor,after,at,before,id,ip,target_id,target_label,target_type",
-		    "an entry: id, at, actor, action, target, before, after, ip");
+		is_str(out, "action,actor,actor_name,after,at,before,changes,id,ip,target_id,"
+		    "target_label,target_name,target_type",
+		    "an entry: id, at, actor (and their name), action, target (and its name), "
+		    "before, after, the changed fields, ip");
 	}
-	like(ip_jstr(a, "entries.0.at"), "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$",
-	    "... at as date and time");
+	like(ip_jstr(a, "entries.0.at"), "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} [A-Z0-9+-]+$",
+	    "... at as date and time, with the zone");
 
 	/* --- filters --- */
 	{

@@ -45,6 +45,8 @@ main(void)
 
 	if (ip_init("forms") != 0)
 		return 0;
+	/* It counts audit rows. */
+	ip_lock_global();
 	tag = ip_tag();
 	make_admin(&ADM);
 	B = ip_browser("forms");
@@ -111,6 +113,43 @@ main(void)
 	a = post(ip_strf("/admin/teams/%s/members", team), ip_strf("user_id=%s&role=member", pid));
 	a = IP(ADMIN, .path = ip_header(a, "Location"), .jar = B);
 	like(a->body, ip_strf("Form Person is a member of Renamed %s\\.", tag), "an added member is named");
+
+	/* The audit log names people and teams and lists what changed; a
+	 * save that changed nothing is not recorded. */
+	{
+		long long a0 = audit_max();
+		json_t *e;
+
+		a = post(ip_strf("/admin/users/%s", pid), "display_name=Form+Person&role=member");
+		is_status(a, 303, "saving a person unchanged: 303");
+		is_int(audit_since(a0), 0, "... and nothing recorded");
+		post(ip_strf("/admin/users/%s", pid), "display_name=Form+Person+II&role=manager");
+		is_int(audit_since(a0), 1, "a real change: one entry");
+		a = api("GET", ip_strf("/admin/audit?action=user.update&target_id=%s", pid), ADM.token, NULL);
+		e = ip_jget(a, "entries.0");
+		is_str(ip_jval(e, "actor_name"), ADM.name, "the entry names who did it");
+		is_str(ip_jval(e, "target_name"), "Form Person II", "... and whom");
+		is_str(ip_jnorm(ip_jval(e, "changes")), ip_jnorm("[{\"field\":\"display_name\",\"before\":"
+		    "\"Form Person\",\"after\":\"Form Person II\"},{\"field\":\"role\",\"before\":"
+		    "\"member\",\"after\":\"manager\"}]"), "... and exactly the fields that changed");
+		a = api("GET", ip_strf("/admin/audit?action=team.member_add&target_id=%s", team), ADM.token, NULL);
+		like(ip_jstr(a, "entries.0.changes"), "\"field\":\"user_id\",\"before\":null,"
+		    "\"after\":\"Form Person II\"", "a membership's person is named, not numbered");
+		a = IP(ADMIN, .path = ip_strf("/admin/audit?target_id=%s&target_type=user", pid), .jar = B);
+		like(a->body, "<del>member</del> → <ins>manager</ins>", "the page shows before and after");
+		like(a->body, ip_strf("<td data-label=\"Who\">%s</td>", ADM.name), "... and who, by name");
+		unlike(a->body, "\\{&quot;", "... no raw JSON");
+	}
+
+	/* Settings come in groups; screenshot fields are marked as applying
+	 * only when screenshots are taken (CSS hides them, no script). */
+	a = IP(ADMIN, .path = "/admin/settings", .jar = B);
+	like(a->body, "<legend>Screenshots</legend>", "settings: a Screenshots group");
+	like(a->body, "<legend>Privacy</legend>", "... Privacy");
+	like(a->body, "<legend>Working day</legend>", "... Working day");
+	like(a->body, "<legend>Registration</legend>", "... Registration");
+	like(a->body, "<div class=\"when-shots when-interval\">", "... the interval applies to one mode");
+	like(a->body, "<div class=\"field check\">", "... the checkbox has its own layout");
 	ip_exec("DELETE FROM users WHERE id = $1", pid, NULL);
 	return ip_done();
 }
