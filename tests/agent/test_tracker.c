@@ -25,6 +25,17 @@ emit(void *ctx, const struct span *s)
 	ngot++;
 }
 
+/* Forgets the spans seen so far. */
+static void
+reset(void)
+{
+	for (int i = 0; i < ngot; i++) {
+		free(got[i].app);
+		free(got[i].title);
+	}
+	ngot = 0;
+}
+
 static void
 poll_at(struct tracker *t, long long wall, long long mono, const char *app, const char *title,
     long long idle)
@@ -55,7 +66,7 @@ main(void)
 	ok(ngot == 2 && got[1].end_ms - got[1].start_ms == 1000, "a title change is a new span");
 
 	/* Away: the last input was 180 s before the poll that sees it. */
-	ngot = 0;
+	reset();
 	poll_at(&t, T0 + 190000, 190000, "XTerm", "vim", 180500);
 	ok(ngot == 1 && got[0].end_ms == T0 + 9500 && !got[0].afk,
 	    "away: the active span ends at the last input (back-dated)");
@@ -64,7 +75,7 @@ main(void)
 	    "back: the away span runs from the last input to the new input");
 
 	/* Suspend: the wall clock moves an hour, the monotonic one a second. */
-	ngot = 0;
+	reset();
 	poll_at(&t, T0 + 201000, 201000, "XTerm", "vim", 0);
 	poll_at(&t, T0 + 201000 + 3600000, 202000, "XTerm", "vim", 0);
 	ok(ngot == 1 && got[0].end_ms == T0 + 201000, "a clock jump closes the span at the last poll");
@@ -78,13 +89,13 @@ main(void)
 	    "a clock set back also closes the span at the last poll");
 
 	/* The display goes away. */
-	ngot = 0;
+	reset();
 	poll_at(&t, T0 + 3746000, 206000, "Other", "x", 0);
 	poll_at(&t, T0 + 3747000, 207000, NULL, NULL, 0);
 	ok(ngot == 1 && got[0].end_ms == T0 + 3746000, "no display: the span ends at the last poll that saw it");
 
 	/* Two hours of the same window: split at an hour. */
-	ngot = 0;
+	reset();
 	for (long long i = 0; i <= 7200; i += 10)
 		poll_at(&t, T0 + 4000000 + i * 1000, 300000 + i * 1000, "Long", "one", 0);
 	ok(ngot == 2 && got[0].end_ms - got[0].start_ms == 3600000 && got[1].start_ms == got[0].end_ms,
@@ -94,9 +105,6 @@ main(void)
 	tracker_close(&t, T0 + 4000000 + 7206000);
 	ok(ngot == 4 && got[3].start_ms == got[2].end_ms, "... and the same window goes on from there");
 	tracker_free(&t);
-	for (int i = 0; i < ngot; i++) {
-		free(got[i].app);
-		free(got[i].title);
-	}
+	reset();
 	return done_testing();
 }
