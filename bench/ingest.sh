@@ -11,6 +11,7 @@
 #
 #   WORKTIME_DEVICE_RATE=1000000r/s ./stack up      (lift the per-device limit)
 #   bench/ingest.sh [DURATION] [CONNECTIONS] [DEVICES]    (default 20s 16 64)
+#   NEW_EVERY=N: one span in N names a window never seen before (default 10)
 #
 # Against the running ./stack up instance (BASE, default
 # https://localhost:8443; its PostgreSQL under var/pg).  It makes its own
@@ -51,7 +52,7 @@ wrk_run() {  # wrk_run OUT [wrk args...]
 	grep -E 'Requests/sec|50%|99%|Non-2xx|Socket errors' "$out" | sed 's/^/    /'
 }
 
-echo "== $(nproc) CPUs; PostgreSQL $(sql 'SHOW server_version'); wrk -t$THREADS -c$CONNS -d$DURATION; $DEVICES devices"
+echo "== $(nproc) CPUs; PostgreSQL $(sql 'SHOW server_version'); wrk -t$THREADS -c$CONNS -d$DURATION; $DEVICES devices; one new window in ${NEW_EVERY:-10} spans"
 echo "-- GET /healthz"
 wrk_run "$TMP/healthz" "$BASE/healthz"
 

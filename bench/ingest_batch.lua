@@ -7,6 +7,8 @@
 local tokens = {}
 for line in io.lines(os.getenv("TOKENS")) do tokens[#tokens + 1] = line end
 local t0 = tonumber(os.getenv("T0"))
+-- One span in NEW_EVERY names a window never seen before (default 10).
+local new_every = tonumber(os.getenv("NEW_EVERY") or "10")
 local threads, nthreads = {}, 0
 
 function setup(thread)
@@ -32,7 +34,7 @@ function request()
 	local parts = {}
 	for k = 0, 99 do
 		local title
-		if (n + k) % 10 == 0 then
+		if (n + k) % new_every == 0 then
 			title = string.format("new window %d-%d-%d — é", dev, seq[dev], k)
 		else
 			title = string.format("document %d — Worktime 漢字", (k * 7 + seq[dev]) % 200)

@@ -28,6 +28,7 @@ app_db_setup(const struct wt_app *app)
 	    db_register(WT_SLOT_APP, app->stmts) != 0)
 		return -1;
 	db_set_constraints(app->constraints);
+	db_set_session_sql(app->session_sql);
 	return 0;
 }
 

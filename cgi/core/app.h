@@ -22,6 +22,12 @@ struct wt_app {
 	/* After the route's access rule let the caller in: a program's
 	 * further checks (NULL: none). */
 	struct wt_err			*(*authorize)(struct wt_req *);
+	/* The configured worker count when it is not server.workers
+	 * (NULL: server.workers). */
+	const long long			*workers;
+	/* Constant SQL run on each new database connection after the
+	 * core's own settings (NULL: none). */
+	const char			*session_sql;
 };
 
 /* Reads up to n bytes of request body; 0 at the end, -1 on error. */

@@ -27,6 +27,7 @@ struct wt_config {
 	const char	*db_conninfo;
 	const char	*templates_dir;
 	long long	 server_workers;
+	long long	 ingest_workers;
 	const char	*server_socket;
 	long long	 http_max_body;
 	int		 log_level;		/* enum wt_log_level_choice */

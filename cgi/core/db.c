@@ -19,6 +19,7 @@ static char			 appname[64];
 static struct wt_stmt_table	 tables[WT_NSLOTS];
 static const struct wt_constraint *constraints;
 static int			 in_txn;
+static const char		*session_sql;
 /* The last failure, for db_err(). */
 static char			 last_state[6];
 static char			 last_constraint[64];
@@ -75,6 +76,12 @@ db_setup(const char *ci, const char *app)
 }
 
 void
+db_set_session_sql(const char *sql)
+{
+	session_sql = sql;
+}
+
+void
 db_close(void)
 {
 	if (conn != NULL)
@@ -128,6 +135,13 @@ session_setup(void)
 	int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 
 	PQclear(res);
+	if (ok && session_sql != NULL) {
+		res = PQexec(conn, session_sql);
+		ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+		if (!ok)
+			log_error("db_connect", "session settings: %s", PQresultErrorMessage(res));
+		PQclear(res);
+	}
 	if (!ok)
 		return -1;
 	return prepare_all();
@@ -355,6 +369,110 @@ simple(const char *sql)
 	}
 	PQclear(res);
 	return ok ? 0 : -1;
+}
+
+/* Sends one query of a pipeline: BEGIN or COMMIT (no parameters) or a
+ * prepared statement. */
+static int
+pipe_send(const struct wt_stmt *s, const char *sql, const struct db_call *c)
+{
+	if (s == NULL)
+		return PQsendQueryParams(conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+	return PQsendQueryPrepared(conn, s->name, c->nparams, c->params, NULL, NULL, 0);
+}
+
+int
+db_pipeline(int begin, const struct db_call *calls, int n, PGresult **res, int commit)
+{
+	const struct wt_stmt *s[16];
+	int total = n + (begin != 0) + (commit != 0), k = 0, nulls = 0, failed = 0;
+	PGresult *r;
+
+	last_state[0] = '\0';
+	last_constraint[0] = '\0';
+	set_text(&last_column, NULL);
+	if (n < 0 || n > (int)(sizeof(s) / sizeof(s[0]))) {
+		log_error("bug", "a pipeline of %d statements", n);
+		set_state(SQLSTATE_BUG);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		res[i] = NULL;
+		s[i] = find_stmt(calls[i].stmt);
+		if (s[i] == NULL || calls[i].nparams != s[i]->nparams) {
+			log_error("bug", "pipeline call %d: statement %d (%s) with %d parameters, "
+			    "declared %d", i, calls[i].stmt, s[i] ? s[i]->name : "unknown",
+			    calls[i].nparams, s[i] ? s[i]->nparams : -1);
+			last_stmt = s[i] ? s[i]->name : "(unknown)";
+			set_state(SQLSTATE_BUG);
+			return -1;
+		}
+	}
+	last_stmt = n > 0 ? s[0]->name : "(pipeline)";
+	if (db_ensure() != 0)
+		return -1;
+	if (PQenterPipelineMode(conn) != 1)
+		goto lost;
+	if (begin && pipe_send(NULL, "BEGIN", NULL) != 1)
+		goto lost;
+	for (int i = 0; i < n; i++)
+		if (pipe_send(s[i], NULL, &calls[i]) != 1)
+			goto lost;
+	if ((commit && pipe_send(NULL, "COMMIT", NULL) != 1) || PQpipelineSync(conn) != 1)
+		goto lost;
+	if (begin)
+		in_txn = 1;
+	/* One result for each query (each followed by a NULL), then the
+	 * sync; after a failure the rest come back PIPELINE_ABORTED. */
+	for (;;) {
+		int i;
+
+		if ((r = PQgetResult(conn)) == NULL) {
+			if (PQstatus(conn) == CONNECTION_BAD || ++nulls > 1)
+				goto lost;
+			continue;
+		}
+		nulls = 0;
+		if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			break;
+		}
+		i = k++ - (begin != 0);
+		if (!result_ok(r)) {
+			if (!failed && PQresultStatus(r) != PGRES_PIPELINE_ABORTED) {
+				last_stmt = i < 0 ? "BEGIN" : i < n ? s[i]->name : "COMMIT";
+				note_failure(last_stmt, r);
+				failed = 1;
+			}
+			PQclear(r);
+		} else if (i >= 0 && i < n)
+			res[i] = r;
+		else
+			PQclear(r);
+	}
+	if (PQexitPipelineMode(conn) != 1 || k != total)
+		goto lost;
+	if (commit && !failed)
+		in_txn = 0;
+	if (!failed)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		PQclear(res[i]);
+		res[i] = NULL;
+	}
+	return -1;
+lost:
+	log_error("db_error", "pipeline (%s): %s", last_stmt, PQerrorMessage(conn));
+	for (int i = 0; i < n; i++) {
+		PQclear(res[i]);
+		res[i] = NULL;
+	}
+	/* The connection is in an unknown state: start again from a new one. */
+	PQfinish(conn);
+	conn = NULL;
+	in_txn = 0;
+	set_state(SQLSTATE_CONNECTION);
+	return -1;
 }
 
 int

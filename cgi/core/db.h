@@ -71,6 +71,8 @@ enum wt_core_stmt {
 /* Registers a slot's table; -1 (logged) if an entry is missing. */
 int		 db_register(enum wt_stmt_slot, struct wt_stmt_table);
 void		 db_set_constraints(const struct wt_constraint *);
+/* Constant SQL (never input) run on every new connection; NULL: none. */
+void		 db_set_session_sql(const char *);
 void		 db_setup(const char *conninfo, const char *appname);
 void		 db_close(void);
 /* 0 when connected (connecting first if needed). */
@@ -92,6 +94,20 @@ void		 db_after_request(void);
  * copy_sql is a constant of the program, never built from input.  0, or
  * -1 with the failure for db_err(). */
 int		 db_copy_in(const char *copy_sql, const char *data, size_t len);
+/* One statement of a pipeline. */
+struct db_call {
+	int			 stmt;
+	int			 nparams;
+	const char *const	*params;
+};
+/* The calls in one round trip (libpq's pipeline mode), after a BEGIN when
+ * begin is set and followed by COMMIT when commit is set: for the hot
+ * paths, where waiting for each answer in turn costs more than the work.
+ * 0 and each call's result in res[i] (the caller clears them), or -1 with
+ * the first failure for db_err() and no results (a transaction it began
+ * is left for db_err's rollback).  A lost connection is not retried. */
+int		 db_pipeline(int begin, const struct db_call *calls, int n, PGresult **res,
+		    int commit);
 /* LISTEN on a channel (a constant identifier, never input); 0 or -1. */
 int		 db_listen(const char *channel);
 /* Waits up to timeout_ms for a notification (1), a timeout (0) or a lost

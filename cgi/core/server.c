@@ -297,7 +297,7 @@ wt_main(int argc, char **argv, const struct wt_app *app)
 	const char *socket_opt = NULL, *workers_opt = NULL;
 	static const enum wt_level levels[] = { WT_DEBUG, WT_INFO, WT_WARN, WT_ERROR };
 	char *err = NULL;
-	int c, fd;
+	int c, fd, nworkers;
 
 	if (argc == 2 && strcmp(argv[1], "--access-table") == 0)
 		return app_print_access(app);
@@ -349,7 +349,10 @@ wt_main(int argc, char **argv, const struct wt_app *app)
 	}
 	if (pidfile != NULL && write_pidfile(pidfile) != 0)
 		return 1;
-	if (wt_cfg.server_workers == 0) {
+	/* server.workers = 0 (one process, for gdb) holds for every program. */
+	nworkers = (int)(wt_cfg.server_workers == 0 ? 0 :
+	    app->workers != NULL ? *app->workers : wt_cfg.server_workers);
+	if (nworkers == 0) {
 		/* One process, no supervisor: for gdb and valgrind. */
 		int rc;
 
@@ -360,7 +363,7 @@ wt_main(int argc, char **argv, const struct wt_app *app)
 			unlink(pidfile);
 		return rc;
 	}
-	return supervise(app, fd, (int)wt_cfg.server_workers, (size_t)wt_cfg.http_max_body,
+	return supervise(app, fd, nworkers, (size_t)wt_cfg.http_max_body,
 	    pidfile, sock);
 
 config_error:

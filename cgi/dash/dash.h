@@ -9,15 +9,36 @@ extern const struct wt_app dash_app;
 
 enum dash_stmt {
 	ST_DASH_SCHEMA = WT_STMT_BASE(WT_SLOT_APP),
+	ST_DASH_PERSON,
+	ST_DASH_LOOK,
+	ST_DASH_DAYS,
+	ST_DASH_SEGMENTS,
+	ST_DASH_HOURS,
+	ST_DASH_CATEGORIES,
 	ST_DASH_END
 };
 #define DASH_NSTMTS	(ST_DASH_END - WT_STMT_BASE(WT_SLOT_APP))
 
 /* Columns of ST_DASH_SCHEMA. */
 enum { C_SCHEMA_VERSION, C_SCHEMA_COUNT };
+/* Columns of ST_DASH_PERSON. */
+enum { C_P_ID, C_P_NAME, C_P_EMAIL, C_P_TZ, C_P_MAY_SEE, C_P_TODAY, C_P_GAP_MIN,
+	C_P_RETENTION, C_P_OLDEST, C_P_DEVICES, C_P_LAST_SEEN };
+/* Columns of ST_DASH_DAYS. */
+enum { C_D_DAY, C_D_LO, C_D_HI, C_D_TRACKED, C_D_ACTIVE, C_D_AWAY, C_D_PRODUCTIVE,
+	C_D_NEUTRAL, C_D_DISTRACTING, C_D_NONE, C_D_FIRST, C_D_LAST, C_D_WORKED,
+	C_D_BREAKS, C_D_BREAK_MS, C_D_CATEGORIES };
+/* Columns of ST_DASH_SEGMENTS. */
+enum { C_S_DAY, C_S_START, C_S_MS, C_S_AWAY, C_S_GAP, C_S_APP, C_S_TITLE, C_S_URL,
+	C_S_CAT_ID, C_S_CAT_NAME, C_S_COLOUR, C_S_PRODUCTIVITY };
+/* Columns of ST_DASH_CATEGORIES. */
+enum { C_C_ID, C_C_NAME, C_C_COLOUR, C_C_PRODUCTIVITY };
 
 extern const struct wt_stmt dash_stmts[DASH_NSTMTS];
 
 struct wt_err	*dash_home(struct wt_req *);
+struct wt_err	*dash_day(struct wt_req *);
+
+extern const struct wt_field dash_day_fields[];
 
 #endif

@@ -4,14 +4,20 @@
 #include "dash.h"
 #include "view.h"
 
-/* Until the reports exist it shows what Worktime is and whether this
- * installation is healthy; a database that is away is shown on the page
- * rather than as an error, since that is what it reports. */
+/* Signed in, it is the person's day (day.c).  For anyone else it shows
+ * what Worktime is and whether this installation is healthy; a database
+ * that is away is shown on the page rather than as an error, since that
+ * is what it reports. */
 struct wt_err *
 dash_home(struct wt_req *r)
 {
-	struct wt_view *v = req_view(r);
-	PGresult *res = db_exec(ST_DASH_SCHEMA, 0, NULL);
+	struct wt_view *v;
+	PGresult *res;
+
+	if (r->user != NULL)
+		return dash_day(r);
+	v = req_view(r);
+	res = db_exec(ST_DASH_SCHEMA, 0, NULL);
 
 	view_set(v, "Page.Title", "Welcome");
 	view_set(v, "Page.Nav", "home");

@@ -6,8 +6,12 @@
 
 static const struct wt_route routes[] = {
 	WT_CORE_ROUTES,
-	{ .method = "GET", .pattern = "/", .handler = dash_home,
-	  .access = { WT_ANYONE, "nothing personal (what Worktime is, whether it is up)" } },
+	{ .method = "GET", .pattern = "/", .handler = dash_home, .fields = dash_day_fields,
+	  .access = { WT_ANYONE, "anonymous: what Worktime is, whether it is up; signed in: "
+	  "their own day (manager, admin: ?user= of a person in their scope, audited)" } },
+	{ .method = "GET", .pattern = "/day/:date", .handler = dash_day, .fields = dash_day_fields,
+	  .access = { WT_ROLE_ANY, "their own day; manager: ?user= of people of the teams they "
+	  "manage; admin: anyone's (a look at someone else's day is audited)" } },
 	WT_ROUTES_END
 };
 

@@ -7,6 +7,7 @@
 #include "batch.h"
 #include "buf.h"
 #include "decode.h"
+#include "jsonarena.h"
 
 static int
 digits(const char *s, int n, int *out)
@@ -231,28 +232,22 @@ malformed(const char *body, size_t len, const json_error_t *err)
 	    err->line, err->column, err->text);
 }
 
-struct wt_err *
-batch_parse(const char *body, size_t len, const struct batch_rules *rules, struct batch *b)
+static struct wt_err *
+parse_doc(json_t *doc, const struct batch_rules *rules, struct batch *b)
 {
-	json_error_t jerr;
 	json_t *j, *spans;
 	struct wt_err *e;
 
-	memset(b, 0, sizeof(*b));
-	if (len == 0)
-		return wt_fail(400, NULL, "malformed JSON: the body is empty");
-	if ((b->doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
-		return malformed(body, len, &jerr);
-	if (!json_is_object(b->doc))
+	if (!json_is_object(doc))
 		return wt_fail(400, NULL, "the JSON body must be an object");
-	j = json_object_get(b->doc, "batch");
+	j = json_object_get(doc, "batch");
 	if (j == NULL)
 		return wt_fail(400, "batch", "batch is required: the device's sequence number "
 		    "of this upload");
 	if (!json_is_integer(j) || json_integer_value(j) < 0)
 		return wt_fail(400, "batch", "batch must be a non-negative integer");
 	b->seq = json_integer_value(j);
-	spans = json_object_get(b->doc, "spans");
+	spans = json_object_get(doc, "spans");
 	if (spans == NULL)
 		return wt_fail(400, "spans", "spans is required");
 	if (!json_is_array(spans))
@@ -268,11 +263,61 @@ batch_parse(const char *body, size_t len, const struct batch_rules *rules, struc
 	return NULL;
 }
 
+/* Copies the spans' strings out of the document into one block b owns,
+ * so the document can go. */
+static void
+own_strings(struct batch *b)
+{
+	size_t total = 0;
+	char *p;
+
+	for (size_t i = 0; i < b->n; i++)
+		total += strlen(b->spans[i].app) + b->spans[i].title_len + b->spans[i].url_len + 3;
+	p = b->strings = xmalloc(total ? total : 1);
+	for (size_t i = 0; i < b->n; i++) {
+		struct span *s = &b->spans[i];
+		size_t alen = strlen(s->app);
+
+		memcpy(p, s->app, alen + 1);
+		s->app = p;
+		p += alen + 1;
+		memcpy(p, s->title, s->title_len);
+		p[s->title_len] = '\0';
+		s->title = p;
+		p += s->title_len + 1;
+		memcpy(p, s->url, s->url_len);
+		p[s->url_len] = '\0';
+		s->url = p;
+		p += s->url_len + 1;
+	}
+}
+
+struct wt_err *
+batch_parse(const char *body, size_t len, const struct batch_rules *rules, struct batch *b)
+{
+	json_error_t jerr;
+	json_t *doc;
+	struct wt_err *e;
+
+	memset(b, 0, sizeof(*b));
+	if (len == 0)
+		return wt_fail(400, NULL, "malformed JSON: the body is empty");
+	/* Nothing inside logs or keeps a json_t: see jsonarena.h. */
+	json_arena_begin();
+	if ((doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
+		e = malformed(body, len, &jerr);
+	else if ((e = parse_doc(doc, rules, b)) == NULL)
+		own_strings(b);
+	json_decref(doc);
+	json_arena_end();
+	return e;
+}
+
 void
 batch_free(struct batch *b)
 {
 	free(b->spans);
-	json_decref(b->doc);
+	free(b->strings);
 	memset(b, 0, sizeof(*b));
 }
 

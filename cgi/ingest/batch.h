@@ -27,7 +27,7 @@
 struct span {
 	long long	 start_us;	/* UTC, microseconds since 1970 */
 	long long	 duration_ms;
-	const char	*app;		/* borrowed from the parsed document */
+	const char	*app;		/* in the batch's strings */
 	const char	*title;
 	size_t		 title_len;	/* after cutting */
 	const char	*url;		/* "" when not sent */
@@ -39,7 +39,7 @@ struct batch {
 	long long	 seq;
 	size_t		 n;
 	struct span	*spans;
-	json_t		*doc;		/* owns the strings spans point into */
+	char		*strings;	/* owns what the spans' strings point into */
 };
 
 struct batch_rules {

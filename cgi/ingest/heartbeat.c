@@ -90,11 +90,28 @@ store_late(const char *dev, const char *at, const char *dur, const char *window_
 	return NULL;
 }
 
+/* The id of the heartbeat's window, through the same cache as batches. */
+static struct wt_err *
+window_id(const char *app, const char *title, const char *url, char out[24])
+{
+	struct span sp = { .app = app, .title = title, .title_len = strlen(title), .url = url,
+	    .url_len = strlen(url) };
+	struct batch one = { .n = 1, .spans = &sp };
+	long long fresh;
+	int id;
+	struct wt_err *e;
+
+	if ((e = window_ids(&one, &id, &fresh)) != NULL)
+		return e;
+	snprintf(out, 24, "%d", id);
+	return NULL;
+}
+
 struct wt_err *
 heartbeat_post(struct wt_req *r)
 {
-	char dev[24], at[24], dur[24], *app = NULL, *title = NULL, *url = NULL;
-	const char *params[7];
+	char dev[24], at[24], dur[24], wid[24] = "", *app = NULL, *title = NULL, *url = NULL;
+	const char *params[5];
 	long long t = now_us(), oldest;
 	json_t *w = wt_json_field(r, "window");
 	struct wt_err *e = NULL;
@@ -109,7 +126,8 @@ heartbeat_post(struct wt_req *r)
 		    "device's clock");
 	if (t < oldest)
 		return wt_fail(400, "at", "at is older than the retention period");
-	if (w != NULL && (e = window_of(w, &app, &title, &url)) != NULL)
+	if (w != NULL && ((e = window_of(w, &app, &title, &url)) != NULL ||
+	    (e = window_id(app, title, url, wid)) != NULL))
 		goto out;
 	snprintf(dev, sizeof(dev), "%lld", r->device->id);
 	snprintf(at, sizeof(at), "%lld", t);
@@ -117,17 +135,15 @@ heartbeat_post(struct wt_req *r)
 	params[0] = dev;
 	params[1] = at;
 	params[2] = wt_bool(r, "idle", 0) ? "true" : "false";
-	params[3] = app;
-	params[4] = title;
-	params[5] = url;
-	params[6] = dur;
-	if ((res = db_exec(ST_INGEST_HEARTBEAT, 7, params)) == NULL) {
+	params[3] = wid;
+	params[4] = dur;
+	if ((res = db_exec(ST_INGEST_HEARTBEAT, 5, params)) == NULL) {
 		e = db_err();
 		goto out;
 	}
 	result = PQgetvalue(res, 0, C_HB_RESULT);
-	if (strcmp(result, "out_of_order") == 0 && !PQgetisnull(res, 0, C_HB_WINDOW) &&
-	    (e = store_late(dev, at, dur, PQgetvalue(res, 0, C_HB_WINDOW), params[2])) != NULL) {
+	if (strcmp(result, "out_of_order") == 0 && wid[0] != '\0' &&
+	    (e = store_late(dev, at, dur, wid, params[2])) != NULL) {
 		PQclear(res);
 		goto out;
 	}

@@ -23,6 +23,7 @@ enum ingest_stmt {
 	ST_INGEST_BATCH_FIND,
 	ST_INGEST_INTERN,
 	ST_INGEST_NEIGHBOURS,
+	ST_INGEST_INSERT_SPANS,
 	ST_INGEST_BATCH_RECORD,
 	ST_INGEST_END
 };
@@ -44,9 +45,8 @@ enum { C_CODE_ID, C_CODE_USER, C_CODE_KIND, C_CODE_NAME };
 enum { C_SET_IDLE, C_SET_SHOT_MODE, C_SET_SHOT_INTERVAL, C_SET_SHOT_FROM,
 	C_SET_SHOT_TO, C_SET_SHOT_BLUR, C_SET_TITLE_EXCLUDE, C_SET_UPLOAD_S,
 	C_SET_HEARTBEAT_S, C_SET_PULSETIME_S };
-/* Columns of ST_INGEST_HEARTBEAT: device_heartbeat's result and the
- * window the heartbeat named. */
-enum { C_HB_RESULT, C_HB_WINDOW };
+/* Columns of ST_INGEST_HEARTBEAT: device_heartbeat's result. */
+enum { C_HB_RESULT };
 
 extern const struct wt_stmt ingest_stmts[INGEST_NSTMTS];
 
@@ -65,6 +65,10 @@ struct batch_counts {
 };
 struct batch;
 /* Stores a checked batch once (store.c); c filled either way. */
+/* The window id of every span of b into ids (b->n of them): the worker's
+ * cache first (wincache.h), one windows_intern() call for the rest; how
+ * many windows were new into *new_windows. */
+struct wt_err	*window_ids(const struct batch *b, int *ids, long long *new_windows);
 struct wt_err	*store_batch(long long device, const struct batch *, struct batch_counts *c);
 extern const struct wt_field heartbeat_fields[];
 struct wt_err	*heartbeat_post(struct wt_req *);

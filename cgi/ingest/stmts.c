@@ -54,17 +54,22 @@ const struct wt_stmt ingest_stmts[INGEST_NSTMTS] = {
 	  "   AND started_at > 'epoch'::timestamptz + $2::bigint * interval '1 microsecond'"
 	  "   AND started_at < 'epoch'::timestamptz + $3::bigint * interval '1 microsecond')) n"
 	  " ORDER BY 1", 3, 0 },
+	STMT(ST_INGEST_INSERT_SPANS) = { "ingest_insert_spans",
+	  "INSERT INTO activity (started_at, device_id, duration_ms, window_id, afk)"
+	  " SELECT 'epoch'::timestamptz + t.s * interval '1 microsecond', $1, t.d, t.w, t.a"
+	  " FROM unnest($2::bigint[], $3::integer[], $4::integer[], $5::boolean[]) AS t(s, d, w, a)",
+	  5, 0 },
 	STMT(ST_INGEST_BATCH_RECORD) = { "ingest_batch_record",
 	  "INSERT INTO activity_batches (device_id, seq, spans, accepted, trimmed, dropped,"
 	  " new_windows) VALUES ($1, $2, $3, $4, $5, $6, $7)", 7, 0 },
 	STMT(ST_INGEST_ENSURE_PARTITIONS) = { "ingest_ensure_partitions",
 	  "SELECT count(*) FROM activity_ensure_partitions()", 0, 0 },
-	/* The window is interned only when the heartbeat names one. */
+	/* The window's id comes from the worker's cache or ST_INGEST_INTERN
+	 * first ('' when the heartbeat names none), so the common case is
+	 * this one statement. */
 	STMT(ST_INGEST_HEARTBEAT) = { "ingest_heartbeat",
-	  "SELECT h, x.w FROM (SELECT CASE WHEN $4::text IS NULL THEN NULL ELSE"
-	  " (windows_intern(ARRAY[$4::text], ARRAY[$5::text], ARRAY[$6::text]))[1] END AS w) x,"
-	  " LATERAL device_heartbeat($1, 'epoch'::timestamptz + $2::bigint * interval '1 microsecond',"
-	  " $3::boolean, x.w, $7::integer) AS h", 7, 0 },
+	  "SELECT device_heartbeat($1, 'epoch'::timestamptz + $2::bigint * interval '1 microsecond',"
+	  " $3::boolean, NULLIF($4, '')::integer, $5::integer)", 5, 0 },
 	STMT(ST_INGEST_STORE_SPAN) = { "ingest_store_span",
 	  "SELECT stored FROM activity_store($1, json_build_array(json_build_array("
 	  "$2::bigint, $3::integer, $4::integer, $5::boolean)))", 5, 0 },

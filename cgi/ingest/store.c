@@ -2,25 +2,23 @@
  *
  * In one transaction, with the device's batches applied one at a time
  * (an advisory lock per device, so two uploaders of one device see each
- * other's spans and other devices are not held up):
- *   1. a batch already recorded for (device, seq) is answered with its
- *      counts and stores nothing;
+ * other's spans and other devices are not held up), in three round trips
+ * to the database (libpq's pipeline mode, db_pipeline):
+ *   1. the lock, and the batch's record if it was stored before: then it
+ *      is answered with its counts and stores nothing;
  *   2. window ids come from the worker's cache (wincache.c), and only the
- *      windows it has not seen go to windows_intern();
- *   3. the device's stored spans next to the batch are read (the last one
- *      starting before it, those starting inside it: usually one row) and
- *      the new spans trimmed against them and against each other;
- *   4. what is left goes in with one binary COPY, and the batch is
- *      recorded with its counts.
+ *      windows it has not seen go to windows_intern(), together with the
+ *      device's stored spans next to the batch (the last one starting
+ *      before it, those starting inside it: usually one row); the new
+ *      spans are trimmed against them and against each other;
+ *   3. what is left goes in with one INSERT from arrays, with the batch's
+ *      record and the COMMIT.
  * The trimming rule is the one activity_store() applies in SQL for
  * heartbeat spans (sql/006_ingest.sql); README "Activity ingest" states
  * it.  Doing it here costs a fraction of doing it row by row in SQL. */
 #include "config.h"
 
-#include <arpa/inet.h>
-
 #include <limits.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +26,6 @@
 #include "batch.h"
 #include "ingest.h"
 #include "wincache.h"
-
-#define PG_EPOCH_US	946684800000000LL	/* 2000-01-01 in Unix microseconds */
 
 struct piece {
 	long long	 st, fin;	/* microseconds */
@@ -63,54 +59,45 @@ array_elem(struct wt_buf *b, const char *s, size_t len)
 	buf_puts(b, "\"");
 }
 
-/* Window ids for every span: the cache first, the database for the rest
- * (one call for all of them). */
-static struct wt_err *
-window_ids(const struct batch *b, int *ids, long long *new_windows)
+/* The spans whose window the worker's cache does not know: their indexes
+ * into miss (the ids of the others are filled in), and the three array
+ * parameters of ST_INGEST_INTERN for them. */
+static size_t
+window_misses(const struct batch *b, int *ids, size_t *miss, struct wt_buf arr[3])
 {
-	struct wt_buf apps, titles, urls;
-	size_t *miss = xcalloc(b->n ? b->n : 1, sizeof(*miss)), nmiss = 0;
-	struct wt_err *e = NULL;
-	const char *params[3];
-	PGresult *res;
-	char *p;
+	size_t nmiss = 0;
 
-	*new_windows = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		const struct span *s = &b->spans[i];
 
 		if (wincache_get(s->app, s->title, s->title_len, s->url, s->url_len, &ids[i]) != 0)
 			miss[nmiss++] = i;
 	}
-	if (nmiss == 0) {
-		free(miss);
-		return NULL;
+	for (int k = 0; k < 3; k++) {
+		buf_init(&arr[k]);
+		buf_puts(&arr[k], "{");
 	}
-	buf_init(&apps);
-	buf_init(&titles);
-	buf_init(&urls);
-	buf_puts(&apps, "{");
-	buf_puts(&titles, "{");
-	buf_puts(&urls, "{");
 	for (size_t j = 0; j < nmiss; j++) {
 		const struct span *s = &b->spans[miss[j]];
 
-		array_elem(&apps, s->app, strlen(s->app));
-		array_elem(&titles, s->title, s->title_len);
-		array_elem(&urls, s->url, s->url_len);
+		array_elem(&arr[0], s->app, strlen(s->app));
+		array_elem(&arr[1], s->title, s->title_len);
+		array_elem(&arr[2], s->url, s->url_len);
 	}
-	buf_puts(&apps, "}");
-	buf_puts(&titles, "}");
-	buf_puts(&urls, "}");
-	params[0] = apps.data;
-	params[1] = titles.data;
-	params[2] = urls.data;
-	if ((res = db_exec(ST_INGEST_INTERN, 3, params)) == NULL) {
-		e = db_err();
-		goto out;
-	}
+	for (int k = 0; k < 3; k++)
+		buf_puts(&arr[k], "}");
+	return nmiss;
+}
+
+/* The ids ST_INGEST_INTERN answered for the missed spans, into ids and
+ * the cache. */
+static struct wt_err *
+window_fill(PGresult *res, const struct batch *b, const size_t *miss, size_t nmiss, int *ids,
+    long long *new_windows)
+{
 	/* "{12,13,...}", in the order sent. */
-	p = PQgetvalue(res, 0, C_INTERN_IDS);
+	char *p = PQgetvalue(res, 0, C_INTERN_IDS);
+
 	for (size_t j = 0; j < nmiss; j++) {
 		const struct span *s = &b->spans[miss[j]];
 		long id;
@@ -118,44 +105,65 @@ window_ids(const struct batch *b, int *ids, long long *new_windows)
 		while (*p == '{' || *p == ',')
 			p++;
 		id = strtol(p, &p, 10);
-		if (id <= 0) {
-			e = wt_fail(500, NULL, "the windows of the batch could not be stored");
-			break;
-		}
+		if (id <= 0)
+			return wt_fail(500, NULL, "the windows of the batch could not be stored");
 		ids[miss[j]] = (int)id;
 		wincache_put(s->app, s->title, s->title_len, s->url, s->url_len, (int)id);
 	}
 	*new_windows = atoll(PQgetvalue(res, 0, C_INTERN_NEW));
-	PQclear(res);
-out:
-	buf_free(&apps);
-	buf_free(&titles);
-	buf_free(&urls);
+	return NULL;
+}
+
+static void
+free3(struct wt_buf arr[3])
+{
+	for (int k = 0; k < 3; k++)
+		buf_free(&arr[k]);
+}
+
+/* Window ids for every span: the cache first, the database for the rest
+ * (one call for all of them). */
+struct wt_err *
+window_ids(const struct batch *b, int *ids, long long *new_windows)
+{
+	size_t *miss = xcalloc(b->n ? b->n : 1, sizeof(*miss)), nmiss;
+	struct wt_buf arr[3];
+	const char *params[3];
+	struct wt_err *e = NULL;
+	PGresult *res;
+
+	*new_windows = 0;
+	nmiss = window_misses(b, ids, miss, arr);
+	if (nmiss > 0) {
+		params[0] = arr[0].data;
+		params[1] = arr[1].data;
+		params[2] = arr[2].data;
+		if ((res = db_exec(ST_INGEST_INTERN, 3, params)) == NULL)
+			e = db_err();
+		else {
+			e = window_fill(res, b, miss, nmiss, ids, new_windows);
+			PQclear(res);
+		}
+	}
+	free3(arr);
 	free(miss);
 	return e;
 }
 
-/* The device's stored spans that can overlap [lo, hi): sorted, and never
- * overlapping each other. */
-static struct wt_err *
-neighbours(const char *dev, long long lo, long long hi, struct stored **out, size_t *n)
+/* The device's stored spans that can overlap the batch, from
+ * ST_INGEST_NEIGHBOURS: sorted, and never overlapping each other. */
+static struct stored *
+neighbours(PGresult *res, size_t *n)
 {
-	char los[24], his[24];
-	const char *params[3] = { dev, los, his };
-	PGresult *res;
+	struct stored *out;
 
-	snprintf(los, sizeof(los), "%lld", lo);
-	snprintf(his, sizeof(his), "%lld", hi);
-	if ((res = db_exec(ST_INGEST_NEIGHBOURS, 3, params)) == NULL)
-		return db_err();
 	*n = (size_t)PQntuples(res);
-	*out = xcalloc(*n ? *n : 1, sizeof(**out));
+	out = xcalloc(*n ? *n : 1, sizeof(*out));
 	for (size_t i = 0; i < *n; i++) {
-		(*out)[i].st = atoll(PQgetvalue(res, (int)i, C_NB_START_US));
-		(*out)[i].fin = (*out)[i].st + atoll(PQgetvalue(res, (int)i, C_NB_DURATION_MS)) * 1000;
+		out[i].st = atoll(PQgetvalue(res, (int)i, C_NB_START_US));
+		out[i].fin = out[i].st + atoll(PQgetvalue(res, (int)i, C_NB_DURATION_MS)) * 1000;
 	}
-	PQclear(res);
-	return NULL;
+	return out;
 }
 
 /* Is the instant t the start of a stored span? */
@@ -189,51 +197,58 @@ next_stored_start(const struct stored *s, size_t n, long long after, long long f
 	return fin;
 }
 
+/* The kept spans as the four array parameters of ST_INGEST_INSERT_SPANS:
+ * an INSERT from unnest() goes in the same round trip as the batch's
+ * record and the COMMIT, where COPY would need two of its own. */
+struct rows {
+	struct wt_buf	 start, dur, wid, afk;
+};
+
 static void
-put16(struct wt_buf *b, uint16_t v)
+rows_init(struct rows *r)
 {
-	v = htons(v);
-	buf_append(b, &v, 2);
+	struct wt_buf *all[4] = { &r->start, &r->dur, &r->wid, &r->afk };
+
+	for (int k = 0; k < 4; k++) {
+		buf_init(all[k]);
+		buf_puts(all[k], "{");
+	}
 }
 
 static void
-put32(struct wt_buf *b, uint32_t v)
+rows_add(struct rows *r, long long st_us, long long dur_ms, int wid, int afk)
 {
-	v = htonl(v);
-	buf_append(b, &v, 4);
+	const char *sep = r->start.len > 1 ? "," : "";
+
+	buf_printf(&r->start, "%s%lld", sep, st_us);
+	buf_printf(&r->dur, "%s%lld", sep, dur_ms);
+	buf_printf(&r->wid, "%s%d", sep, wid);
+	buf_printf(&r->afk, "%s%c", sep, afk ? 't' : 'f');
 }
 
 static void
-put64(struct wt_buf *b, uint64_t v)
+rows_end(struct rows *r)
 {
-	put32(b, (uint32_t)(v >> 32));
-	put32(b, (uint32_t)v);
+	buf_puts(&r->start, "}");
+	buf_puts(&r->dur, "}");
+	buf_puts(&r->wid, "}");
+	buf_puts(&r->afk, "}");
 }
 
-/* One row of COPY activity (started_at, device_id, duration_ms,
- * window_id, afk) FROM STDIN (FORMAT binary). */
 static void
-copy_row(struct wt_buf *b, long long st_us, long long device, long long dur_ms, int wid,
-    int afk)
+rows_free(struct rows *r)
 {
-	put16(b, 5);
-	put32(b, 8);
-	put64(b, (uint64_t)(st_us - PG_EPOCH_US));
-	put32(b, 4);
-	put32(b, (uint32_t)device);
-	put32(b, 4);
-	put32(b, (uint32_t)dur_ms);
-	put32(b, 4);
-	put32(b, (uint32_t)wid);
-	put32(b, 1);
-	buf_append(b, afk ? "\1" : "\0", 1);
+	buf_free(&r->start);
+	buf_free(&r->dur);
+	buf_free(&r->wid);
+	buf_free(&r->afk);
 }
 
 /* Trims the spans (sorted) against the stored ones and each other and
- * writes the kept ones as COPY rows; the counts into c. */
+ * adds the kept ones to rows; the counts into c. */
 static void
 trim(const struct batch *b, struct piece *p, const int *ids, const struct stored *s, size_t ns,
-    long long device, struct wt_buf *copy, struct batch_counts *c)
+    struct rows *rows, struct batch_counts *c)
 {
 	long long running = LLONG_MIN, last_kept = LLONG_MIN;
 
@@ -254,7 +269,7 @@ trim(const struct batch *b, struct piece *p, const int *ids, const struct stored
 			continue;
 		if (!(fin2 > st2 || (sp->duration_ms == 0 && st2 == st)))
 			continue;
-		copy_row(copy, st2, device, (fin2 - st2 + 500) / 1000, ids[p[i].idx], sp->afk);
+		rows_add(rows, st2, (fin2 - st2 + 500) / 1000, ids[p[i].idx], sp->afk);
 		last_kept = st2;
 		c->accepted++;
 		if (st2 != st || fin2 != fin)
@@ -274,65 +289,53 @@ counts_of(PGresult *res, struct batch_counts *c)
 	c->new_windows = atoll(PQgetvalue(res, 0, C_BATCH_NEW_WINDOWS));
 }
 
-static struct wt_err *
-record(const char *dev, const char *seq, struct batch_counts *c)
-{
-	char v[5][24];
-	const char *params[7] = { dev, seq, v[0], v[1], v[2], v[3], v[4] };
-	PGresult *res;
-
-	snprintf(v[0], sizeof(v[0]), "%lld", c->spans);
-	snprintf(v[1], sizeof(v[1]), "%lld", c->accepted);
-	snprintf(v[2], sizeof(v[2]), "%lld", c->trimmed);
-	snprintf(v[3], sizeof(v[3]), "%lld", c->dropped);
-	snprintf(v[4], sizeof(v[4]), "%lld", c->new_windows);
-	if ((res = db_exec(ST_INGEST_BATCH_RECORD, 7, params)) == NULL)
-		return db_err();
-	PQclear(res);
-	return NULL;
-}
-
 struct wt_err *
 store_batch(long long device, const struct batch *b, struct batch_counts *c)
 {
-	static const char copy_sql[] = "COPY activity (started_at, device_id, duration_ms,"
-	    " window_id, afk) FROM STDIN (FORMAT binary)";
-	char dev[24], seq[24];
-	const char *params[2] = { dev, seq };
+	char dev[24], seq[24], v[5][24];
+	const char *key[2] = { dev, seq };
+	const char *win[3], *nb[3], *ins[5], *rec[7] = { dev, seq, v[0], v[1], v[2], v[3], v[4] };
+	struct db_call calls[2];
+	PGresult *res[2] = { NULL, NULL };
 	struct piece *p = NULL;
 	struct stored *s = NULL;
 	int *ids = NULL;
-	size_t ns = 0;
+	size_t *miss = NULL, nmiss = 0, ns = 0;
 	long long lo = LLONG_MAX, hi = LLONG_MIN;
-	struct wt_buf copy;
+	char los[24], his[24];
+	struct wt_buf arr[3];
+	struct rows rows;
 	struct wt_err *e = NULL;
-	PGresult *res;
+	int nc;
 
 	memset(c, 0, sizeof(*c));
-	buf_init(&copy);
 	snprintf(dev, sizeof(dev), "%lld", device);
 	snprintf(seq, sizeof(seq), "%lld", b->seq);
-	if (db_begin() != 0)
+
+	/* Round trip 1: begin, the device's lock, and whether the batch was
+	 * stored before (the lock comes first, in its own statement, so the
+	 * look finds a batch another uploader committed meanwhile). */
+	calls[0] = (struct db_call){ ST_INGEST_LOCK_DEVICE, 1, key };
+	calls[1] = (struct db_call){ ST_INGEST_BATCH_FIND, 2, key };
+	if (db_pipeline(1, calls, 2, res, 0) != 0)
 		return db_err();
-	if ((res = db_exec(ST_INGEST_LOCK_DEVICE, 1, params)) == NULL)
-		return db_err();
-	PQclear(res);
-	if ((res = db_exec(ST_INGEST_BATCH_FIND, 2, params)) == NULL)
-		return db_err();
-	if (PQntuples(res) == 1) {
+	PQclear(res[0]);
+	if (PQntuples(res[1]) == 1) {
 		/* Sent before: the same answer, nothing stored. */
-		counts_of(res, c);
-		PQclear(res);
+		counts_of(res[1], c);
+		PQclear(res[1]);
 		return db_commit() == 0 ? NULL : db_err();
 	}
-	PQclear(res);
+	PQclear(res[1]);
+	rows_init(&rows);
+	for (int k = 0; k < 3; k++)
+		buf_init(&arr[k]);
 	c->seq = b->seq;
 	c->spans = (long long)b->n;
 	if (b->n > 0) {
 		ids = xcalloc(b->n, sizeof(*ids));
 		p = xcalloc(b->n, sizeof(*p));
-		if ((e = window_ids(b, ids, &c->new_windows)) != NULL)
-			goto out;
+		miss = xcalloc(b->n, sizeof(*miss));
 		for (size_t i = 0; i < b->n; i++) {
 			p[i].st = b->spans[i].start_us;
 			p[i].fin = p[i].st + b->spans[i].duration_ms * 1000;
@@ -343,30 +346,70 @@ store_batch(long long device, const struct batch *b, struct batch_counts *c)
 				hi = p[i].fin;
 		}
 		qsort(p, b->n, sizeof(*p), by_start);
-		if ((e = neighbours(dev, lo, hi, &s, &ns)) != NULL)
-			goto out;
-		buf_append(&copy, "PGCOPY\n\377\r\n\0", 11);
-		put32(&copy, 0);
-		put32(&copy, 0);
-		trim(b, p, ids, s, ns, device, &copy, c);
-		put16(&copy, 0xFFFF);
-		if (c->accepted > 0 && db_copy_in(copy_sql, copy.data, copy.len) != 0) {
+		nmiss = window_misses(b, ids, miss, arr);
+
+		/* Round trip 2: the windows the cache did not know, and the
+		 * stored spans next to the batch. */
+		snprintf(los, sizeof(los), "%lld", lo);
+		snprintf(his, sizeof(his), "%lld", hi);
+		nb[0] = dev;
+		nb[1] = los;
+		nb[2] = his;
+		win[0] = arr[0].data;
+		win[1] = arr[1].data;
+		win[2] = arr[2].data;
+		nc = 0;
+		if (nmiss > 0)
+			calls[nc++] = (struct db_call){ ST_INGEST_INTERN, 3, win };
+		calls[nc++] = (struct db_call){ ST_INGEST_NEIGHBOURS, 3, nb };
+		if (db_pipeline(0, calls, nc, res, 0) != 0) {
 			e = db_err();
 			goto out;
 		}
+		if (nmiss > 0)
+			e = window_fill(res[0], b, miss, nmiss, ids, &c->new_windows);
+		s = neighbours(res[nc - 1], &ns);
+		for (int k = 0; k < nc; k++)
+			PQclear(res[k]);
+		if (e != NULL)
+			goto out;
+		trim(b, p, ids, s, ns, &rows, c);
 	}
-	if ((e = record(dev, seq, c)) != NULL)
-		goto out;
-	if (db_commit() != 0)
+	rows_end(&rows);
+
+	/* Round trip 3: the kept spans, the batch's record, commit. */
+	snprintf(v[0], sizeof(v[0]), "%lld", c->spans);
+	snprintf(v[1], sizeof(v[1]), "%lld", c->accepted);
+	snprintf(v[2], sizeof(v[2]), "%lld", c->trimmed);
+	snprintf(v[3], sizeof(v[3]), "%lld", c->dropped);
+	snprintf(v[4], sizeof(v[4]), "%lld", c->new_windows);
+	ins[0] = dev;
+	ins[1] = rows.start.data;
+	ins[2] = rows.dur.data;
+	ins[3] = rows.wid.data;
+	ins[4] = rows.afk.data;
+	nc = 0;
+	if (c->accepted > 0)
+		calls[nc++] = (struct db_call){ ST_INGEST_INSERT_SPANS, 5, ins };
+	calls[nc++] = (struct db_call){ ST_INGEST_BATCH_RECORD, 7, rec };
+	if (db_pipeline(0, calls, nc, res, 1) != 0) {
 		e = db_err();
+		goto out;
+	}
+	for (int k = 0; k < nc; k++)
+		PQclear(res[k]);
 out:
+	/* Window ids interned by a transaction that rolled back name no
+	 * window: the cache must not keep them. */
 	if (e == NULL)
 		wincache_commit();
 	else
 		wincache_abort();
-	buf_free(&copy);
+	rows_free(&rows);
+	free3(arr);
 	free(ids);
 	free(p);
+	free(miss);
 	free(s);
 	return e;
 }

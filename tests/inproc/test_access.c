@@ -604,7 +604,52 @@ case_category_delete(void)
 	}
 }
 
-/* Report routes (dash): the front page is public. */
+/* Report routes (dash): the front page is public; signed in, it is the
+ * caller's own day. */
+static struct ip_resp *
+dash_call(enum actor a, const char *path)
+{
+	return IP(&dash_app, .path = path, .accept = "application/json",
+	    .bearer = TOKEN[a] && *TOKEN[a] ? TOKEN[a] : NULL);
+}
+
+static void
+case_dash_healthz(void)
+{
+	for (size_t i = 0; i < NWALK; i++)
+		expect(dash_call(ACTORS[i], "/healthz"), 200, ACTORS[i], "GET /healthz (dash)");
+}
+
+/* A person's report (?user=ID): anonymous 401; whom the caller sees 200;
+ * anyone else 404, exactly as for a person who does not exist. */
+static void
+dash_by_person(const char *tmpl)
+{
+	for (size_t i = 0; i < NWALK; i++)
+		for (size_t j = 0; j < sizeof(TARGETS) / sizeof(TARGETS[0]); j++) {
+			enum actor a = ACTORS[i], t = TARGETS[j];
+			const char *path = subst(tmpl, "{id}", ID[t]);
+			struct ip_resp *r = dash_call(a, path);
+			int want = a == ANON ? 401 : sees(a, t) ? 200 : 404;
+
+			is_int(r->status, want, ip_strf("%s: GET %s for %s -> %d", NAME[a], tmpl,
+			    NAME[t], want));
+			no_leak(a, r, ip_strf("%s: GET %s for %s", NAME[a], tmpl, NAME[t]));
+		}
+}
+
+static void
+case_day(void)
+{
+	dash_by_person("/day/2024-05-06?user={id}");
+	is_str(ip_q("SELECT count(*) FROM audit_log WHERE action = 'report.view'"
+	    " AND actor_id = $1 AND target_id = $2", ID[MGRA], ID[MEMA], NULL), "1",
+	    "mgrA's look at memA's day is audited");
+	is_str(ip_q("SELECT count(*) FROM audit_log WHERE action = 'report.view'"
+	    " AND actor_id = $1 AND target_id = $2", ID[MGRA], ID[MEMB], NULL), "0",
+	    "a refused look is not");
+}
+
 static void
 case_front(void)
 {
@@ -655,6 +700,17 @@ static const struct {
 };
 #define NCASES	(sizeof(CASES) / sizeof(CASES[0]))
 
+/* dash_app's routes. */
+static const struct {
+	const char	*key;
+	void		(*fn)(void);
+} DASH_CASES[] = {
+	{ "GET /healthz", case_dash_healthz },
+	{ "GET /", case_front },
+	{ "GET /day/:date", case_day },
+};
+#define NDASH	(sizeof(DASH_CASES) / sizeof(DASH_CASES[0]))
+
 /* The tree's README (for its access table). */
 static char *
 readme(void)
@@ -681,7 +737,7 @@ readme(void)
 int
 main(void)
 {
-	int tested[NCASES] = { 0 };
+	int tested[NCASES] = { 0 }, dash_tested[NDASH] = { 0 };
 	char *rd;
 	int rules_ok = 1;
 
@@ -742,12 +798,33 @@ main(void)
 		CASES[c].fn();
 		tested[c] = 1;
 	}
+
+	/* --- and dash's --- */
+	is_int(app_check_routes(&dash_app), 0, "dash_app: every route has a rule");
+	for (const struct wt_route *rt = dash_app.routes; rt->pattern != NULL; rt++) {
+		const char *key = ip_strf("%s %s", rt->method, rt->pattern);
+		size_t c;
+
+		for (c = 0; c < NDASH; c++)
+			if (strcmp(DASH_CASES[c].key, key) == 0)
+				break;
+		ok(c < NDASH, "dash route %s has a case in this test", key);
+		if (c == NDASH)
+			continue;
+		ok(strcmp(rt->pattern, "/healthz") == 0 ||
+		    strstr(rd, ip_strf("| `%s` | `%s` |", rt->method, rt->pattern)) != NULL,
+		    "dash route %s is in README's access table", key);
+		DASH_CASES[c].fn();
+		dash_tested[c] = 1;
+	}
 	free(rd);
-	case_front();
 
 	/* The test's table must not describe routes that no longer exist either. */
 	for (size_t c = 0; c < NCASES; c++)
 		ok(tested[c], "case '%s' matches a route the program serves", CASES[c].key);
+	for (size_t c = 0; c < NDASH; c++)
+		ok(dash_tested[c], "dash case '%s' matches a route the program serves",
+		    DASH_CASES[c].key);
 	ip_exec("DELETE FROM categories WHERE name LIKE '%' || $1", tag, NULL);
 	clear_lockouts();
 	return ip_done();

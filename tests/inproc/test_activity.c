@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "crypto.h"
+#include "db.h"
 #include "ingest.h"
 #include "check.h"
 
@@ -288,6 +289,53 @@ long_text(void)
 	    "1022,1024", "title and URL cut at 1,024 bytes on a character boundary");
 }
 
+/* db_pipeline, which the batch path runs on: a statement failing inside
+ * one takes the whole transaction back, says why as db_exec would, and
+ * leaves the connection fit for the next request. */
+static void
+pipeline_failures(void)
+{
+	const char *dev, *tok = new_device(ip_strf("pipe %s", tag), &dev);
+	const char *key[2] = { dev, "77" };
+	const char *bad[5] = { dev, "{1700000000000000,1700000001000000}", "{1000}", "{1,1}",
+	    "{f,f}" };
+	const char *rec[7] = { dev, "77", "2", "2", "0", "0", "0" };
+	struct db_call calls[2];
+	PGresult *res[2];
+	struct ip_resp *a;
+
+	/* The statements are ingest's: one request sets them up. */
+	a = post(tok, ip_strf("{\"batch\": 1, \"spans\": [{\"start\": \"%s\", "
+	    "\"duration_ms\": 1000, \"app\": \"pipe\", \"title\": \"é\"}]}",
+	    at(-600, NULL)));
+	is_status(a, 200, "pipeline: a first batch");
+	calls[0] = (struct db_call){ ST_INGEST_LOCK_DEVICE, 1, key };
+	calls[1] = (struct db_call){ ST_INGEST_BATCH_FIND, 2, key };
+	ok(db_pipeline(1, calls, 2, res, 1) == 0, "a pipeline in a transaction runs");
+	ok(res[0] != NULL && res[1] != NULL && PQntuples(res[1]) == 0,
+	    "... with each statement's result, in order");
+	PQclear(res[0]);
+	PQclear(res[1]);
+	/* Two starts, one duration: unnest pads with NULL, which the
+	 * NOT NULL of duration_ms refuses. */
+	calls[0] = (struct db_call){ ST_INGEST_INSERT_SPANS, 5, bad };
+	calls[1] = (struct db_call){ ST_INGEST_BATCH_RECORD, 7, rec };
+	ok(db_pipeline(1, calls, 2, res, 1) == -1, "a failing statement fails the pipeline");
+	is_str(db_sqlstate(), "23502", "... with its SQLSTATE");
+	ok(res[0] == NULL && res[1] == NULL, "... and no results kept");
+	db_rollback();
+	is_str(ip_q("SELECT count(*) FROM activity_batches WHERE device_id = $1 AND seq = 77",
+	    dev, NULL), "0", "the record sent after the failure is not stored");
+	is_str(rows(dev), "1/1000", "nor any span");
+	calls[0] = (struct db_call){ ST_INGEST_BATCH_FIND, 1, key };
+	ok(db_pipeline(0, calls, 1, res, 0) == -1, "a wrong parameter count is refused");
+	a = post(tok, ip_strf("{\"batch\": 2, \"spans\": [{\"start\": \"%s\", "
+	    "\"duration_ms\": 1000, \"app\": \"pipe\", \"title\": \"漢字\"}]}",
+	    at(-500, NULL)));
+	is_status(a, 200, "the next request on the same connection is stored");
+	is_str(rows(dev), "2/2000", "... both batches' spans are there");
+}
+
 int
 main(void)
 {
@@ -300,5 +348,6 @@ main(void)
 	overlaps();
 	bad_input();
 	long_text();
+	pipeline_failures();
 	return ip_done();
 }

@@ -1,0 +1,373 @@
+/* My day (/ when signed in, /day/YYYY-MM-DD): the timeline, the totals,
+ * working hours, top applications and titles, categories and activity
+ * per hour, with its JSON twin.  Managers and admins open the day of
+ * someone in their scope with ?user=ID (the look is audited).
+ *
+ * Every figure comes from report_days() and report_segments() (sql/009);
+ * this file only groups the segments for display. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dash.h"
+#include "report.h"
+#include "view.h"
+
+const struct wt_field dash_day_fields[] = {
+	{ .name = "date", .src = WT_SRC_PATH, .type = WT_T_DATE, .label = "Date" },
+	{ .name = "user", .src = WT_SRC_QUERY, .type = WT_T_INT, .min = 1,
+	  .max = 1LL << 53, .label = "Person" },
+	{ .name = NULL }
+};
+
+#define TOP_APPS	10
+#define TOP_TITLES	15
+#define MAX_HOURS	25
+
+struct seg {
+	long long	 s, ms, gap, cat;
+	int		 away;
+	const char	*app, *title, *url, *cat_name, *colour, *prod;
+};
+
+/* A group of segments (an application, a title, a category). */
+struct group {
+	const struct seg	*first;
+	long long		 ms;
+};
+
+static int
+by_app(const void *a, const void *b)
+{
+	const struct seg *x = *(const struct seg *const *)a, *y = *(const struct seg *const *)b;
+
+	return strcmp(x->app, y->app);
+}
+
+static int
+by_title(const void *a, const void *b)
+{
+	const struct seg *x = *(const struct seg *const *)a, *y = *(const struct seg *const *)b;
+	int c = strcmp(x->app, y->app);
+
+	return c != 0 ? c : strcmp(x->title, y->title);
+}
+
+static int
+by_cat(const void *a, const void *b)
+{
+	const struct seg *x = *(const struct seg *const *)a, *y = *(const struct seg *const *)b;
+
+	return x->cat < y->cat ? -1 : x->cat > y->cat;
+}
+
+static int
+by_ms_desc(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+
+	if (x->ms != y->ms)
+		return x->ms < y->ms ? 1 : -1;
+	return strcmp(x->first->title, y->first->title);
+}
+
+/* Groups the active segments by cmp; *n groups, largest first. */
+static struct group *
+group_by(struct seg *segs, int nseg, int (*cmp)(const void *, const void *), int *n)
+{
+	const struct seg **p = xcalloc((size_t)nseg + 1, sizeof(*p));
+	struct group *g = xcalloc((size_t)nseg + 1, sizeof(*g));
+	int k = 0, ng = 0;
+
+	for (int i = 0; i < nseg; i++)
+		if (!segs[i].away)
+			p[k++] = &segs[i];
+	qsort(p, (size_t)k, sizeof(*p), cmp);
+	for (int i = 0; i < k; i++) {
+		if (ng == 0 || cmp(&p[i], &g[ng - 1].first) != 0)
+			g[ng++].first = p[i];
+		g[ng - 1].ms += p[i]->ms;
+	}
+	free(p);
+	qsort(g, (size_t)ng, sizeof(*g), by_ms_desc);
+	*n = ng;
+	return g;
+}
+
+/* Local HH:MM of instant t, from the local hour each real hour of the
+ * day begins at (exact for zones whose offsets are whole hours apart). */
+static void
+local_time(long long t, long long lo, char (*hours)[3], int nhours, char out[6])
+{
+	long long off = t - lo, h = off / 3600000, m = (off % 3600000) / 60000;
+
+	if (h >= nhours) {
+		h = nhours - 1;
+		m = 60;
+	}
+	if (h < 0 || m < 0)
+		h = m = 0;
+	/* The end of the last hour is midnight. */
+	if (m == 60)
+		memcpy(out, "24:00", 6);
+	else if (bsnprintf(out, 6, "%.2s:%02d", hours[h], (int)m) != 0)
+		memcpy(out, "--:--", 6);
+}
+
+static void
+fmt_min(char *out, size_t n, double v)
+{
+	snprintf(out, n, "%.3f", v);
+}
+
+struct wt_err *
+dash_day(struct wt_req *r)
+{
+	const char *date = wt_str(r, "date");
+	struct rp_person p;
+	struct rp_day *days = NULL;
+	struct wt_err *e;
+	struct wt_view *v;
+	struct seg *segs = NULL;
+	struct group *apps = NULL, *titles = NULL, *cats = NULL;
+	int ndays = 0, nseg = 0, napps = 0, ntitles = 0, ncats = 0, nhours = 0, nbars = 0;
+	PGresult *sres = NULL, *hres = NULL;
+	char id[24], prev[11], next[11], uq[40], buf[64], hours[MAX_HOURS][3];
+	long long per_hour[MAX_HOURS] = { 0 }, lo, hi, day_min;
+	json_t *out = NULL, *jbars, *japps, *jtitles, *jcats, *jhours;
+	const char *params[4];
+
+	if ((e = rp_person_load(r, wt_str(r, "user"), &p)) != NULL)
+		return e;
+	if (date == NULL)
+		date = p.today;
+	if ((e = rp_look(r, &p, "day", date)) != NULL)
+		goto done;
+	if ((e = rp_days(&p, date, date, &days, &ndays)) != NULL)
+		goto done;
+	if (ndays != 1) {
+		e = wt_fail(500, NULL, "the day's figures could not be computed");
+		goto done;
+	}
+	snprintf(id, sizeof(id), "%lld", p.id);
+	params[0] = id;
+	params[1] = date;
+	params[2] = date;
+	params[3] = p.view_tz;
+	if ((sres = db_exec(ST_DASH_SEGMENTS, 4, params)) == NULL) {
+		e = db_err();
+		goto done;
+	}
+	if ((hres = db_exec(ST_DASH_HOURS, 2, (const char *[]){ date, p.view_tz })) == NULL) {
+		e = db_err();
+		goto done;
+	}
+	nhours = PQntuples(hres) < MAX_HOURS ? PQntuples(hres) : MAX_HOURS;
+	for (int i = 0; i < nhours; i++)
+		snprintf(hours[i], sizeof(hours[i]), "%.2s", PQgetvalue(hres, i, 0));
+
+	lo = days[0].lo_ms;
+	hi = days[0].hi_ms;
+	day_min = (hi - lo) / 60000;
+	nseg = PQntuples(sres);
+	segs = xcalloc((size_t)nseg + 1, sizeof(*segs));
+	for (int i = 0; i < nseg; i++) {
+		struct seg *s = &segs[i];
+
+		s->s = atoll(PQgetvalue(sres, i, C_S_START));
+		s->ms = atoll(PQgetvalue(sres, i, C_S_MS));
+		s->away = strcmp(PQgetvalue(sres, i, C_S_AWAY), "t") == 0;
+		s->gap = atoll(PQgetvalue(sres, i, C_S_GAP));
+		s->app = PQgetvalue(sres, i, C_S_APP);
+		s->title = PQgetvalue(sres, i, C_S_TITLE);
+		s->url = PQgetvalue(sres, i, C_S_URL);
+		s->cat = atoll(PQgetvalue(sres, i, C_S_CAT_ID));
+		s->cat_name = PQgetvalue(sres, i, C_S_CAT_NAME);
+		s->colour = PQgetvalue(sres, i, C_S_COLOUR);
+		s->prod = PQgetvalue(sres, i, C_S_PRODUCTIVITY);
+		/* Activity per real hour of the day, split at hour edges. */
+		if (!s->away)
+			for (long long t = s->s, end = s->s + s->ms; t < end; ) {
+				long long h = (t - lo) / 3600000, edge = lo + (h + 1) * 3600000;
+				long long upto = end < edge ? end : edge;
+
+				if (h >= 0 && h < nhours)
+					per_hour[h] += upto - t;
+				t = upto;
+			}
+	}
+	apps = group_by(segs, nseg, by_app, &napps);
+	titles = group_by(segs, nseg, by_title, &ntitles);
+	cats = group_by(segs, nseg, by_cat, &ncats);
+
+	v = req_view(r);
+	out = json_object();
+	view_set(v, "Page.Title", p.self ? "My day" : p.name);
+	view_set(v, "Page.Nav", p.self ? "home" : "");
+	rp_person_view(v, &p);
+	rp_day_view(v, "Day", &days[0]);
+	json_object_set_new(out, "person", json_pack("{sI ss ss}", "id", (json_int_t)p.id,
+	    "name", p.name, "timezone", p.timezone));
+	json_object_set_new(out, "timezone", json_string(p.view_tz));
+	json_object_set_new(out, "totals", rp_day_json(&days[0]));
+	rp_date_add(date, -1, prev);
+	rp_date_add(date, 1, next);
+
+	view_set(v, "Day.Prev", prev);
+	view_set(v, "Day.Next", next);
+	view_set(v, "Day.UserQuery", rp_user_query(&p, uq, sizeof(uq)));
+	view_set_int(v, "Day.IsToday", strcmp(date, p.today) == 0);
+	view_set_int(v, "Day.HasNext", strcmp(date, p.today) < 0);
+	view_set_int(v, "Day.Hours", nhours);
+	view_set_int(v, "Day.Minutes", day_min);
+	view_set_int(v, "Day.HoursWidth", nhours * 10);
+	view_set_int(v, "Day.GapMin", p.gap_min);
+	json_object_set_new(out, "date", json_string(date));
+	json_object_set_new(out, "prev", json_string(prev));
+	json_object_set_new(out, "next", strcmp(date, p.today) < 0 ? json_string(next) : json_null());
+	json_object_set_new(out, "today", json_string(p.today));
+
+	/* Why a day is empty, and what to do. */
+	if (days[0].tracked == 0) {
+		const char *why;
+
+		if (strcmp(date, p.today) > 0)
+			why = "future";
+		else if (strcmp(date, p.oldest) < 0)
+			why = "retention";
+		else if (p.devices == 0)
+			why = "no_device";
+		else if (p.last_seen[0] == '\0')
+			why = "never_reported";
+		else if (strncmp(p.last_seen, date, 10) < 0)
+			why = "not_running";
+		else
+			why = "nothing";
+		view_set(v, "Day.Empty", why);
+		view_set(v, "Day.LastSeen", p.last_seen);
+		view_set_int(v, "Day.Retention", p.retention_days);
+		json_object_set_new(out, "empty", json_pack("{ss ss* sI}", "why", why,
+		    "last_seen", p.last_seen[0] ? p.last_seen : NULL,
+		    "retention_days", (json_int_t)p.retention_days));
+	}
+
+	/* The timeline: contiguous segments of one category (or away) are
+	 * one bar. */
+	jbars = json_array();
+	for (int i = 0; i < nseg; ) {
+		const struct seg *s = &segs[i];
+		long long end = s->s + s->ms;
+		char a[6], b[6], xs[32], ws[32];
+		int j = i + 1;
+
+		while (j < nseg && segs[j].s == end && segs[j].away == s->away &&
+		    (s->away || segs[j].cat == s->cat)) {
+			end = segs[j].s + segs[j].ms;
+			j++;
+		}
+		local_time(s->s, lo, hours, nhours, a);
+		local_time(end, lo, hours, nhours, b);
+		fmt_min(xs, sizeof(xs), (double)(s->s - lo) / 60000.0);
+		fmt_min(ws, sizeof(ws), (double)(end - s->s) / 60000.0);
+		view_setf(v, xs, "Bars.%d.x", nbars);
+		view_setf(v, ws, "Bars.%d.w", nbars);
+		view_setf(v, s->away ? "away" : "active", "Bars.%d.kind", nbars);
+		view_setf(v, s->away ? "#e0e0e0" : s->colour, "Bars.%d.colour", nbars);
+		view_setf(v, s->away ? "Away" : s->cat_name[0] ? s->cat_name : "Uncategorised",
+		    "Bars.%d.label", nbars);
+		view_setf(v, a, "Bars.%d.from", nbars);
+		view_setf(v, b, "Bars.%d.to", nbars);
+		json_array_append_new(jbars, json_pack("{ss ss ss sI sI ss*}", "kind",
+		    s->away ? "away" : "active", "from", a, "to", b,
+		    "start_ms", (json_int_t)s->s, "ms", (json_int_t)(end - s->s),
+		    "category", s->away ? NULL : s->cat_name));
+		nbars++;
+		i = j;
+	}
+	json_object_set_new(out, "timeline", jbars);
+	for (int h = 0; h < nhours; h++) {
+		view_setf(v, hours[h], "Ticks.%d.label", h);
+		snprintf(buf, sizeof(buf), "%d", h * 60);
+		view_setf(v, buf, "Ticks.%d.x", h);
+	}
+
+	/* Activity per hour: bars 0..60 minutes high. */
+	jhours = json_array();
+	for (int h = 0; h < nhours; h++) {
+		char words[32];
+
+		fmt_min(buf, sizeof(buf), (double)per_hour[h] / 60000.0);
+		view_setf(v, buf, "PerHour.%d.min", h);
+		fmt_min(buf, sizeof(buf), 61.0 - (double)per_hour[h] / 60000.0);
+		view_setf(v, buf, "PerHour.%d.y", h);
+		snprintf(buf, sizeof(buf), "%d", h * 10 + 1);
+		view_setf(v, buf, "PerHour.%d.x", h);
+		view_setf(v, hours[h], "PerHour.%d.label", h);
+		rp_duration(per_hour[h], words, sizeof(words));
+		view_setf(v, words, "PerHour.%d.text", h);
+		json_array_append_new(jhours, json_pack("{ss sI}", "hour", hours[h],
+		    "ms", (json_int_t)per_hour[h]));
+	}
+	json_object_set_new(out, "per_hour", jhours);
+
+	japps = json_array();
+	for (int i = 0; i < napps && i < TOP_APPS; i++) {
+		rp_duration(apps[i].ms, buf, sizeof(buf));
+		view_setf(v, apps[i].first->app, "Apps.%d.name", i);
+		view_setf(v, buf, "Apps.%d.time", i);
+		snprintf(buf, sizeof(buf), "%d", rp_percent(apps[i].ms, days[0].active));
+		view_setf(v, buf, "Apps.%d.share", i);
+		json_array_append_new(japps, json_pack("{ss sI}", "app", apps[i].first->app,
+		    "ms", (json_int_t)apps[i].ms));
+	}
+	json_object_set_new(out, "apps", japps);
+	jtitles = json_array();
+	for (int i = 0; i < ntitles && i < TOP_TITLES; i++) {
+		rp_duration(titles[i].ms, buf, sizeof(buf));
+		view_setf(v, titles[i].first->title, "Titles.%d.title", i);
+		view_setf(v, titles[i].first->app, "Titles.%d.app", i);
+		view_setf(v, buf, "Titles.%d.time", i);
+		json_array_append_new(jtitles, json_pack("{ss ss sI}", "app",
+		    titles[i].first->app, "title", titles[i].first->title,
+		    "ms", (json_int_t)titles[i].ms));
+	}
+	json_object_set_new(out, "titles", jtitles);
+	jcats = json_array();
+	for (int i = 0; i < ncats; i++) {
+		const struct seg *s = cats[i].first;
+		int pct = rp_percent(cats[i].ms, days[0].active);
+
+		rp_duration(cats[i].ms, buf, sizeof(buf));
+		view_setf(v, s->cat_name[0] ? s->cat_name : "Uncategorised", "Cats.%d.name", i);
+		view_setf(v, s->colour, "Cats.%d.colour", i);
+		view_setf(v, s->prod[0] ? s->prod : "none", "Cats.%d.productivity", i);
+		view_setf(v, buf, "Cats.%d.time", i);
+		snprintf(buf, sizeof(buf), "%d", pct);
+		view_setf(v, buf, "Cats.%d.share", i);
+		json_array_append_new(jcats, json_pack("{sI s? ss ss sI}", "id", (json_int_t)s->cat,
+		    "name", s->cat ? s->cat_name : NULL, "colour", s->colour,
+		    "productivity", s->prod[0] ? s->prod : "none", "ms", (json_int_t)cats[i].ms));
+	}
+	json_object_set_new(out, "categories", jcats);
+
+	if (req_wants_json(r)) {
+		e = wt_json(r, 200, out);
+		out = NULL;
+	} else
+		e = wt_html(r, 200, "day.cs");
+done:
+	json_decref(out);
+	free(apps);
+	free(titles);
+	free(cats);
+	free(segs);
+	if (sres != NULL)
+		PQclear(sres);
+	if (hres != NULL)
+		PQclear(hres);
+	rp_days_free(days, ndays);
+	rp_person_free(&p);
+	return e;
+}
