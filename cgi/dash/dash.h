@@ -38,7 +38,10 @@ extern const struct wt_stmt dash_stmts[DASH_NSTMTS];
 
 struct wt_err	*dash_home(struct wt_req *);
 struct wt_err	*dash_day(struct wt_req *);
+struct wt_err	*dash_week(struct wt_req *);
+struct wt_err	*dash_month(struct wt_req *);
 
 extern const struct wt_field dash_day_fields[];
+extern const struct wt_field dash_period_fields[];
 
 #endif

@@ -4,6 +4,9 @@
 
 #include "dash.h"
 
+#define PERIOD_SEES	"their own; manager: ?user= of people of the teams they manage; " \
+	"admin: anyone's (audited as for a day)"
+
 static const struct wt_route routes[] = {
 	WT_CORE_ROUTES,
 	{ .method = "GET", .pattern = "/", .handler = dash_home, .fields = dash_day_fields,
@@ -12,6 +15,14 @@ static const struct wt_route routes[] = {
 	{ .method = "GET", .pattern = "/day/:date", .handler = dash_day, .fields = dash_day_fields,
 	  .access = { WT_ROLE_ANY, "their own day; manager: ?user= of people of the teams they "
 	  "manage; admin: anyone's (a look at someone else's day is audited)" } },
+	{ .method = "GET", .pattern = "/week", .handler = dash_week, .fields = dash_period_fields,
+	  .access = { WT_ROLE_ANY, PERIOD_SEES } },
+	{ .method = "GET", .pattern = "/week/:date", .handler = dash_week,
+	  .fields = dash_period_fields, .access = { WT_ROLE_ANY, PERIOD_SEES } },
+	{ .method = "GET", .pattern = "/month", .handler = dash_month,
+	  .fields = dash_period_fields, .access = { WT_ROLE_ANY, PERIOD_SEES } },
+	{ .method = "GET", .pattern = "/month/:date", .handler = dash_month,
+	  .fields = dash_period_fields, .access = { WT_ROLE_ANY, PERIOD_SEES } },
 	WT_ROUTES_END
 };
 

@@ -651,6 +651,30 @@ case_day(void)
 }
 
 static void
+case_week(void)
+{
+	dash_by_person("/week?user={id}");
+}
+
+static void
+case_week_date(void)
+{
+	dash_by_person("/week/2024-05-06?user={id}");
+}
+
+static void
+case_month(void)
+{
+	dash_by_person("/month?user={id}");
+}
+
+static void
+case_month_date(void)
+{
+	dash_by_person("/month/2024-05-06?user={id}");
+}
+
+static void
 case_front(void)
 {
 	for (size_t i = 0; i < NWALK; i++) {
@@ -708,6 +732,10 @@ static const struct {
 	{ "GET /healthz", case_dash_healthz },
 	{ "GET /", case_front },
 	{ "GET /day/:date", case_day },
+	{ "GET /week", case_week },
+	{ "GET /week/:date", case_week_date },
+	{ "GET /month", case_month },
+	{ "GET /month/:date", case_month_date },
 };
 #define NDASH	(sizeof(DASH_CASES) / sizeof(DASH_CASES[0]))
 
