@@ -1220,7 +1220,10 @@ make_people(struct person *people, int n, uint64_t seed, const char *prefix, con
 			      " VALUES ($1, $2, $3, $4, 'active', $5, now(), now())"
 			      " ON CONFLICT (email) DO UPDATE SET display_name = EXCLUDED.display_name,"
 			      " timezone = EXCLUDED.timezone,"
-			      " role = CASE WHEN users.role = 'admin' THEN users.role ELSE EXCLUDED.role END"
+			      /* A rerun never demotes: a member role would end the
+			       * team-manager memberships (sql/007). */
+			      " role = CASE WHEN users.role = 'admin' OR (users.role = 'manager'"
+			      " AND EXCLUDED.role = 'member') THEN users.role ELSE EXCLUDED.role END"
 			      " RETURNING id", 5, p, PGRES_TUPLES_OK);
 		}
 		pp->user_id = atol(PQgetvalue(r, 0, 0));

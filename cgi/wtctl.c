@@ -18,6 +18,7 @@
 #include "conf.h"
 #include "crypto.h"
 #include "db.h"
+#include "decode.h"
 #include "http.h"
 #include "log.h"
 #include "mail.h"
@@ -38,12 +39,12 @@ static const struct wt_stmt stmts[ST_CTL_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	STMT(ST_CTL_CREATE_USER) = { "ctl_create_user",
 	  "INSERT INTO users (email, display_name, password_hash, role, status,"
 	  " email_verified_at, password_changed_at)"
-	  " VALUES (lower($1), $2, $3, $4, 'active', now(), now()) RETURNING id", 4, 0 },
+	  " VALUES (email_normalize($1), $2, $3, $4, 'active', now(), now()) RETURNING id", 4, 0 },
 	STMT(ST_CTL_HISTORY_ADD) = { "ctl_history_add",
 	  "INSERT INTO password_history (user_id, password_hash) VALUES ($1, $2)", 2, 0 },
 	STMT(ST_CTL_CREATE_ADMIN) = { "ctl_create_admin",
 	  "INSERT INTO users (email, display_name, password_hash, role, status) "
-	  "VALUES (lower($1), $2, $3, 'admin', 'active') RETURNING id", 3, 0 },
+	  "VALUES (email_normalize($1), $2, $3, 'admin', 'active') RETURNING id", 3, 0 },
 };
 
 /* 20 characters from 62 symbols: about 119 bits. */
@@ -242,6 +243,11 @@ create_user(const char *email, const char *name, const char *role)
 
 	if (!valid_email(email)) {
 		fprintf(stderr, "wtctl: '%s' is not an e-mail address\n", email);
+		return 2;
+	}
+	if (check_one_line(name) != NULL || !utf8_valid_str(name) || *name == '\0') {
+		fprintf(stderr, "wtctl: the name must be one line of text without control "
+		    "characters\n");
 		return 2;
 	}
 	if (strcmp(role, "member") != 0 && strcmp(role, "manager") != 0 &&

@@ -16,22 +16,30 @@ is_admin(const struct wt_req *r)
 }
 
 struct wt_err *
-can_see_user(struct wt_req *r, long long uid, int *seen)
+can_see_user(struct wt_req *r, long long uid, int *seen, int *acts)
 {
 	char id[32];
 	const char *p = id;
 	PGresult *res;
 	struct wt_err *e;
 
-	*seen = 0;
+	*seen = *acts = 0;
 	if (uid == r->user->id || is_admin(r)) {
-		*seen = 1;
+		*seen = *acts = 1;
 		return NULL;
 	}
 	snprintf(id, sizeof(id), "%lld", uid);	/* a number: it fits */
 	if ((e = scoped_exec(r, ST_ADMIN_USER_VISIBLE, 1, &p, &res)) != NULL)
 		return e;
 	*seen = PQntuples(res) > 0;
+	*acts = *seen && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
 	PQclear(res);
 	return NULL;
+}
+
+struct wt_err *
+not_below(void)
+{
+	return wt_fail(403, NULL, "a manager acts only on the members of their teams, "
+	    "not on managers or admins");
 }

@@ -40,6 +40,7 @@ enum admin_stmt {
 	ST_ADMIN_USER_DELETE,		/* $1 id */
 	ST_ADMIN_OTHER_ADMINS,		/* $1 id */
 	ST_ADMIN_INVITE_INSERT,		/* $1 hash, $2 email, $3 role, $4 by, $5 team */
+	ST_ADMIN_USER_MANAGES,		/* $1 id: {"manages": [team names]}, NULL: none */
 
 	/* invitations */
 	ST_ADMIN_INVITES_LIST,		/* scoped; $3 time zone */
@@ -143,7 +144,7 @@ enum { C_CLIST_ID, C_CLIST_DEVICE_NAME, C_CLIST_KIND, C_CLIST_USER_ID,
 /* ST_ADMIN_CODE_INSERT */
 enum { C_CINS_ID, C_CINS_EXPIRES, C_CINS_EXPIRES_LOCAL };
 /* ST_ADMIN_CODE_GET and ST_ADMIN_DEVICE_GET: whose, its name, still usable */
-enum { C_REVOKE_USER_ID, C_REVOKE_LABEL, C_REVOKE_LIVE };
+enum { C_REVOKE_USER_ID, C_REVOKE_LABEL, C_REVOKE_LIVE, C_REVOKE_ACTS };
 /* ST_ADMIN_SETTINGS_GET: settings.c's keys[], in that order */
 /* ST_ADMIN_SETTINGS_JSON */
 enum { C_SJSON_JSON };
@@ -173,8 +174,12 @@ extern const struct wt_route admin_routes[];
 extern const struct wt_app admin_app;
 
 /* access.c: the scope rule for one person: *seen is 1 when r's user may
- * see user uid, else 0; NULL or the database's error. */
-struct wt_err	*can_see_user(struct wt_req *, long long uid, int *seen);
+ * see user uid, else 0, and *acts 1 when they may also act on them (a
+ * manager only on members: stmts.c, ACTS); NULL or the database's
+ * error. */
+struct wt_err	*can_see_user(struct wt_req *, long long uid, int *seen, int *acts);
+/* The 403 of a manager acting on someone whose role is not below theirs. */
+struct wt_err	*not_below(void);
 int		 is_admin(const struct wt_req *);
 
 /* audit.c: records an action in the caller's transaction.  before and

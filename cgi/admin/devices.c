@@ -193,16 +193,18 @@ code_create(struct wt_req *r)
 	struct wt_view *v;
 	struct wt_err *e;
 	PGresult *res;
-	int seen;
+	int seen, acts;
 
 	if (uid == NULL)
 		uid = me(r);
 	if (kind == NULL)
 		kind = "agent";
-	if ((e = can_see_user(r, atoll(uid), &seen)) != NULL)
+	if ((e = can_see_user(r, atoll(uid), &seen, &acts)) != NULL)
 		return e;
 	if (!seen)
 		return wt_form_fail(404, "user_id", "Person not found");
+	if (!acts)
+		return not_below();
 	if (new_code(shown, plain) != 0)
 		return wt_fail(500, NULL, "no randomness available; the error is logged");
 	sha256_hex(plain, 16, hash);
@@ -278,6 +280,10 @@ revoke(struct wt_req *r, int get, int set, const char *action, const char *type,
 	if (PQntuples(res) != 1) {
 		PQclear(res);
 		return not_found(what);
+	}
+	if (strcmp(PQgetvalue(res, 0, C_REVOKE_ACTS), "t") != 0) {
+		PQclear(res);
+		return not_below();
 	}
 	label = xstrdup(PQgetvalue(res, 0, C_REVOKE_LABEL));
 	live = strcmp(PQgetvalue(res, 0, C_REVOKE_LIVE), "t") == 0;

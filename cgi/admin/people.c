@@ -50,7 +50,8 @@ const struct wt_field person_page_fields[] = {
 const struct wt_field person_edit_fields[] = {
 	ID_FIELD,
 	{ .name = "display_name", .src = WT_SRC_BODY, .type = WT_T_STRING,
-	  .flags = WT_REQUIRED, .min = 1, .max = 100, .label = "Name" },
+	  .flags = WT_REQUIRED, .min = 1, .max = 100, .check = check_one_line,
+	  .label = "Name" },
 	{ .name = "role", .src = WT_SRC_BODY, .type = WT_T_ENUM, .flags = WT_REQUIRED,
 	  .choices = roles, .label = "Role" },
 	{ .name = NULL }
@@ -375,13 +376,25 @@ person_edit(struct wt_req *r)
 	struct person before;
 	struct wt_err *e;
 	PGresult *res;
-	char *loc;
+	char *loc, *manages = NULL;
 
 	if ((e = begin_change(id, &before)) != NULL)
 		goto out;
 	if (strcmp(before.role, "admin") == 0 && strcmp(role, "admin") != 0 &&
 	    (e = last_admin(id, "role", "Changing this role")) != NULL)
 		goto out;
+	/* Demoted to member, a person manages no team any more (the
+	 * trigger of sql/007 turns those memberships into plain ones, so a
+	 * later promotion gives no forgotten scope back): audited here. */
+	if (strcmp(role, "member") == 0 && strcmp(before.role, "member") != 0) {
+		if ((res = db_exec(ST_ADMIN_USER_MANAGES, 1, &id)) == NULL) {
+			e = db_err();
+			goto out;
+		}
+		if (!PQgetisnull(res, 0, 0))
+			manages = xstrdup(PQgetvalue(res, 0, 0));
+		PQclear(res);
+	}
 	params[0] = id;
 	params[1] = wt_str(r, "display_name");
 	params[2] = role;
@@ -390,6 +403,9 @@ person_edit(struct wt_req *r)
 		goto out;
 	}
 	PQclear(res);
+	if (manages != NULL && (e = audit(r, "user.teams_unmanaged", "user", id, before.email,
+	    manages, "{\"manages\": []}")) != NULL)
+		goto out;
 	if ((e = finish_change(r, "user.update", id, &before)) != NULL)
 		goto out;
 	loc = saved_location(id, "saved");
@@ -397,6 +413,7 @@ person_edit(struct wt_req *r)
 	    "role", role), loc);
 	free(loc);
 out:
+	free(manages);
 	person_free(&before);
 	return e;
 }

@@ -12,6 +12,15 @@
 	"(" u ".id = $1::bigint OR $2 = 'admin' OR ($2 = 'manager' AND EXISTS (" \
 	"SELECT 1 FROM team_members mm JOIN team_members tm ON tm.team_id = mm.team_id" \
 	" WHERE mm.user_id = $1::bigint AND mm.role = 'manager' AND tm.user_id = " u ".id)))"
+/* May the caller act on person u (make codes for, revoke devices of)?
+ * Themselves; an admin anyone; a manager only people whose role is below
+ * theirs (members) in the teams they manage: never an admin or another
+ * manager who happens to be in their team. */
+#define ACTS(u) \
+	"(" u ".id = $1::bigint OR $2 = 'admin' OR ($2 = 'manager' AND " u ".role = 'member'" \
+	" AND EXISTS (SELECT 1 FROM team_members mm JOIN team_members tm" \
+	" ON tm.team_id = mm.team_id WHERE mm.user_id = $1::bigint AND mm.role = 'manager'" \
+	" AND tm.user_id = " u ".id)))"
 /* May the caller see team t? */
 #define TEAM_SCOPE(t) \
 	"($2 = 'admin' OR ($2 = 'manager' AND EXISTS (SELECT 1 FROM team_members mm" \
@@ -81,7 +90,7 @@ const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 
 	/* people */
 	STMT(ST_ADMIN_USER_VISIBLE) = { "admin_user_visible",
-	  "SELECT 1 FROM users u WHERE u.id = $3 AND " SCOPE("u"), 3, 1 },
+	  "SELECT " ACTS("u") " FROM users u WHERE u.id = $3 AND " SCOPE("u"), 3, 1 },
 	/* The page's ids first, then the teams for those rows only; the
 	 * LEFT JOIN keeps one row (with NULLs) when the page is empty, so the
 	 * total is known past the last page too. */
@@ -120,7 +129,7 @@ const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	  "SELECT t.id, t.name, m.role FROM team_members m JOIN teams t ON t.id = m.team_id"
 	  " WHERE m.user_id = $3 AND " TEAM_SCOPE("t") " ORDER BY lower(t.name)", 3, 1 },
 	STMT(ST_ADMIN_USER_BY_EMAIL) = { "admin_user_by_email",
-	  "SELECT id, email FROM users WHERE email = lower($1)", 1, 1 },
+	  "SELECT id, email FROM users WHERE email = email_normalize($1)", 1, 1 },
 	STMT(ST_ADMIN_USER_UPDATE) = { "admin_user_update",
 	  "UPDATE users SET display_name = $2, role = $3, updated_at = now() WHERE id = $1", 3, 0 },
 	STMT(ST_ADMIN_USER_DISABLE) = { "admin_user_disable",
@@ -137,9 +146,15 @@ const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	STMT(ST_ADMIN_OTHER_ADMINS) = { "admin_other_admins",
 	  "SELECT id FROM users WHERE role = 'admin' AND status = 'active' AND id <> $1"
 	  " FOR UPDATE", 1, 0 },
+	STMT(ST_ADMIN_USER_MANAGES) = { "admin_user_manages",
+	  "SELECT CASE WHEN count(*) > 0 THEN json_build_object('manages',"
+	  " json_agg(t.name ORDER BY lower(t.name)))::text END"
+	  " FROM team_members m JOIN teams t ON t.id = m.team_id"
+	  " WHERE m.user_id = $1 AND m.role = 'manager'", 1, 1 },
 	STMT(ST_ADMIN_INVITE_INSERT) = { "admin_invite_insert",
 	  "INSERT INTO invites (token_hash, email, role, invited_by, team_id, expires_at)"
-	  " VALUES ($1, lower($2), $3, $4, NULLIF($5, '0')::bigint, now() + " INVITE_TTL("$3") ")"
+	  " VALUES ($1, email_normalize($2), $3, $4, NULLIF($5, '0')::bigint,"
+	  " now() + " INVITE_TTL("$3") ")"
 	  " RETURNING id", 5, 0 },
 
 	/* invitations: pending ones, and those that ran out in the last 30
@@ -227,14 +242,14 @@ const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	  " RETURNING id, to_char(expires_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
 	  " wt_local_time(expires_at, $6)", 6, 0 },
 	STMT(ST_ADMIN_CODE_GET) = { "admin_code_get",
-	  "SELECT c.user_id, c.device_name, c.used_at IS NULL AND c.revoked_at IS NULL"
-	  " FROM enrollment_codes c JOIN users u ON u.id = c.user_id"
+	  "SELECT c.user_id, c.device_name, c.used_at IS NULL AND c.revoked_at IS NULL, "
+	  ACTS("u") " FROM enrollment_codes c JOIN users u ON u.id = c.user_id"
 	  " WHERE c.id = $3 AND " SCOPE("u"), 3, 1 },
 	STMT(ST_ADMIN_CODE_REVOKE) = { "admin_code_revoke",
 	  "UPDATE enrollment_codes SET revoked_at = now()"
 	  " WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL", 1, 0 },
 	STMT(ST_ADMIN_DEVICE_GET) = { "admin_device_get",
-	  "SELECT d.user_id, d.name, d.revoked_at IS NULL FROM devices d"
+	  "SELECT d.user_id, d.name, d.revoked_at IS NULL, " ACTS("u") " FROM devices d"
 	  " JOIN users u ON u.id = d.user_id WHERE d.id = $3 AND " SCOPE("u"), 3, 1 },
 	STMT(ST_ADMIN_DEVICE_REVOKE) = { "admin_device_revoke",
 	  "UPDATE devices SET revoked_at = now(), token_hash = NULL, hmac_secret = NULL"
@@ -314,6 +329,11 @@ const struct wt_constraint admin_constraints[] = {
 	 * unique index on lower(name)).  team_create and team_rename say
 	 * which name at the call site; this is the wording anywhere else. */
 	{ "teams_name_key", 409, "name", "A team of that name exists already" },
+	{ "teams_name_plain", 400, "name", "Name must be one line without control characters" },
+	{ "users_display_name_plain", 400, "display_name",
+	  "Name must be one line without control characters" },
+	{ "team_members_manager_role", 409, "role",
+	  "A member cannot manage a team; make them a manager first" },
 	/* settings_post checks the hours first; two partial changes at once
 	 * can still meet here. */
 	{ "screenshot_hours_ordered", 400, "screenshot_to_hour",

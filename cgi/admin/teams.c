@@ -31,14 +31,14 @@ const struct wt_field team_page_fields[] = {
 
 const struct wt_field team_create_fields[] = {
 	{ .name = "name", .src = WT_SRC_BODY, .type = WT_T_STRING, .flags = WT_REQUIRED,
-	  .min = 1, .max = 100, .label = "Name" },
+	  .min = 1, .max = 100, .check = check_one_line, .label = "Name" },
 	{ .name = NULL }
 };
 
 const struct wt_field team_rename_fields[] = {
 	TEAM_ID,
 	{ .name = "name", .src = WT_SRC_BODY, .type = WT_T_STRING, .flags = WT_REQUIRED,
-	  .min = 1, .max = 100, .label = "Name" },
+	  .min = 1, .max = 100, .check = check_one_line, .label = "Name" },
 	{ .name = NULL }
 };
 

@@ -44,7 +44,8 @@ const struct wt_field session_fields[] = {
 
 const struct wt_field profile_fields[] = {
 	{ .name = "display_name", .src = WT_SRC_BODY, .type = WT_T_STRING,
-	  .flags = WT_REQUIRED, .min = 1, .max = 100, .label = "Name" },
+	  .flags = WT_REQUIRED, .min = 1, .max = 100, .check = check_one_line,
+	  .label = "Name" },
 	{ .name = "timezone", .src = WT_SRC_BODY, .type = WT_T_STRING,
 	  .flags = WT_REQUIRED, .min = 1, .max = 64, .check = check_timezone_shape,
 	  .label = "Time zone" },
@@ -192,7 +193,9 @@ check_current(struct wt_req *r, const char *current, const char *ip)
 	PQclear(res);
 	if (good)
 		return NULL;
-	lockout_fail(r->user->email, ip);
+	/* Counted as a failed sign-in of the account: the same counter and
+	 * the same lock as the sign-in form's. */
+	lockout_fail(LOCK_USER, id, ip);
 	return wt_form_fail(400, "current_password", "Current password is not right");
 }
 
@@ -202,18 +205,34 @@ password_change_post(struct wt_req *r)
 	const char *pw = wt_str(r, "password"), *confirm = wt_str(r, "password_confirm");
 	const char *ip = r->remote_addr ? r->remote_addr : "";
 	struct wt_err *e;
+	char id[24];
 	long wait;
 
+	lltoa(r->user->id, id);
 	/* A stolen session must not become a way to guess the password. */
-	if ((e = lockout_wait(r->user->email, ip, &wait)) != NULL)
+	if ((e = lockout_wait(LOCK_USER, id, ip, &wait)) != NULL)
 		return e;
 	profile_view(r);
 	if (wait > 0)
 		return lockout_error(wait, "current_password", "Too many wrong passwords.");
-	if ((e = check_current(r, wt_str(r, "current_password"), ip)) != NULL)
+	/* An attempt costs up to seven scrypt hashes (the current password,
+	 * the last five, the new one), so each account gets a few an hour
+	 * (auth.account_threshold, then the sign-in backoff), right or
+	 * wrong: a signed-in member cannot keep the workers hashing and slow
+	 * down everyone's sign-in.  What costs no hash is checked first and
+	 * not counted. */
+	if ((e = lockout_wait(LOCK_CHANGE, id, ip, &wait)) != NULL)
 		return e;
+	if (wait > 0)
+		return lockout_error(wait, "current_password", "Too many password changes.");
 	if (confirm != NULL && strcmp(confirm, pw) != 0)
 		return wt_form_fail(400, "password_confirm", "The two passwords differ");
+	if ((e = new_password_check(0, pw, r->user->email, r->user->display_name,
+	    "New password")) != NULL)
+		return e;
+	lockout_fail(LOCK_CHANGE, id, NULL);
+	if ((e = check_current(r, wt_str(r, "current_password"), ip)) != NULL)
+		return e;
 	if ((e = new_password_check(r->user->id, pw, r->user->email, r->user->display_name,
 	    "New password")) != NULL)
 		return e;
@@ -223,7 +242,7 @@ password_change_post(struct wt_req *r)
 		return e;
 	if (db_commit() != 0)
 		return db_err();
-	lockout_clear(r->user->email);
+	lockout_clear(LOCK_USER, id);
 	log_info("account", "user %lld changed the password; other sessions ended",
 	    r->user->id);
 	if (req_wants_json(r))

@@ -51,7 +51,7 @@ enum auth_stmt {
 
 /* The columns of the statements whose results are read. */
 /* ST_AUTH_USER_BY_EMAIL */
-enum { C_UBE_ID, C_UBE_HASH, C_UBE_STATUS, C_UBE_NAME };
+enum { C_UBE_EMAIL, C_UBE_ID, C_UBE_HASH, C_UBE_STATUS, C_UBE_NAME };
 /* ST_AUTH_USER_BY_ID: USER_COLUMNS (user_from_row), then these. */
 enum { C_UBI_USER = 0, C_UBI_HASH = USER_NCOLUMNS, C_UBI_TOKEN_VERSION };
 /* ST_AUTH_USER_INSERT: no row when the address has an account already. */
@@ -113,14 +113,23 @@ struct wt_err	*sessions_revoke_others(struct wt_req *);
 struct wt_err	*session_revoke(struct wt_req *);
 struct wt_err	*sessions_fill(struct wt_req *);
 
-/* lockout.c: backoff after repeated failures, per account and address. */
-/* *wait: seconds to wait before another attempt, 0 if none. */
-struct wt_err	*lockout_wait(const char *account, const char *ip, long *wait);
-/* Records a failure; returns the wait it starts (0 if none).  A failure
- * that cannot be recorded is logged and otherwise ignored: the person
- * still gets the answer for the wrong password. */
-long		 lockout_fail(const char *account, const char *ip);
-void		 lockout_clear(const char *account);
+/* lockout.c: backoff after repeated failures, per account and address.
+ * An account is (kind, key): ("user", its id) when the address has an
+ * account, ("account", the normalised address) when not; password
+ * changes are also counted as ("change", the id). */
+#define LOCK_USER	"user"
+#define LOCK_ADDRESS	"account"
+#define LOCK_CHANGE	"change"
+/* *wait: seconds to wait before another attempt (for the account or for
+ * the client address ip), 0 if none. */
+struct wt_err	*lockout_wait(const char *kind, const char *key, const char *ip,
+		    long *wait);
+/* Records a failure of the account and (unless ip is NULL) of the client
+ * address; returns the wait it starts (0 if none).  A failure that cannot
+ * be recorded is logged and otherwise ignored: the person still gets the
+ * answer for the wrong password. */
+long		 lockout_fail(const char *kind, const char *key, const char *ip);
+void		 lockout_clear(const char *kind, const char *key);
 /* "2 minutes", "30 seconds" (heap string). */
 char		*wait_text(long seconds);
 /* The 429 of a running lock: message "<what> Try again in <when>.",
@@ -149,7 +158,6 @@ struct wt_err	*issue_mail_token(long long uid, const char *kind, char out[65]);
 int		 password_matches(const char *mcf_or_null, const char *pw);
 enum reg_mode { REG_OPEN, REG_INVITE, REG_CLOSED };
 struct wt_err	*registration_mode(enum reg_mode *);
-char		*lowercase(const char *);
 /* The sign-in check shared by /login and /api/v1/token: NULL with *uid,
  * or the 401, 403 or 429 to answer. */
 struct wt_err	*authenticate(struct wt_req *, const char *email, const char *pw,

@@ -1,6 +1,9 @@
-/* Backoff after failed sign-ins.  The account key is the e-mail as typed
- * (lower-cased) whether or not it has an account, so an unknown address
- * slows down exactly like a known one.  From the threshold on, each
+/* Backoff after failed sign-ins.  Failures are counted against the
+ * account's id when the address has an account (kind "user"), whatever
+ * spelling of the address found it, and against the address in its
+ * normal form (email_normalize, sql/007) when it has none ("account"),
+ * so an unknown address slows down exactly like a known one and no
+ * look-alike spelling gets a counter of its own.  From the threshold on, each
  * failure doubles the wait, from auth.lock_base_seconds up to
  * auth.lock_max_seconds.  Addresses get a higher threshold than accounts:
  * a whole office may share one.
@@ -16,10 +19,10 @@
 #include "log.h"
 
 struct wt_err *
-lockout_wait(const char *account, const char *ip, long *wait)
+lockout_wait(const char *kind, const char *key, const char *ip, long *wait)
 {
-	const char *params[2] = { account, ip };
-	PGresult *res = db_exec(ST_AUTH_LOCK_CHECK, 2, params);
+	const char *params[3] = { kind, key, ip };
+	PGresult *res = db_exec(ST_AUTH_LOCK_CHECK, 3, params);
 
 	*wait = 0;
 	if (res == NULL)
@@ -57,18 +60,19 @@ fail_one(const char *kind, const char *key, long long threshold)
 }
 
 long
-lockout_fail(const char *account, const char *ip)
+lockout_fail(const char *kind, const char *key, const char *ip)
 {
-	long a = fail_one("account", account, wt_cfg.auth_account_threshold);
-	long b = fail_one("ip", ip, wt_cfg.auth_ip_threshold);
+	long a = fail_one(kind, key, wt_cfg.auth_account_threshold);
+	long b = ip != NULL ? fail_one("ip", ip, wt_cfg.auth_ip_threshold) : 0;
 
 	return a > b ? a : b;
 }
 
 void
-lockout_clear(const char *account)
+lockout_clear(const char *kind, const char *key)
 {
-	PGresult *res = db_exec(ST_AUTH_LOCK_CLEAR, 1, &account);
+	const char *params[2] = { kind, key };
+	PGresult *res = db_exec(ST_AUTH_LOCK_CLEAR, 2, params);
 
 	if (res != NULL)
 		PQclear(res);

@@ -2,11 +2,9 @@
 #include "config.h"
 
 #include <stdlib.h>
-#include <time.h>
 
 #include "auth.h"
 #include "conf.h"
-#include "jwt.h"
 #include "log.h"
 #include "session.h"
 #include "user.h"
@@ -140,20 +138,12 @@ struct wt_err *
 token_post(struct wt_req *r)
 {
 	long long uid = 0, ttl = wt_cfg.token_ttl_seconds;
-	PGresult *res = NULL;
 	struct wt_err *e;
 	char *token;
 
 	if ((e = authenticate(r, wt_str(r, "email"), wt_str(r, "password"), &uid)) != NULL ||
-	    (e = user_row(uid, &res)) != NULL)
+	    (e = access_token_issue(r, uid, (long)ttl, &token)) != NULL)
 		return e;
-	token = jwt_issue(uid, atoll(PQgetvalue(res, 0, C_UBI_TOKEN_VERSION)), time(NULL),
-	    (long)ttl);
-	PQclear(res);
-	if (token == NULL) {
-		log_error("config", "secret is not set: access tokens cannot be issued");
-		return wt_fail(500, NULL, "access tokens are not configured on this server");
-	}
 	log_info("token", "issued an access token to user %lld", uid);
 	e = wt_json(r, 200, json_pack("{ss ss sI}", "access_token", token,
 	    "token_type", "Bearer", "expires_in", (json_int_t)ttl));

@@ -27,7 +27,8 @@ const struct wt_field register_page_fields[] = {
 const struct wt_field register_fields[] = {
 	{ .name = "email", .src = WT_SRC_BODY, .type = WT_T_EMAIL, .label = "E-mail" },
 	{ .name = "display_name", .src = WT_SRC_BODY, .type = WT_T_STRING,
-	  .flags = WT_REQUIRED, .min = 1, .max = 100, .label = "Name" },
+	  .flags = WT_REQUIRED, .min = 1, .max = 100, .check = check_one_line,
+	  .label = "Name" },
 	{ .name = "password", .src = WT_SRC_BODY, .type = WT_T_PASSWORD,
 	  .flags = WT_REQUIRED, .min = 1, .max = 1024, .label = "Password" },
 	{ .name = "password_confirm", .src = WT_SRC_BODY, .type = WT_T_PASSWORD,

@@ -1,7 +1,10 @@
 /* Forgotten passwords: a single-use link by e-mail (30 minutes), then a
  * new password.  The answer to "forgot" is the same for every address,
- * known or not; the message is queued with the link, in one transaction,
- * and the mail sender delivers it after the answer. */
+ * known or not, and goes out before the address is even looked up: the
+ * lookup, the link and its message (queued in one transaction, delivered
+ * by the mail sender) are work deferred until after the answer, so its
+ * timing cannot tell whether the address has an account.  A link works
+ * only while the password is the one it was issued under. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -75,23 +78,38 @@ send_reset_link(long long uid, const char *to, const char *name)
 	return NULL;
 }
 
-struct wt_err *
-forgot_post(struct wt_req *r)
+/* After the answer (app_defer): a link for the address's account, if it
+ * has an active one. */
+static void
+forgot_work(void *email)
 {
-	const char *email = wt_str(r, "email");
-	const char *text = "If an account exists for that address, we have sent it a "
-	    "link to choose a new password. The link works for 30 minutes.";
+	const char *p = email;
 	PGresult *res;
 	struct wt_err *e = NULL;
 
-	if ((res = db_exec(ST_AUTH_USER_BY_EMAIL, 1, &email)) == NULL)
-		return db_err();
-	if (PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, C_UBE_STATUS), "disabled") != 0)
-		e = send_reset_link(atoll(PQgetvalue(res, 0, C_UBE_ID)), email,
-		    PQgetvalue(res, 0, C_UBE_NAME));
-	PQclear(res);
-	if (e != NULL)
-		return e;
+	if ((res = db_exec(ST_AUTH_USER_BY_EMAIL, 1, &p)) == NULL)
+		e = db_err();
+	else {
+		if (!PQgetisnull(res, 0, C_UBE_ID) &&
+		    strcmp(PQgetvalue(res, 0, C_UBE_STATUS), "disabled") != 0)
+			e = send_reset_link(atoll(PQgetvalue(res, 0, C_UBE_ID)),
+			    PQgetvalue(res, 0, C_UBE_EMAIL), PQgetvalue(res, 0, C_UBE_NAME));
+		PQclear(res);
+	}
+	if (e != NULL) {
+		log_write(e->status >= 500 ? WT_ERROR : WT_WARN, "reset", NULL,
+		    "no reset link was sent: %s", e->msg);
+		err_free(e);
+	}
+}
+
+struct wt_err *
+forgot_post(struct wt_req *r)
+{
+	const char *text = "If an account exists for that address, we have sent it a "
+	    "link to choose a new password. The link works for 30 minutes.";
+
+	app_defer(forgot_work, xstrdup(wt_str(r, "email")), free);
 	if (req_wants_json(r))
 		return wt_json(r, 202, json_pack("{ss ss}", "status", "sent", "message", text));
 	return message_page(r, 200, "Check your e-mail", text, NULL, NULL);
@@ -201,8 +219,12 @@ reset_post(struct wt_req *r)
 	if (confirm != NULL && strcmp(confirm, pw) != 0)
 		e = wt_form_fail(400, "password_confirm", "The two passwords differ");
 	else if ((e = new_password_check(t.uid, pw, t.email, t.name, "Password")) == NULL &&
-	    (e = use_token_and_set(token, t.uid, pw, &used)) == NULL && used)
-		lockout_clear(t.email);
+	    (e = use_token_and_set(token, t.uid, pw, &used)) == NULL && used) {
+		char id[24];
+
+		lltoa(t.uid, id);
+		lockout_clear(LOCK_USER, id);
+	}
 	if (e != NULL || !used) {
 		target_free(&t);
 		return e != NULL ? e : bad_link(r);

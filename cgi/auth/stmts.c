@@ -6,8 +6,11 @@
 
 const struct wt_stmt auth_stmts[ST_AUTH_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	/* accounts */
+	/* Always one row: the address in its normal form (sql/007), then
+	 * the account's columns, NULL when it has none. */
 	STMT(ST_AUTH_USER_BY_EMAIL) = { "auth_user_by_email",
-	  "SELECT id, password_hash, status, display_name FROM users WHERE email = lower($1)",
+	  "SELECT k.email, u.id, u.password_hash, u.status, u.display_name"
+	  " FROM (SELECT email_normalize($1) AS email) k LEFT JOIN users u ON u.email = k.email",
 	  1, 1 },
 	STMT(ST_AUTH_USER_BY_ID) = { "auth_user_by_id",
 	  "SELECT " USER_COLUMNS ", u.password_hash, u.token_version"
@@ -18,8 +21,8 @@ const struct wt_stmt auth_stmts[ST_AUTH_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	STMT(ST_AUTH_USER_INSERT) = { "auth_user_insert",
 	  "INSERT INTO users (email, display_name, password_hash, role, status,"
 	  " email_verified_at, password_changed_at)"
-	  " VALUES (lower($1), $2, $3, $4, $5, CASE WHEN $5 = 'active' THEN now() END, now())"
-	  " ON CONFLICT (email) DO NOTHING RETURNING id", 5, 0 },
+	  " VALUES (email_normalize($1), $2, $3, $4, $5, CASE WHEN $5 = 'active' THEN now() END,"
+	  " now()) ON CONFLICT (email) DO NOTHING RETURNING id", 5, 0 },
 	STMT(ST_AUTH_USER_VERIFY) = { "auth_user_verify",
 	  "UPDATE users SET status = 'active', email_verified_at = now(), updated_at = now()"
 	  " WHERE id = $1 AND status = 'unverified'", 1, 0 },
@@ -68,17 +71,24 @@ const struct wt_stmt auth_stmts[ST_AUTH_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	  " ORDER BY last_seen_at DESC, id DESC", 2, 1 },
 
 	/* single-use e-mail tokens */
+	/* A token is bound to the password generation it was issued under
+	 * (users.token_version, bumped by every password change): a reset
+	 * link issued before a change is dead after it. */
 	STMT(ST_AUTH_TOKEN_INSERT) = { "auth_token_insert",
-	  "INSERT INTO auth_tokens (token_hash, kind, user_id, expires_at)"
-	  " VALUES ($1, $2, $3, now() + interval '30 minutes')", 3, 0 },
+	  "INSERT INTO auth_tokens (token_hash, kind, user_id, expires_at, token_version)"
+	  " SELECT $1, $2, id, now() + interval '30 minutes', token_version FROM users"
+	  " WHERE id = $3", 3, 0 },
 	STMT(ST_AUTH_TOKEN_PEEK) = { "auth_token_peek",
 	  "SELECT t.user_id, u.email, u.display_name FROM auth_tokens t"
 	  " JOIN users u ON u.id = t.user_id"
 	  " WHERE t.token_hash = $1 AND t.kind = $2 AND t.used_at IS NULL"
-	  " AND t.expires_at > now() AND u.status <> 'disabled'", 2, 1 },
+	  " AND t.expires_at > now() AND t.token_version = u.token_version"
+	  " AND u.status <> 'disabled'", 2, 1 },
 	STMT(ST_AUTH_TOKEN_USE) = { "auth_token_use",
-	  "UPDATE auth_tokens SET used_at = now() WHERE token_hash = $1 AND kind = $2"
-	  " AND used_at IS NULL AND expires_at > now() RETURNING user_id", 2, 0 },
+	  "UPDATE auth_tokens t SET used_at = now() FROM users u"
+	  " WHERE u.id = t.user_id AND t.token_hash = $1 AND t.kind = $2"
+	  " AND t.used_at IS NULL AND t.expires_at > now()"
+	  " AND t.token_version = u.token_version RETURNING t.user_id", 2, 0 },
 	STMT(ST_AUTH_TOKENS_REVOKE) = { "auth_tokens_revoke",
 	  "UPDATE auth_tokens SET used_at = now()"
 	  " WHERE user_id = $1 AND kind = $2 AND used_at IS NULL", 2, 0 },
@@ -109,8 +119,8 @@ const struct wt_stmt auth_stmts[ST_AUTH_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	/* failed sign-ins */
 	STMT(ST_AUTH_LOCK_CHECK) = { "auth_lock_check",
 	  "SELECT coalesce(max(ceil(extract(epoch FROM locked_until - now()))), 0)::bigint"
-	  " FROM login_failures WHERE ((kind = 'account' AND key = $1) OR"
-	  " (kind = 'ip' AND key = $2)) AND locked_until > now()", 2, 1 },
+	  " FROM login_failures WHERE ((kind = $1 AND key = $2) OR"
+	  " (kind = 'ip' AND key = $3)) AND locked_until > now()", 3, 1 },
 	/* A quiet hour forgives earlier failures. */
 	STMT(ST_AUTH_LOCK_FAIL) = { "auth_lock_fail",
 	  "INSERT INTO login_failures AS f (kind, key, failures) VALUES ($1, $2, 1)"
@@ -122,7 +132,7 @@ const struct wt_stmt auth_stmts[ST_AUTH_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	  "UPDATE login_failures SET locked_until = now() + make_interval(secs => $3::int)"
 	  " WHERE kind = $1 AND key = $2", 3, 0 },
 	STMT(ST_AUTH_LOCK_CLEAR) = { "auth_lock_clear",
-	  "DELETE FROM login_failures WHERE kind = 'account' AND key = $1", 1, 0 },
+	  "DELETE FROM login_failures WHERE kind = $1 AND key = $2", 2, 0 },
 };
 
 /* What a person is told when a change breaks a rule of the schema.  The
@@ -132,6 +142,8 @@ const struct wt_stmt auth_stmts[ST_AUTH_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 const struct wt_constraint auth_constraints[] = {
 	{ "users_email_key", 409, "email", "An account with this address exists "
 	  "already: sign in or reset your password." },
+	{ "users_display_name_plain", 400, "display_name",
+	  "Name must be one line without control characters" },
 	{ "users_display_name_check", 400, "display_name",
 	  "Name must be 1 to 100 characters long" },
 	{ "users_target_pace_min_check", 400, "target_pace_min",

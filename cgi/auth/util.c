@@ -70,16 +70,6 @@ check_token_shape(const char *s)
 	return NULL;
 }
 
-char *
-lowercase(const char *s)
-{
-	char *out = xstrdup(s);
-
-	for (char *p = out; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return out;
-}
-
 struct wt_err *
 registration_mode(enum reg_mode *mode)
 {
@@ -186,50 +176,50 @@ issue_mail_token(long long uid, const char *kind, char out[65])
 struct wt_err *
 authenticate(struct wt_req *r, const char *email, const char *pw, long long *uid)
 {
-	char *key = lowercase(email);
 	const char *ip = r->remote_addr ? r->remote_addr : "";
+	const char *kind = LOCK_ADDRESS, *key;
+	char id[24];
 	PGresult *res;
 	struct wt_err *e;
 	long wait;
 	int found, good;
 
-	if ((e = lockout_wait(key, ip, &wait)) != NULL) {
-		free(key);
-		return e;
-	}
-	if (wait > 0) {
-		free(key);
-		return lockout_error(wait, NULL, "Too many failed sign-in attempts.");
-	}
-	if ((res = db_exec(ST_AUTH_USER_BY_EMAIL, 1, &email)) == NULL) {
-		free(key);
+	/* The account first, found by the address's normal form: its
+	 * failures are counted against its id, so every spelling that finds
+	 * it meets the same counter and the same lock. */
+	if ((res = db_exec(ST_AUTH_USER_BY_EMAIL, 1, &email)) == NULL)
 		return db_err();
+	found = !PQgetisnull(res, 0, C_UBE_ID);
+	key = PQgetvalue(res, 0, C_UBE_EMAIL);
+	if (found) {
+		kind = LOCK_USER;
+		key = strcpy(id, PQgetvalue(res, 0, C_UBE_ID));
 	}
-	found = PQntuples(res) == 1;
+	if ((e = lockout_wait(kind, key, ip, &wait)) != NULL || wait > 0) {
+		PQclear(res);
+		return e != NULL ? e :
+		    lockout_error(wait, NULL, "Too many failed sign-in attempts.");
+	}
 	good = password_matches(found && !PQgetisnull(res, 0, C_UBE_HASH) ?
 	    PQgetvalue(res, 0, C_UBE_HASH) : NULL, pw);
 	if (!good) {
+		lockout_fail(kind, key, ip);
 		PQclear(res);
-		lockout_fail(key, ip);
-		free(key);
 		return wt_form_fail(401, NULL, "The e-mail address or the password is not right.");
 	}
 	if (strcmp(PQgetvalue(res, 0, C_UBE_STATUS), "disabled") == 0) {
 		PQclear(res);
-		free(key);
 		return wt_form_fail(403, NULL, "This account is disabled. Ask your administrator.");
 	}
 	if (strcmp(PQgetvalue(res, 0, C_UBE_STATUS), "unverified") == 0) {
 		PQclear(res);
-		free(key);
 		return wt_form_fail(403, NULL, "Confirm your e-mail address first: follow the "
 		    "link in the message we sent you, or use \"Forgot your password\" "
 		    "to have a new link sent.");
 	}
 	*uid = atoll(PQgetvalue(res, 0, C_UBE_ID));
 	PQclear(res);
-	lockout_clear(key);
-	free(key);
+	lockout_clear(LOCK_USER, id);
 	return NULL;
 }
 

@@ -203,16 +203,55 @@ run_handler(struct wt_req *r)
 	return e;
 }
 
+static struct {
+	void	(*fn)(void *);
+	void	 *arg;
+	void	(*gone)(void *);
+} deferred;
+
+static void
+drop_deferred(void)
+{
+	if (deferred.gone != NULL)
+		deferred.gone(deferred.arg);
+	memset(&deferred, 0, sizeof(deferred));
+}
+
+void
+app_defer(void (*fn)(void *), void *arg, void (*gone)(void *))
+{
+	if (deferred.fn != NULL)
+		log_error("bug", "a request deferred two pieces of work; the first is dropped");
+	drop_deferred();
+	deferred.fn = fn;
+	deferred.arg = arg;
+	deferred.gone = gone;
+}
+
+void
+app_run_deferred(void)
+{
+	if (deferred.fn != NULL) {
+		deferred.fn(deferred.arg);
+		/* Whatever it left open is not kept. */
+		db_rollback();
+	}
+	drop_deferred();
+}
+
 void
 app_dispatch(const struct wt_app *app, struct wt_req *r, wt_reader rd, void *ctx,
     size_t max_body)
 {
-	struct wt_err *e = prepare(app, r, rd, ctx, max_body);
+	struct wt_err *e;
 
-	if (e == NULL)
+	drop_deferred();
+	if ((e = prepare(app, r, rd, ctx, max_body)) == NULL)
 		e = run_handler(r);
 	if (e != NULL) {
-		/* Nothing of a failed request is kept, mail it queued included. */
+		/* Nothing of a failed request is kept, mail it queued and
+		 * work it deferred included. */
+		drop_deferred();
 		db_rollback();
 		resp_error(r, e);
 		err_free(e);

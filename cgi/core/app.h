@@ -46,6 +46,16 @@ int	app_db_setup(const struct wt_app *);
 /* Runs one request through parse, route, sign-in, access, CSRF,
  * validation and handler; every error answer is written here.  The
  * answer is left in r->resp.  max_body is the largest body read. */
+/* Work a handler leaves for after its answer has gone out, so that the
+ * answer's timing tells nothing about it (whether "forgot password" found
+ * an account, say).  fn(arg) runs once, after the answer is sent, under
+ * the request's id in the log; it answers nobody, so it logs what goes
+ * wrong.  gone(arg) frees arg afterwards, or instead when the request
+ * fails.  One piece of work per request. */
+void	app_defer(void (*fn)(void *), void *arg, void (*gone)(void *));
+/* Runs and forgets the deferred work: the server after the answer is
+ * delivered, the in-process driver after app_dispatch. */
+void	app_run_deferred(void);
 void	app_dispatch(const struct wt_app *, struct wt_req *, wt_reader, void *ctx,
 	    size_t max_body);
 /* Routes without an access rule, each reported on stderr (0: none). */

@@ -68,6 +68,8 @@ const struct wt_config_key wt_config_keys[] = {
 	{ "mail.smtp_password", "", "SMTP password", CK_STR, OFF(mail_smtp_password), 0, 0, NULL },
 	{ "mail.from", "Worktime <worktime@localhost>", "sender of every message",
 	  CK_STR, OFF(mail_from), 0, 0, NULL },
+	{ "mail.per_address_hour", "5", "messages queued to one address in an hour, at most",
+	  CK_INT, OFF(mail_per_address_hour), 1, 1000, NULL },
 	{ NULL, NULL, NULL, CK_STR, 0, 0, 0, NULL }
 };
 

@@ -48,6 +48,7 @@ struct wt_config {
 	const char	*mail_smtp_user;
 	const char	*mail_smtp_password;
 	const char	*mail_from;
+	long long	 mail_per_address_hour;
 };
 
 /* Filled by config_load; read-only after start. */

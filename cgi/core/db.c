@@ -485,6 +485,12 @@ db_begin(void)
 }
 
 int
+db_in_transaction(void)
+{
+	return in_txn;
+}
+
+int
 db_commit(void)
 {
 	int rc = simple("COMMIT");

@@ -87,6 +87,8 @@ struct wt_err	*db_err(void);
 const char	*db_sqlstate(void);
 int		 db_begin(void);
 int		 db_commit(void);
+/* 1 between db_begin and its commit or rollback. */
+int		 db_in_transaction(void);
 void		 db_rollback(void);
 /* Called after every request: a transaction left open is rolled back. */
 void		 db_after_request(void);

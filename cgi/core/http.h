@@ -194,6 +194,12 @@ int		 validate_value(const struct wt_field *, const char *s,
 		    size_t len, struct wt_buf *why);
 int		 valid_email(const char *);
 int		 valid_date(const char *);
+/* Field check (.check) for a name that can end up in e-mail or a header
+ * (a person's, a team's): no control characters (C0, DEL, C1) and no
+ * line or paragraph separator, so no line of text can be smuggled into a
+ * message.  Applied field by field: multi-line fields (the agents'
+ * title_exclude_text, one pattern a line) keep their newlines. */
+const char	*check_one_line(const char *);
 
 /* Accessors for handlers; asking for an undeclared field is a bug and
  * aborts, so a handler cannot read unvalidated input by mistake. */

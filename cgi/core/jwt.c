@@ -26,7 +26,8 @@ sign(const char *input, size_t len, unsigned char mac[32])
 }
 
 char *
-jwt_issue(long long user_id, long long version, time_t now, long ttl)
+jwt_issue(long long user_id, long long version, long long session_id, time_t now,
+    long ttl)
 {
 	char sub[32], *h, *p, *s, *claims;
 	unsigned char mac[32];
@@ -34,9 +35,10 @@ jwt_issue(long long user_id, long long version, time_t now, long ttl)
 	json_t *payload;
 
 	snprintf(sub, sizeof(sub), "%lld", user_id);
-	payload = json_pack("{ss ss sI sI sI sI}", "iss", wt_cfg.site_url,
+	payload = json_pack("{ss ss sI sI sI sI sI}", "iss", wt_cfg.site_url,
 	    "sub", sub, "iat", (json_int_t)now, "nbf", (json_int_t)now,
-	    "exp", (json_int_t)(now + ttl), "ver", (json_int_t)version);
+	    "exp", (json_int_t)(now + ttl), "ver", (json_int_t)version,
+	    "sid", (json_int_t)session_id);
 	if (payload == NULL)
 		return NULL;
 	claims = json_dumps(payload, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -89,7 +91,7 @@ int_claim(json_t *payload, const char *name, long long *out)
 
 int
 jwt_verify(const char *token, time_t now, long long *user_id, long long *version,
-    const char **why)
+    long long *session_id, const char **why)
 {
 	const char *dot1, *dot2;
 	json_t *header = NULL, *payload = NULL, *alg, *typ, *iss, *sub;
@@ -138,8 +140,9 @@ jwt_verify(const char *token, time_t now, long long *user_id, long long *version
 		goto out;
 	}
 	if (int_claim(payload, "exp", &exp) != 0 || int_claim(payload, "nbf", &nbf) != 0 ||
-	    int_claim(payload, "ver", version) != 0) {
-		*why = "token lacks exp, nbf or ver";
+	    int_claim(payload, "ver", version) != 0 ||
+	    int_claim(payload, "sid", session_id) != 0) {
+		*why = "token lacks exp, nbf, ver or sid";
 		goto out;
 	}
 	if (exp <= (long long)now) {

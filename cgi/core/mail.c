@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <openssl/crypto.h>
 
 #include "conf.h"
 #include "crypto.h"
@@ -29,8 +30,18 @@ struct message {
 enum { C_DUE_ID, C_DUE_TO, C_DUE_MESSAGE, C_DUE_ATTEMPTS };
 
 static const struct wt_stmt mail_stmts[] = {
+	/* One address's messages are queued one transaction at a time, so
+	 * two requests cannot both see room for one more. */
+	STMT(ST_MAIL_LOCK) = { "mail_lock",
+	  "SELECT pg_advisory_xact_lock(7242002, hashtext(email_normalize($1)))", 1, 0 },
+	/* No row when the address has had its messages for the hour: every
+	 * message goes through here, so no route (or nginx mistake) can
+	 * make the server a mail cannon aimed at one address. */
 	STMT(ST_MAIL_QUEUE) = { "mail_queue",
-	  "INSERT INTO mail_outbox (to_addr, message) VALUES ($1, $2)", 2, 0 },
+	  "INSERT INTO mail_outbox (to_addr, message) SELECT $1, $2"
+	  " WHERE (SELECT count(*) FROM mail_outbox WHERE email_normalize(to_addr) ="
+	  " email_normalize($1) AND created_at > now() - interval '1 hour') < $3::int"
+	  " RETURNING id", 3, 0 },
 	/* SKIP LOCKED: two senders never send one message twice. */
 	STMT(ST_MAIL_DUE) = { "mail_due",
 	  "SELECT id, to_addr, message, attempts FROM mail_outbox"
@@ -115,23 +126,44 @@ struct wt_err *
 mail_queue(const char *to, const char *subject, const char *body)
 {
 	struct wt_buf b;
-	const char *params[2];
+	const char *params[3];
+	char limit[24];
 	PGresult *res;
+	int own = !db_in_transaction(), queued;
 
 	if (strpbrk(to, "\r\n") != NULL || strpbrk(subject, "\r\n") != NULL ||
 	    !valid_email(to)) {
 		log_error("mail", "refused a message with a bad address or subject");
 		return wt_fail(400, NULL, "this e-mail address cannot receive mail");
 	}
+	/* The lock lasts until the transaction ends: one of our own when
+	 * the caller has none. */
+	if (own && db_begin() != 0)
+		return db_err();
+	if ((res = db_exec(ST_MAIL_LOCK, 1, &to)) == NULL)
+		return db_err();
+	PQclear(res);
 	buf_init(&b);
 	mail_format(&b, wt_cfg.mail_from, to, subject, body);
+	snprintf(limit, sizeof(limit), "%lld", wt_cfg.mail_per_address_hour);
 	params[0] = to;
 	params[1] = b.data;
-	res = db_exec(ST_MAIL_QUEUE, 2, params);
+	params[2] = limit;
+	res = db_exec(ST_MAIL_QUEUE, 3, params);
+	OPENSSL_cleanse(b.data, b.len);
 	buf_free(&b);
 	if (res == NULL)
 		return db_err();
+	queued = PQntuples(res) == 1;
 	PQclear(res);
+	if (!queued) {
+		log_warn("mail", "refused a message: %lld to one address in the last hour "
+		    "already", wt_cfg.mail_per_address_hour);
+		return err_header(wt_fail(429, NULL, "too many messages to this address in the "
+		    "last hour; try again later"), "Retry-After", "3600");
+	}
+	if (own && db_commit() != 0)
+		return db_err();
 	return NULL;
 }
 

@@ -17,7 +17,8 @@
 #include "db.h"
 
 enum mail_stmt {
-	ST_MAIL_QUEUE = WT_STMT_BASE(WT_SLOT_MAIL),
+	ST_MAIL_LOCK = WT_STMT_BASE(WT_SLOT_MAIL),
+	ST_MAIL_QUEUE,
 	ST_MAIL_DUE,
 	ST_MAIL_SENT,
 	ST_MAIL_RETRY,
@@ -34,9 +35,11 @@ enum { C_MAIL_WAITING, C_MAIL_FAILED, C_MAIL_LAST_ERROR };
 #define MAIL_MAX_ATTEMPTS	12
 
 int		 mail_register(void);
-/* Queues a plain-text message in the current transaction.  A 400 if an
- * address or the subject would break the header (CR, LF) or the address
- * is not an e-mail address; the database's error otherwise. */
+/* Queues a plain-text message in the current transaction (or in one of
+ * its own).  A 400 if an address or the subject would break the header
+ * (CR, LF) or the address is not an e-mail address; a 429 (with
+ * Retry-After) when the address has had mail.per_address_hour messages
+ * in the last hour; the database's error otherwise. */
 struct wt_err	*mail_queue(const char *to, const char *subject, const char *body);
 /* Sends what is due (at most max); returns how many were sent, or -1
  * when the database is away.  Failures are logged and rescheduled. */

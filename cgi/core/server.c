@@ -47,10 +47,41 @@ fcgx_read(void *ctx, char *buf, size_t n)
 	return FCGX_GetStr(buf, want, ctx);
 }
 
+/* The path as logged: from the first segment that starts with 32 or
+ * more token characters (a link's single-use token sent in a path), cut
+ * and replaced by "[token]", as nginx's log does (nginx/dev.conf.in). */
+static char *
+log_path(const char *path)
+{
+	struct wt_buf b;
+
+	buf_init(&b);
+	for (const char *seg = path; *seg != '\0'; ) {
+		const char *next = strchr(seg + 1, '/');
+		size_t run = strspn(seg + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789_-");
+
+		if (*seg == '/' && run >= 32) {
+			buf_puts(&b, "/[token]");
+			return buf_take(&b);
+		}
+		if (next == NULL) {
+			buf_puts(&b, seg);
+			break;
+		}
+		buf_append(&b, seg, (size_t)(next - seg));
+		seg = next;
+	}
+	if (b.data == NULL)
+		buf_puts(&b, "");
+	return buf_take(&b);
+}
+
 static void
 access_log(const struct wt_req *r, double ms, size_t bytes)
 {
-	const char *path = utf8_valid(r->path, strlen(r->path)) ? r->path : "(not UTF-8)";
+	char *logged = log_path(r->path);
+	const char *path = utf8_valid(logged, strlen(logged)) ? logged : "(not UTF-8)";
 	json_t *extra = json_pack("{ss ss si sf si ss}",
 	    "method", r->head ? "HEAD" : r->method, "path", path,
 	    "status", r->resp.status, "ms", ms, "bytes", (json_int_t)bytes,
@@ -58,6 +89,7 @@ access_log(const struct wt_req *r, double ms, size_t bytes)
 
 	log_write(r->resp.status >= 500 ? WT_ERROR : WT_INFO, "request", extra,
 	    "%s %s %d", r->head ? "HEAD" : r->method, path, r->resp.status);
+	free(logged);
 }
 
 static void
@@ -116,8 +148,12 @@ worker_loop(const struct wt_app *app, int listen_fd, size_t max_body)
 		access_log(&r, now_ms() - t0, r.head ? 0 : r.resp.body.len);
 		buf_free(&out);
 		req_free(&r);
-		log_set_request(NULL);
+		/* The answer goes out here (the request's environment with
+		 * it); work deferred by the handler runs after. */
 		FCGX_Finish_r(&fr);
+		app_run_deferred();
+		db_after_request();
+		log_set_request(NULL);
 		in_request = 0;
 	}
 	db_close();

@@ -25,7 +25,7 @@ static const struct wt_stmt session_stmts[] = {
 	STMT(ST_SESSION_LOOKUP) = { "session_lookup",
 	  "SELECT s.id, s.last_seen_at < now() - interval '60 seconds', " USER_COLUMNS
 	  " FROM web_sessions s JOIN users u ON u.id = s.user_id"
-	  " WHERE s.token_hash = $1 AND s.expires_at > now()"
+	  " WHERE s.token_hash = $1 AND s.kind = 'browser' AND s.expires_at > now()"
 	  " AND s.last_seen_at > now() - make_interval(mins => $2::int)"
 	  " AND u.status = 'active'", 2, 1 },
 	STMT(ST_SESSION_TOUCH) = { "session_touch",
@@ -41,9 +41,19 @@ static const struct wt_stmt session_stmts[] = {
 	STMT(ST_SESSION_EXPIRE) = { "session_expire",
 	  "DELETE FROM web_sessions WHERE user_id = $1 AND (expires_at < now()"
 	  " OR last_seen_at < now() - make_interval(mins => $2::int))", 2, 0 },
+	/* An access token lives as long as its session: ended by sign-out,
+	 * "sign out everywhere else", a password change, or its time. */
 	STMT(ST_SESSION_TOKEN_USER) = { "session_token_user",
-	  "SELECT " USER_COLUMNS " FROM users u"
-	  " WHERE u.id = $1 AND u.status = 'active' AND u.token_version = $2", 2, 1 },
+	  "SELECT " USER_COLUMNS " FROM users u JOIN web_sessions s ON s.user_id = u.id"
+	  " WHERE u.id = $1 AND u.status = 'active' AND u.token_version = $2"
+	  " AND s.id = $3 AND s.expires_at > now()", 3, 1 },
+	/* A session of its own for an access token given to a script. */
+	STMT(ST_SESSION_TOKEN_CREATE) = { "session_token_create",
+	  "INSERT INTO web_sessions (token_hash, user_id, expires_at, ip, user_agent, kind)"
+	  " VALUES ($1, $2, now() + make_interval(secs => $3::int), $4, left($5, 300),"
+	  " 'token') RETURNING id", 5, 0 },
+	STMT(ST_SESSION_USER_VERSION) = { "session_user_version",
+	  "SELECT token_version FROM users WHERE id = $1", 1, 1 },
 };
 
 int
@@ -101,23 +111,25 @@ bad_token(const char *why)
 static struct wt_err *
 load_bearer(struct wt_req *r, const char *token)
 {
-	long long uid, ver;
+	long long uid, ver, sid;
 	const char *why;
-	char ids[2][32];
-	const char *params[2] = { ids[0], ids[1] };
+	char ids[3][32];
+	const char *params[3] = { ids[0], ids[1], ids[2] };
 	PGresult *res;
 
-	if (jwt_verify(token, time(NULL), &uid, &ver, &why) != 0)
+	if (jwt_verify(token, time(NULL), &uid, &ver, &sid, &why) != 0)
 		return bad_token(why);
 	snprintf(ids[0], sizeof(ids[0]), "%lld", uid);
 	snprintf(ids[1], sizeof(ids[1]), "%lld", ver);
-	if ((res = db_exec(ST_SESSION_TOKEN_USER, 2, params)) == NULL)
+	snprintf(ids[2], sizeof(ids[2]), "%lld", sid);
+	if ((res = db_exec(ST_SESSION_TOKEN_USER, 3, params)) == NULL)
 		return db_err();
 	if (PQntuples(res) != 1) {
 		PQclear(res);
 		return bad_token("token was revoked");
 	}
 	r->user = user_from_row(res, 0, 0);
+	r->user->session_id = sid;
 	r->auth_via = WT_AUTH_BEARER;
 	PQclear(res);
 	return NULL;
@@ -225,16 +237,79 @@ session_start(struct wt_req *r, long long user_id)
 struct wt_err *
 session_end(struct wt_req *r)
 {
+	char hash[65], id[32];
+	const char *p;
+	PGresult *res = NULL;
+
 	cookie_set(r, WT_SESSION_COOKIE, "", 0);
 	if (r->session_token != NULL) {
-		char hash[65];
-		const char *p = hash;
-		PGresult *res;
-
 		sha256_hex(r->session_token, strlen(r->session_token), hash);
-		if ((res = db_exec(ST_SESSION_DELETE_TOKEN, 1, &p)) == NULL)
+		p = hash;
+		res = db_exec(ST_SESSION_DELETE_TOKEN, 1, &p);
+	} else if (r->auth_via == WT_AUTH_BEARER && r->user->session_id > 0) {
+		/* Signing out with an access token ends its session, and so
+		 * the token. */
+		snprintf(id, sizeof(id), "%lld", r->user->session_id);
+		p = id;
+		res = db_exec(ST_SESSION_DELETE, 1, &p);
+	} else
+		return NULL;
+	if (res == NULL)
+		return db_err();
+	PQclear(res);
+	return NULL;
+}
+
+struct wt_err *
+access_token_issue(struct wt_req *r, long long user_id, long ttl, char **token)
+{
+	char raw[65], hash[65], uid[32], secs[24], idle[24];
+	const char *params[5], *ua = req_header(r, "HTTP_USER_AGENT");
+	long long sid, version;
+	PGresult *res;
+
+	*token = NULL;
+	snprintf(uid, sizeof(uid), "%lld", user_id);
+	params[0] = uid;
+	if ((res = db_exec(ST_SESSION_USER_VERSION, 1, params)) == NULL)
+		return db_err();
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return wt_fail(500, NULL, "the account could not be read; the error is logged");
+	}
+	version = atoll(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (r->auth_via == WT_AUTH_COOKIE && r->user != NULL && r->user->id == user_id &&
+	    r->user->session_id > 0)
+		/* Asked for from a signed-in browser: it ends with that
+		 * browser's session. */
+		sid = r->user->session_id;
+	else {
+		/* The session row of a script's token is never looked up by
+		 * its hash: a random one fills the column. */
+		if (random_token_hex(32, raw) != 0)
+			return wt_fail(500, NULL, "no randomness available");
+		sha256_hex(raw, 64, hash);
+		snprintf(secs, sizeof(secs), "%ld", ttl);
+		snprintf(idle, sizeof(idle), "%lld", wt_cfg.session_idle_minutes);
+		/* The user's sessions that have run out go first. */
+		params[1] = idle;
+		if ((res = db_exec(ST_SESSION_EXPIRE, 2, params)) == NULL)
 			return db_err();
 		PQclear(res);
+		params[0] = hash;
+		params[1] = uid;
+		params[2] = secs;
+		params[3] = r->remote_addr ? r->remote_addr : "";
+		params[4] = ua != NULL && utf8_valid_str(ua) ? ua : "";
+		if ((res = db_exec(ST_SESSION_TOKEN_CREATE, 5, params)) == NULL)
+			return db_err();
+		sid = atoll(PQgetvalue(res, 0, 0));
+		PQclear(res);
+	}
+	if ((*token = jwt_issue(user_id, version, sid, time(NULL), ttl)) == NULL) {
+		log_error("config", "secret is not set: access tokens cannot be issued");
+		return wt_fail(500, NULL, "access tokens are not configured on this server");
 	}
 	return NULL;
 }

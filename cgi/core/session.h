@@ -30,6 +30,8 @@ enum session_stmt {
 	ST_SESSION_DELETE_TOKEN,
 	ST_SESSION_EXPIRE,
 	ST_SESSION_TOKEN_USER,
+	ST_SESSION_TOKEN_CREATE,
+	ST_SESSION_USER_VERSION,
 	ST_SESSION_END
 };
 
@@ -43,8 +45,16 @@ struct wt_err	*session_load(struct wt_req *);
  * earlier session of this browser and the pre cookie ended, the CSRF
  * token made anew.  NULL or the database's error. */
 struct wt_err	*session_start(struct wt_req *, long long user_id);
-/* Ends the current session (row deleted, cookie cleared). */
+/* Ends the current session (row deleted, cookie cleared); for a caller
+ * with an access token, the token's session, and so the token. */
 struct wt_err	*session_end(struct wt_req *);
+/* An access token (JWT) for user_id, valid for ttl seconds, in *token
+ * (malloc'd).  It belongs to a session: the caller's browser session when
+ * the request is signed in with that user's cookie, else a session of
+ * its own (kind 'token').  Ending the session ends the token.  NULL or
+ * the error. */
+struct wt_err	*access_token_issue(struct wt_req *, long long user_id, long ttl,
+		    char **token);
 /* Makes the CSRF token of a page with a form, giving an anonymous
  * visitor a pre cookie first. */
 struct wt_err	*csrf_prepare(struct wt_req *);

@@ -23,6 +23,25 @@ utf8_chars(const char *s, size_t len)
 	return n;
 }
 
+const char *
+check_one_line(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	/* Valid UTF-8 already (the decoder refuses anything else). */
+	for (; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			return "must be one line without control characters";
+		/* C1 controls, U+0080..U+009F: C2 80..C2 9F. */
+		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			return "must be one line without control characters";
+		/* U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR. */
+		if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9))
+			return "must be one line without control characters";
+	}
+	return NULL;
+}
+
 int
 valid_email(const char *s)
 {

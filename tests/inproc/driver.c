@@ -1,6 +1,8 @@
 /* The in-process request driver (see driver.h). */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -116,6 +118,7 @@ ip_init(const char *name)
 	const char *state = getenv("WT_STATE"), *src = getenv("WT_SRCDIR");
 	unsigned char rnd[4];
 	char *path, *err = NULL;
+	mode_t old_mask;
 
 	snprintf(name_, sizeof(name_), "%s", name);
 	if (state == NULL || *state == '\0') {
@@ -158,7 +161,11 @@ ip_init(const char *name)
 	snprintf(tag, sizeof(tag), "ip%ld%02x%02x%02x%02x", (long)getpid(),
 	    rnd[0], rnd[1], rnd[2], rnd[3]);
 	snprintf(addr, sizeof(addr), "10.%u.%u.%u", rnd[1], rnd[2], rnd[3] | 1u);
+	/* The programs' log lines: the service user's alone, as their own
+	 * logs are (./stack log_file). */
+	old_mask = umask(077);
 	logfile = fopen(ip_strf("%s/log/inproc-%s%s.log", state, name, IP_BUILD), "a");
+	umask(old_mask);
 	if (ip_exec("SELECT pg_advisory_lock_shared(" GLOBAL_LOCK ")", NULL) != 0)
 		ip_diag("could not take the global test lock (shared)");
 	return 0;
@@ -485,6 +492,10 @@ ip_do(const struct wt_app *app, const struct ip_req *q)
 	buf_init(&out);
 	resp_serialize(&r, &out);
 	req_free(&r);
+	if (!q->hold_deferred) {
+		app_run_deferred();
+		db_after_request();
+	}
 	log_set_request(NULL);
 
 	if (mem != NULL) {
@@ -802,16 +813,36 @@ ip_user(const char *email, const char *name, const char *role, const char *passw
 	return id != NULL ? atoll(id) : 0;
 }
 
+void
+ip_run_deferred(void)
+{
+	FILE *saved = stderr;
+
+	/* The program's log lines go where ip_do's go. */
+	if (logfile != NULL)
+		stderr = logfile;
+	app_run_deferred();
+	db_after_request();
+	stderr = saved;
+}
+
 const char *
 ip_token(long long uid)
 {
 	const char *ver = ip_q("SELECT token_version FROM users WHERE id = $1",
-	    ip_strf("%lld", uid), NULL);
+	    ip_strf("%lld", uid), NULL), *sid;
 	char *t;
 
 	if (ver == NULL || *ver == '\0')
 		return NULL;
-	t = jwt_issue(uid, atoll(ver), time(NULL), (long)wt_cfg.token_ttl_seconds);
+	/* Its session, as /api/v1/token makes one for a script. */
+	sid = ip_q("INSERT INTO web_sessions (token_hash, user_id, expires_at, kind)"
+	    " VALUES (md5(random()::text) || md5(random()::text), $1,"
+	    " now() + make_interval(secs => $2::int), 'token') RETURNING id",
+	    ip_strf("%lld", uid), ip_strf("%lld", wt_cfg.token_ttl_seconds), NULL);
+	if (sid == NULL || *sid == '\0')
+		return NULL;
+	t = jwt_issue(uid, atoll(ver), atoll(sid), time(NULL), (long)wt_cfg.token_ttl_seconds);
 	return t != NULL ? keep(t) : NULL;
 }
 

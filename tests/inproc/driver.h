@@ -59,6 +59,10 @@ struct ip_req {
 	const char	*remote_addr;	/* default ip_addr() */
 	const char	*headers[IP_MAX_HEADERS];	/* more "Name: value" */
 	size_t		 chunk;		/* the reader hands out at most this much a call */
+	/* Work the handler deferred until after its answer (app_defer) is
+	 * not run yet: ip_run_deferred() runs it, so a test can look at
+	 * the world as it is when the answer leaves. */
+	int		 hold_deferred;
 };
 
 struct ip_resp {
@@ -98,6 +102,9 @@ void		 ip_lock_global(void);
  * first when the last request went to another program). */
 struct ip_resp	*ip_do(const struct wt_app *, const struct ip_req *);
 #define IP(app, ...)	ip_do((app), &(struct ip_req){ __VA_ARGS__ })
+
+/* Runs the work the last request deferred (with .hold_deferred). */
+void		 ip_run_deferred(void);
 
 /* First value of a response header (any case), NULL if absent. */
 const char	*ip_header(const struct ip_resp *, const char *name);

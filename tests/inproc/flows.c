@@ -170,6 +170,13 @@ mail_count_to(const char *to, long long since)
 	return n != NULL ? atoi(n) : -1;
 }
 
+void
+mail_hour_passes(const char *to)
+{
+	ip_exec("UPDATE mail_outbox SET created_at = created_at - interval '1 hour'"
+	    " WHERE email_normalize(to_addr) = email_normalize($1)", to, NULL);
+}
+
 const char *
 mail_link(const char *msg)
 {
@@ -267,7 +274,9 @@ set_mode(const char *mode)
 void
 clear_lockouts(void)
 {
-	ip_exec("DELETE FROM login_failures WHERE key = $1 OR strpos(key, $2) > 0",
+	ip_exec("DELETE FROM login_failures WHERE key = $1 OR strpos(key, $2) > 0"
+	    " OR (kind IN ('user', 'change') AND key IN"
+	    "  (SELECT id::text FROM users WHERE strpos(email, $2) > 0))",
 	    ip_addr(), ip_tag(), NULL);
 }
 
@@ -275,7 +284,9 @@ void
 fast_forward_locks(void)
 {
 	ip_exec("UPDATE login_failures SET locked_until = now() - interval '1 second'"
-	    " WHERE locked_until IS NOT NULL AND (key = $1 OR strpos(key, $2) > 0)",
+	    " WHERE locked_until IS NOT NULL AND (key = $1 OR strpos(key, $2) > 0"
+	    " OR (kind IN ('user', 'change') AND key IN"
+	    "  (SELECT id::text FROM users WHERE strpos(email, $2) > 0)))",
 	    ip_addr(), ip_tag(), NULL);
 }
 

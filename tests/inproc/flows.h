@@ -44,6 +44,9 @@ const char	*mail_latest_to(const char *to, long long since);
 /* The oldest one since the mark. */
 const char	*mail_oldest_to(const char *to, long long since);
 int		 mail_count_to(const char *to, long long since);
+/* Moves an address's messages an hour back, as if that hour had passed:
+ * the limit of messages per address and hour starts again. */
+void		 mail_hour_passes(const char *to);
 const char	*mail_link(const char *msg);
 const char	*mail_subject(const char *msg);
 /* A link to this site without the site's URL: "/verify?token=...". */

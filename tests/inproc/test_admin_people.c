@@ -472,8 +472,8 @@ deletion(void)
 	is_status(a, 201, "the admin makes an enrollment code for them");
 	a = api("POST", "/admin/devices/codes", DEL_TOKEN, "{\"device_name\":\"del desktop\"}");
 	is_status(a, 201, "they make one for themselves");
-	is_str(counts(DEL_ID), "1 1 2 1 1",
-	    "they have a membership, a device, two codes, a session, a used invitation");
+	is_str(counts(DEL_ID), "1 1 2 2 1", "they have a membership, a device, two codes, two "
+	    "sessions (the browser's, the access token's), a used invitation");
 	before = user_json(DEL_ID);
 	a0 = audit_max();
 	a = api("POST", ip_strf("/admin/users/%s/delete", DEL_ID), ADM.token, NULL);
@@ -490,7 +490,7 @@ deletion(void)
 	    ip_json("{ss}", "confirm", INV));
 	is_error(a, 400, "confirm", "confirm with someone else's address: 400 naming confirm");
 	is_str(user_json(DEL_ID), before, "... the person is still there, unchanged");
-	is_str(counts(DEL_ID), "1 1 2 1 1", "... with everything of theirs");
+	is_str(counts(DEL_ID), "1 1 2 2 1", "... with everything of theirs");
 	is_int(audit_since(a0), 0, "... and no audit row");
 	a = api("POST", ip_strf("/admin/users/%s/delete", DEL_ID), ADM.token,
 	    ip_json("{ss}", "confirm", DEL));

@@ -230,6 +230,32 @@ password(void)
 	is_str(ip_jstr(a, "message"), "Too many wrong passwords. Try again in 30 seconds.",
 	    "... says when");
 	is_str(ip_header(a, "Retry-After"), "30", "... with Retry-After: 30, as the sign-in form's 429 has");
+	a = login(ip_browser("a5"), EA, NEWPW);
+	is_status(a, 429, "... and they lock the sign-in form too: one counter per account");
+	clear_lockouts();
+
+	/* Issue 8, security 3: the right current password and a password
+	 * from the history cost about seven scrypt hashes and were never
+	 * counted; every attempt that reaches a hash now counts against an
+	 * hourly budget per account. */
+	for (int i = 1; i <= 5; i++) {
+		a = chpw(NEWPW, PWA, NULL, "application/json", NULL);
+		if (a->status != 400)
+			break;
+	}
+	is_status(a, 400, "a password from the history, five times: 400 each");
+	a = chpw(NEWPW, PWA, NULL, "application/json", NULL);
+	is_status(a, 429, "the sixth attempt within the hour: 429, before any hashing");
+	is_str(ip_jstr(a, "message"), "Too many password changes. Try again in 30 seconds.",
+	    "... says when");
+	is_str(ip_header(a, "Retry-After"), "30", "... with Retry-After");
+	a = chpw(NEWPW, "Brand-New-Strong-Pass-71", NULL, "application/json", NULL);
+	is_status(a, 429, "... a good change waits too");
+	a = chpw(NEWPW, "short", NULL, "application/json", NULL);
+	is_str(ip_strf("%d %s", a->status, ip_jstr(a, "field")), "429 current_password",
+	    "... and so does anything else meanwhile");
+	a = login(ip_browser("a6"), EA, NEWPW);
+	is_status(a, 303, "sign-in is not locked by the changes' budget");
 	clear_lockouts();
 }
 

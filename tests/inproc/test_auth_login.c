@@ -102,7 +102,7 @@ backoff(void)
 	a = jlogin(E, PW);
 	is_status(a, 429, "the right password while locked: still 429");
 	ok(ip_jar_get(j, SESSION_COOKIE) == NULL, "... and no session");
-	is_str(failures_of("account", E), "5", "attempts while locked are not counted as failures");
+	is_str(failures_of("user", USER_ID), "5", "attempts while locked are not counted as failures");
 
 	a = hlogin(h, tok, E, PW, NULL);
 	is_status(a, 429, "HTML while locked: 429");
@@ -137,7 +137,7 @@ backoff(void)
 	is_str(ip_jstr(a, "message"), "Too many failed sign-in attempts. Try again in 15 minutes.",
 	    "... said as 15 minutes");
 	wait_left = ip_q("SELECT ceil(extract(epoch FROM locked_until - now())) FROM login_failures"
-	    " WHERE kind = 'account' AND key = $1", E, NULL);
+	    " WHERE kind = 'user' AND key = $1", USER_ID, NULL);
 	w = wait_left ? atol(wait_left) : -1;
 	ok(w >= 895 && w <= 900, "the database lock is 900 s too (%ld)", w);
 	clear_lockouts();
@@ -164,13 +164,13 @@ backoff(void)
 	/* A success clears the account's counter. */
 	for (int i = 1; i <= 3; i++)
 		jlogin(E, ip_strf("Wrong-Password-%d", i));
-	is_str(failures_of("account", E), "3", "three failures are counted");
+	is_str(failures_of("user", USER_ID), "3", "three failures are counted");
 	a = jlogin(E, PW);
 	is_status(a, 200, "JSON sign-in: 200");
 	is_str(ip_jstr(a, "user.email"), E, "JSON sign-in answers the user");
 	is_str(ip_jstr(a, "user.id"), USER_ID, "... with the user's id");
-	is_str(ip_q("SELECT count(*) FROM login_failures WHERE kind = 'account' AND key = $1",
-	    E, NULL), "0", "the success cleared the account's counter");
+	is_str(ip_q("SELECT count(*) FROM login_failures WHERE kind = 'user' AND key = $1",
+	    USER_ID, NULL), "0", "the success cleared the account's counter");
 	ip_forget(j);
 	JTOK = csrf_of(j, "/login");
 	clear_lockouts();
@@ -188,6 +188,73 @@ backoff(void)
 	is_status(a, 200, "... while the same account signs in from another address");
 	ip_forget(j);
 	JTOK = csrf_of(j, "/login");
+	clear_lockouts();
+}
+
+/* Issue 8, security 1: the backoff cannot be bypassed with look-alike
+ * letters.  PostgreSQL's lower() maps the Kelvin sign U+212A to k and
+ * U+0130 to i; the address is normalised once (email_normalize, sql/007)
+ * and failures are counted against the account's id, so every spelling
+ * that finds the account meets the same counter and the same lock. */
+static void
+lookalikes(void)
+{
+	const char *plain = ip_strf("pt-kiki-%s@example.test", ip_tag());
+	const char *kelvin = ip_strf("pt-\u212Aiki-%s@example.test", ip_tag());
+	const char *dotted = ip_strf("pt-k\u0130ki-%s@example.test", ip_tag());
+	const char *wide = ip_strf("pt-\uFF4Biki-%s@example.test", ip_tag());
+	const char *upper = ip_strf("PT-KIKI-%s@EXAMPLE.TEST", ip_tag());
+	const char *spaced = ip_strf(" pt-kiki-%s@example.test ", ip_tag());
+	const char *spellings[] = { plain, kelvin, dotted, wide, upper, spaced };
+	const char *pw = "Quartz-Meadow-Falcon-77", *id;
+	struct ip_resp *a;
+	char codes[64] = "";
+
+	clear_lockouts();
+	id = ip_strf("%lld", make_user(plain, "Kiki Lookalike", pw, "member"));
+	is_str(ip_q("SELECT email_normalize($1) || ' ' || email_normalize($2) || ' ' ||"
+	    " email_normalize($3) || ' ' || email_normalize($4)", kelvin, dotted, wide, spaced,
+	    NULL), ip_strf("%s %s %s %s", plain, plain, plain, plain),
+	    "the Kelvin sign, U+0130, a fullwidth k and spaces: one normal form");
+	for (int i = 1; i <= 5; i++) {
+		a = jlogin(spellings[i], ip_strf("Wrong-Password-%d", i));
+		snprintf(codes + strlen(codes), sizeof(codes) - strlen(codes), " %d", a->status);
+	}
+	is_str(codes, " 401 401 401 401 401", "five spellings, five wrong passwords: 401s");
+	is_str(failures_of("user", id), "5", "... all counted against the one account's id");
+	is_str(ip_q("SELECT count(*) FROM login_failures WHERE kind = 'account'"
+	    " AND strpos(key, $1) > 0", ip_tag(), NULL), "0",
+	    "... and no spelling got a counter of its own");
+	for (size_t i = 0; i < sizeof(spellings) / sizeof(spellings[0]); i++) {
+		a = jlogin(spellings[i], pw);
+		is_status(a, 429, ip_strf("locked: the right password as spelling %zu is refused", i));
+	}
+	ok(ip_jar_get(j, SESSION_COOKIE) == NULL, "no session was made while locked");
+	a = IP(AUTH, .method = "POST", .path = "/api/v1/token",
+	    .json = ip_json("{ss ss}", "email", kelvin, "password", pw));
+	is_status(a, 429, "the access-token route refuses the Kelvin spelling while locked too");
+
+	/* An unknown address: its spellings share one counter as well. */
+	clear_lockouts();
+	for (int i = 1; i <= 5; i++)
+		jlogin(ip_strf("pt-\u212Aoko-%s@example.test", ip_tag()), "Wrong-Password-1");
+	a = jlogin(ip_strf("PT-KOKO-%s@example.test", ip_tag()), "Wrong-Password-1");
+	is_status(a, 429, "an unknown address: five Kelvin spellings lock the plain one");
+	is_str(failures_of("account", ip_strf("pt-koko-%s@example.test", ip_tag())), "5",
+	    "... counted under its normal form");
+
+	/* Once the lock is over, the spelling finds the one account. */
+	clear_lockouts();
+	a = jlogin(kelvin, pw);
+	is_status(a, 200, "not locked: the Kelvin spelling signs in");
+	is_str(ip_jstr(a, "user.id"), id, "... to the one account");
+	is_str(ip_jstr(a, "user.email"), plain, "... whose address is stored normalised");
+	ip_forget(j);
+	JTOK = csrf_of(j, "/login");
+	/* The schema refuses an address that is not in its normal form. */
+	like(ip_q_error(ip_strf("INSERT INTO users (email, display_name) VALUES"
+	    " (U&'pt-\\212Aiki-%s@example.test', 'K')", ip_tag())), "users_email_check",
+	    "the database refuses an address not in its normal form");
 	clear_lockouts();
 }
 
@@ -401,6 +468,7 @@ main(void)
 	JTOK = csrf_of(j, "/login");
 	no_enumeration();
 	backoff();
+	lookalikes();
 	disabled();
 	fixation();
 	next_redirect();

@@ -22,7 +22,7 @@
 #define HS256_HEADER	"{\"alg\":\"HS256\",\"typ\":\"JWT\"}"
 
 static const char *E, *PW = "Saffron-Glacier-Pillow-24", *TID, *BID;
-static long long VER;
+static long long VER, SID;
 static unsigned char KEY[32];
 
 static const char *
@@ -70,9 +70,9 @@ claims_of(const char *sub, long long ver, long exp_off, long nbf_off, const char
 {
 	time_t now = time(NULL);
 
-	return json_pack("{ss ss sI sI sI sI}", "iss", iss ? iss : wt_cfg.site_url, "sub", sub,
+	return json_pack("{ss ss sI sI sI sI sI}", "iss", iss ? iss : wt_cfg.site_url, "sub", sub,
 	    "iat", (json_int_t)now, "nbf", (json_int_t)(now + nbf_off),
-	    "exp", (json_int_t)(now + exp_off), "ver", (json_int_t)ver);
+	    "exp", (json_int_t)(now + exp_off), "ver", (json_int_t)ver, "sid", (json_int_t)SID);
 }
 
 static const char *
@@ -139,6 +139,10 @@ issuing(void)
 	    json_integer_value(json_object_get(c, "iat")), "nbf is iat");
 	VER = atoll(ip_q("SELECT token_version FROM users WHERE id = $1", TID, NULL));
 	is_int(json_integer_value(json_object_get(c, "ver")), VER, "ver is the user's token version");
+	SID = json_integer_value(json_object_get(c, "sid"));
+	is_str(ip_q("SELECT kind || ' ' || user_id FROM web_sessions WHERE id = $1",
+	    ip_strf("%lld", SID), NULL), ip_strf("token %s", TID),
+	    "sid names a session of its own, the user's");
 	json_decref(c);
 
 	a = IP(AUTH, .path = "/account.json", .bearer = GOOD);
@@ -227,14 +231,24 @@ refusals(void)
 	    "ver newer than the user's", "token was revoked");
 	c = json_loads(claims, 0, NULL);
 	json_object_del(c, "ver");
-	refused(jwt_make(HS256_HEADER, dump(c), NULL), "no ver claim", "token lacks exp, nbf or ver");
+	refused(jwt_make(HS256_HEADER, dump(c), NULL), "no ver claim", "token lacks exp, nbf, ver or sid");
 	c = json_loads(claims, 0, NULL);
 	json_object_del(c, "exp");
-	refused(jwt_make(HS256_HEADER, dump(c), NULL), "no exp claim", "token lacks exp, nbf or ver");
+	refused(jwt_make(HS256_HEADER, dump(c), NULL), "no exp claim", "token lacks exp, nbf, ver or sid");
 	c = json_loads(claims, 0, NULL);
 	json_object_set_new(c, "exp", json_string(ip_strf("%lld",
 	    (long long)json_integer_value(json_object_get(c, "exp")))));
-	refused(jwt_make(HS256_HEADER, dump(c), NULL), "exp as a string", "token lacks exp, nbf or ver");
+	refused(jwt_make(HS256_HEADER, dump(c), NULL), "exp as a string", "token lacks exp, nbf, ver or sid");
+	c = json_loads(claims, 0, NULL);
+	json_object_del(c, "sid");
+	refused(jwt_make(HS256_HEADER, dump(c), NULL), "no sid claim (a token of before sessions)",
+	    "token lacks exp, nbf, ver or sid");
+	ok(ip_token(atoll(BID)) != NULL, "the other user has a token, and so a session");
+	c = claims_of(TID, VER, 900, 0, NULL);
+	json_object_set_new(c, "sid", json_integer(atoll(ip_q("SELECT id FROM web_sessions"
+	    " WHERE user_id = $1 ORDER BY id DESC LIMIT 1", BID, NULL))));
+	refused(jwt_make(HS256_HEADER, dump(c), NULL), "another user's session as sid",
+	    "token was revoked");
 	c = json_loads(claims, 0, NULL);
 	json_object_set_new(c, "sub", json_integer(atoll(TID)));
 	refused(jwt_make(HS256_HEADER, dump(c), NULL), "sub as a number", "token subject is invalid");
@@ -262,6 +276,52 @@ refusals(void)
 	ip_exec("UPDATE users SET status = 'active' WHERE id = $1", TID, NULL);
 	a = IP(AUTH, .path = "/account.json", .bearer = GOOD);
 	is_status(a, 200, "enabled again: the token works again");
+}
+
+/* Issue 8, security 6: an access token belongs to a session, and ending
+ * the session (sign-out, "sign out everywhere else") ends the token, not
+ * only the cookie. */
+static void
+sign_out_ends_tokens(const char *pw)
+{
+	struct ip_jar *b = ip_browser("so-b"), *d = ip_browser("so-d");
+	struct ip_resp *a;
+	const char *own, *bound, *other, *csrf;
+
+	own = token_for(E, pw, NULL);
+	a = IP(AUTH, .path = "/account.json", .bearer = own);
+	is_status(a, 200, "a script's token works");
+	a = IP(AUTH, .method = "POST", .path = "/logout", .bearer = own,
+	    .accept = "application/json");
+	is_status(a, 200, "POST /logout with the token");
+	refused(own, "the token after signing out with it", "token was revoked");
+
+	login(b, E, pw);
+	a = IP(AUTH, .method = "POST", .path = "/api/v1/token", .jar = b,
+	    .json = ip_json("{ss ss}", "email", E, "password", pw));
+	is_status(a, 200, "a token asked for from a signed-in browser");
+	bound = ip_strf("%s", ip_jstr(a, "access_token") ? ip_jstr(a, "access_token") : "x.y.z");
+	a = IP(AUTH, .path = "/account.json", .bearer = bound);
+	is_status(a, 200, "... works");
+	csrf = csrf_of(b, "/account");
+	a = IP(AUTH, .method = "POST", .path = "/logout", .jar = b,
+	    .form = ip_strf("csrf=%s", ip_urlenc(csrf)));
+	is_status(a, 303, "the browser signs out");
+	refused(bound, "the browser's token after its sign-out", "token was revoked");
+
+	login(d, E, pw);
+	other = token_for(E, pw, NULL);
+	a = IP(AUTH, .path = "/account.json", .bearer = other);
+	is_status(a, 200, "another script's token works");
+	csrf = csrf_of(d, "/account/sessions");
+	a = IP(AUTH, .method = "POST", .path = "/account/sessions/revoke-others", .jar = d,
+	    .form = ip_strf("csrf=%s", ip_urlenc(csrf)));
+	is_status(a, 303, "\"sign out everywhere else\" from a browser");
+	refused(other, "the script's token after \"sign out everywhere else\"",
+	    "token was revoked");
+	a = IP(AUTH, .path = "/account.json", .jar = d);
+	is_status(a, 200, "... the browser that asked stays signed in");
+	clear_lockouts();
 }
 
 static void
@@ -308,6 +368,7 @@ bearer_and_revocation(void)
 	a = IP(AUTH, .path = "/account.json", .bearer = tok);
 	is_status(a, 200, "... that works");
 	clear_lockouts();
+	sign_out_ends_tokens(NEWPW);
 }
 
 /* A token request of exactly n bytes. */

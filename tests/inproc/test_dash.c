@@ -57,6 +57,13 @@ front_page(void)
 	    "Content-Length is the body's length");
 	check_headers(a, "page");
 
+	/* Issue 8, security 11: which schema runs is an admin's business. */
+	unlike(a->body, "Schema version|Migrations applied",
+	    "an anonymous visitor is not shown the schema version");
+	a = IP(dash, .path = "/", .bearer = ip_token(ip_user(ip_strf("dm-%s@example.test",
+	    ip_tag()), "Dash Member", "member", NULL)));
+	unlike(a->body, "Schema version", "... nor is a member");
+
 	a = IP(dash, .path = "/.json");
 	is_status(a, 200, "/.json is the JSON twin of the front page");
 	like(ip_header(a, "Content-Type"), "^application/json", "... answered as JSON");
