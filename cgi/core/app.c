@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "cors.h"
 #include "decode.h"
 #include "log.h"
 #include "mail.h"
@@ -148,6 +149,8 @@ prepare(const struct wt_app *app, struct wt_req *r, wt_reader rd, void *ctx,
 	buf_free(&allow);
 	if (e != NULL)
 		return e;
+	/* Before anything can fail, so the widget can read its errors. */
+	cors_headers(r);
 	if ((e = req_parse_query(r)) != NULL || (e = read_body(r, rd, ctx, max_body)) != NULL ||
 	    (e = req_parse_body(r)) != NULL || (e = session_load(r)) != NULL ||
 	    (e = check_access(app, r)) != NULL)
@@ -243,10 +246,16 @@ void
 app_dispatch(const struct wt_app *app, struct wt_req *r, wt_reader rd, void *ctx,
     size_t max_body)
 {
+	int preflight = 0;
 	struct wt_err *e;
 
 	drop_deferred();
-	if ((e = prepare(app, r, rd, ctx, max_body)) == NULL)
+	e = cors_preflight(app->routes, r, &preflight);
+	if (preflight)
+		return;
+	if (e == NULL)
+		e = prepare(app, r, rd, ctx, max_body);
+	if (e == NULL)
 		e = run_handler(r);
 	if (e != NULL) {
 		/* Nothing of a failed request is kept, mail it queued and

@@ -25,6 +25,8 @@ enum ingest_stmt {
 	ST_INGEST_NEIGHBOURS,
 	ST_INGEST_INSERT_SPANS,
 	ST_INGEST_BATCH_RECORD,
+	ST_INGEST_TASK_EVENT,
+	ST_INGEST_TASK_CURRENT,
 	ST_INGEST_END
 };
 #define INGEST_NSTMTS	(ST_INGEST_END - WT_STMT_BASE(WT_SLOT_APP))
@@ -39,6 +41,8 @@ enum { C_NB_START_US, C_NB_DURATION_MS };
  * activity_batches row's counts). */
 enum { C_BATCH_SEQ, C_BATCH_SPANS, C_BATCH_ACCEPTED, C_BATCH_TRIMMED, C_BATCH_DROPPED,
 	C_BATCH_NEW_WINDOWS };
+/* Columns of ST_INGEST_TASK_EVENT (task_event() in sql/010). */
+enum { C_TE_STATUS, C_TE_MESSAGE, C_TE_SESSION, C_TE_TASK, C_TE_STATE };
 /* Columns of ST_INGEST_CODE_SPEND. */
 enum { C_CODE_ID, C_CODE_USER, C_CODE_KIND, C_CODE_NAME };
 /* Columns of ST_INGEST_AGENT_SETTINGS. */
@@ -72,6 +76,10 @@ struct wt_err	*window_ids(const struct batch *b, int *ids, long long *new_window
 struct wt_err	*store_batch(long long device, const struct batch *, struct batch_counts *c);
 extern const struct wt_field heartbeat_fields[];
 struct wt_err	*heartbeat_post(struct wt_req *);
+/* tasks.c: the widget's events and the open session. */
+extern const struct wt_field task_event_fields[];
+struct wt_err	*task_event_post(struct wt_req *);
+struct wt_err	*task_current_get(struct wt_req *);
 /* Runs in each worker: the activity partitions of the months ahead. */
 int		 ingest_worker_init(void);
 

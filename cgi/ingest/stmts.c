@@ -73,4 +73,11 @@ const struct wt_stmt ingest_stmts[INGEST_NSTMTS] = {
 	STMT(ST_INGEST_STORE_SPAN) = { "ingest_store_span",
 	  "SELECT stored FROM activity_store($1, json_build_array(json_build_array("
 	  "$2::bigint, $3::integer, $4::integer, $5::boolean)))", 5, 0 },
+	/* tasks.c.  An event is safe to send twice (its client-made id is
+	 * recorded with it), so a lost connection may retry it. */
+	STMT(ST_INGEST_TASK_EVENT) = { "ingest_task_event",
+	  "SELECT status, message, session_id, task_no, state FROM task_event($1, $2, $3,"
+	  " $4::timestamptz, make_interval(mins => $5::int), $6::numeric)", 6, 1 },
+	STMT(ST_INGEST_TASK_CURRENT) = { "ingest_task_current",
+	  "SELECT task_current($1, make_interval(mins => $2::int))", 2, 1 },
 };
