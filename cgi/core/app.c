@@ -11,6 +11,7 @@
 #include "log.h"
 #include "mail.h"
 #include "session.h"
+#include "shotstore.h"
 #include "view.h"
 
 struct wt_err *
@@ -25,7 +26,7 @@ core_healthz(struct wt_req *r)
 int
 app_db_setup(const struct wt_app *app)
 {
-	if (session_register() != 0 || mail_register() != 0 ||
+	if (session_register() != 0 || mail_register() != 0 || shots_register() != 0 ||
 	    db_register(WT_SLOT_APP, app->stmts) != 0)
 		return -1;
 	db_set_constraints(app->constraints);
@@ -151,6 +152,8 @@ prepare(const struct wt_app *app, struct wt_req *r, wt_reader rd, void *ctx,
 		return e;
 	/* Before anything can fail, so the widget can read its errors. */
 	cors_headers(r);
+	if (r->route->max_body != NULL && *r->route->max_body > 0)
+		max_body = (size_t)*r->route->max_body;
 	if ((e = req_parse_query(r)) != NULL || (e = read_body(r, rd, ctx, max_body)) != NULL ||
 	    (e = req_parse_body(r)) != NULL || (e = session_load(r)) != NULL ||
 	    (e = check_access(app, r)) != NULL)

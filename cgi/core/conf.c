@@ -76,6 +76,15 @@ const struct wt_config_key wt_config_keys[] = {
 	  CK_ORIGINS, OFF(cors_origins), 0, 0, NULL },
 	{ "tasks.idle_minutes", "60", "a task session nobody touches for this long ends on its own, "
 	  "at its last event", CK_INT, OFF(tasks_idle_minutes), 1, 1440, NULL },
+	/* nginx serves the files from here (an internal location), so its
+	 * workers must be able to read it. */
+	{ "screenshots.dir", "var/screenshots", "the screenshot store (content-addressed files)",
+	  CK_STR, OFF(screenshots_dir), 0, 0, NULL },
+	{ "screenshots.max_bytes", "8388608", "largest screenshot upload accepted, in bytes",
+	  CK_INT, OFF(screenshots_max_bytes), 1024, 1LL << 30, NULL },
+	/* Checked in the image's header before anything decodes it. */
+	{ "screenshots.max_pixels", "16777216", "largest screenshot accepted, in pixels (width x height)",
+	  CK_INT, OFF(screenshots_max_pixels), 1, 1LL << 32, NULL },
 	{ NULL, NULL, NULL, CK_STR, 0, 0, 0, NULL }
 };
 

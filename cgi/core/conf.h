@@ -52,6 +52,9 @@ struct wt_config {
 	long long	 mail_per_address_hour;
 	const char	*cors_origins;
 	long long	 tasks_idle_minutes;
+	const char	*screenshots_dir;
+	long long	 screenshots_max_bytes;
+	long long	 screenshots_max_pixels;
 };
 
 /* Filled by config_load; read-only after start. */

@@ -109,6 +109,9 @@ struct wt_route {
 	 * when they were the mistake; an error from it shows the error page
 	 * instead.  NULL: the template needs nothing more. */
 	struct wt_err		*(*form_page)(struct wt_req *);
+	/* The largest body this route reads, when it is not http.max_body
+	 * (images): a configuration value, read per request. */
+	const long long		*max_body;
 };
 
 struct wt_resp {

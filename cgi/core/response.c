@@ -10,6 +10,7 @@
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "shotstore.h"
 #include "view.h"
 #include "decode.h"
 
@@ -140,6 +141,7 @@ wt_html(struct wt_req *r, int status, const char *tpl)
 	char *err = NULL;
 
 	buf_reset(&r->resp.body);
+	shots_notice_view(r);
 	if (view_render(req_view(r), wt_cfg.templates_dir, tpl, &r->resp.body, &err) != 0) {
 		log_write(WT_ERROR, "render", json_pack("{ss}", "template", tpl), "%s", err);
 		free(err);

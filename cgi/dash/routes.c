@@ -23,6 +23,24 @@ static const struct wt_route routes[] = {
 	  .fields = dash_period_fields, .access = { WT_ROLE_ANY, PERIOD_SEES } },
 	{ .method = "GET", .pattern = "/month/:date", .handler = dash_month,
 	  .fields = dash_period_fields, .access = { WT_ROLE_ANY, PERIOD_SEES } },
+	/* Screenshots (screenshots.c): whose follows the organisation's
+	 * setting, applied in SQL; the images go out through nginx. */
+	{ .method = "GET", .pattern = "/screenshots", .handler = shots_page,
+	  .fields = shots_page_fields,
+	  .access = { WT_ROLE_ANY, "their own; manager: their teams' people when the setting is "
+	  "managers; admin: everyone's" } },
+	{ .method = "GET", .pattern = "/screenshots/:id/image", .handler = shot_image,
+	  .fields = shot_id_fields,
+	  .access = { WT_ROLE_ANY, "as /screenshots; a look at someone else's is audited" } },
+	{ .method = "GET", .pattern = "/screenshots/:id/thumb", .handler = shot_thumb,
+	  .fields = shot_id_fields,
+	  .access = { WT_ROLE_ANY, "as /screenshots; a look at someone else's is audited" } },
+	{ .method = "POST", .pattern = "/screenshots/:id/delete", .handler = shot_delete,
+	  .fields = shot_id_fields,
+	  .access = { WT_ROLE_ANY, "their own only" } },
+	{ .method = "POST", .pattern = "/screenshots/notice", .handler = shots_notice_post,
+	  .fields = shots_notice_fields,
+	  .access = { WT_ROLE_ANY, "their own: the notice is read" } },
 	WT_ROUTES_END
 };
 

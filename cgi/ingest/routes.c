@@ -28,6 +28,15 @@ static const struct wt_route routes[] = {
 	{ .method = "GET", .pattern = "/api/v1/task-sessions/current",
 	  .handler = task_current_get, .flags = WT_ROUTE_CORS,
 	  .access = { WT_ROLE_ANY, "the caller's own open task session" } },
+	/* The body is the image (checked by img_check before anything else
+	 * reads it); seq, taken_at and blurred travel in the query. */
+	{ .method = "POST", .pattern = "/api/v1/screenshots", .handler = screenshot_post,
+	  .fields = screenshot_fields, .flags = WT_ROUTE_RAW_BODY,
+	  .max_body = &wt_cfg.screenshots_max_bytes,
+	  .access = { WT_DEVICE, "stores a screenshot of this device's owner" } },
+	{ .method = "POST", .pattern = "/api/v1/screenshots/:seq/thumbnail",
+	  .handler = thumbnail_post, .fields = thumbnail_fields, .flags = WT_ROUTE_RAW_BODY,
+	  .access = { WT_DEVICE, "the thumbnail of a screenshot of this device" } },
 	WT_ROUTES_END
 };
 

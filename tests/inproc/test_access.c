@@ -686,6 +686,147 @@ case_front(void)
 	}
 }
 
+/* Screenshots: whose follows the organisation's setting.  Under
+ * "managers" a manager sees their teams' people's (sees() above); under
+ * "admins" only the person and admins do. */
+static const char *SHOT[NACTORS];	/* a screenshot of each target */
+static const char *shots_visibility_orig;
+
+static int
+shot_sees(enum actor a, enum actor t, int admins_only)
+{
+	if (a == ANON)
+		return 0;
+	if (!admins_only)
+		return sees(a, t);
+	return a == t || a == ADMIN_A;
+}
+
+/* A screenshot row of the person (no file: dash never opens one). */
+static const char *
+make_shot(enum actor t)
+{
+	const char *sha = ip_q("SELECT encode(sha256(gen_random_uuid()::text::bytea), 'hex')", NULL);
+
+	ip_exec("INSERT INTO screenshot_files (sha256, mime, bytes, width, height)"
+	    " VALUES ($1, 'image/jpeg', 1000, 640, 360)", sha, NULL);
+	return ip_q("INSERT INTO screenshots (device_id, user_id, seq, taken_at, blurred,"
+	    " image_sha256) SELECT d.id, d.user_id, (SELECT coalesce(max(seq), 0) + 1 FROM"
+	    " screenshots WHERE device_id = d.id), now() - interval '1 hour', true, $2"
+	    " FROM devices d WHERE d.user_id = $1 AND d.name LIKE 'dev-%' RETURNING id",
+	    ID[t], sha, NULL);
+}
+
+static void
+shots_visibility(const char *v)
+{
+	ip_exec("UPDATE settings SET screenshot_visibility = $1", v, NULL);
+}
+
+/* The page, its JSON twin (both spellings) and its HTML, under each setting. */
+static void
+case_shots_page(void)
+{
+	for (int adm = 0; adm < 2; adm++) {
+		shots_visibility(adm ? "admins" : "managers");
+		for (size_t i = 0; i < NWALK; i++)
+			for (size_t j = 0; j < sizeof(TARGETS) / sizeof(TARGETS[0]); j++) {
+				enum actor a = ACTORS[i], t = TARGETS[j];
+				const char *q = ip_strf("?user=%s", ID[t]);
+				const char *bearer = TOKEN[a] && *TOKEN[a] ? TOKEN[a] : NULL;
+				int want = a == ANON ? 401 : shot_sees(a, t, adm) ? 200 : 404;
+				const char *what = ip_strf("GET /screenshots for %s (%s)", NAME[t],
+				    adm ? "admins" : "managers");
+				struct ip_resp *r;
+
+				r = IP(&dash_app, .path = ip_strf("/screenshots%s", q), .bearer = bearer,
+				    .accept = "application/json");
+				expect(r, want, a, what);
+				if (want == 200)
+					is_int(json_array_size(ip_jget(r, "screenshots")), 1,
+					    ip_strf("%s: %s: the one screenshot", NAME[a], what));
+				r = IP(&dash_app, .path = ip_strf("/screenshots.json%s", q), .bearer = bearer);
+				expect(r, want, a, ip_strf("%s, .json", what));
+				r = IP(&dash_app, .path = ip_strf("/screenshots%s", q), .bearer = bearer);
+				expect(r, want == 401 ? 303 : want, a, ip_strf("%s, the HTML page", what));
+			}
+	}
+	shots_visibility("managers");
+}
+
+/* The image URL itself: the file only for those who may see it, and an
+ * audit row for each look at someone else's. */
+static void
+shots_file(const char *size)
+{
+	for (int adm = 0; adm < 2; adm++) {
+		shots_visibility(adm ? "admins" : "managers");
+		for (size_t i = 0; i < NWALK; i++)
+			for (size_t j = 0; j < sizeof(TARGETS) / sizeof(TARGETS[0]); j++) {
+				enum actor a = ACTORS[i], t = TARGETS[j];
+				int want = a == ANON ? 401 : shot_sees(a, t, adm) ? 200 : 404;
+				const char *what = ip_strf("GET /screenshots/:id/%s of %s (%s)", size,
+				    NAME[t], adm ? "admins" : "managers");
+				long long mark = audit_max();
+				struct ip_resp *r = dash_call(a, ip_strf("/screenshots/%s/%s", SHOT[t], size));
+
+				expect(r, want, a, what);
+				ok((ip_header(r, "X-Accel-Redirect") != NULL) == (want == 200),
+				    "%s: %s: %s", NAME[a], what, want == 200 ? "served by nginx" :
+				    "no file");
+				is_int(audit_since(mark), want == 200 && a != t ? 1 : 0,
+				    ip_strf("%s: %s: %s", NAME[a], what, want == 200 && a != t ?
+				    "audited" : "nothing audited"));
+			}
+	}
+	shots_visibility("managers");
+}
+
+static void
+case_shots_image(void)
+{
+	shots_file("image");
+}
+
+static void
+case_shots_thumb(void)
+{
+	shots_file("thumb");
+}
+
+/* Only the person deletes their own: a fresh screenshot each time. */
+static void
+case_shots_delete(void)
+{
+	for (size_t i = 0; i < NWALK; i++)
+		for (size_t j = 0; j < sizeof(TARGETS) / sizeof(TARGETS[0]); j++) {
+			enum actor a = ACTORS[i], t = TARGETS[j];
+			const char *id = make_shot(t);
+			int want = a == ANON ? 401 : a == t ? 200 : 404;
+			struct ip_resp *r = IP(&dash_app, .method = "POST",
+			    .path = ip_strf("/screenshots/%s/delete", id), .accept = "application/json",
+			    .bearer = TOKEN[a] && *TOKEN[a] ? TOKEN[a] : NULL);
+
+			expect(r, want, a, ip_strf("POST /screenshots/:id/delete of %s", NAME[t]));
+			is_str(ip_q("SELECT count(*) FROM screenshots WHERE id = $1", id, NULL),
+			    want == 200 ? "0" : "1", ip_strf("%s: %s's screenshot is %s", NAME[a], NAME[t],
+			    want == 200 ? "deleted" : "still there"));
+		}
+}
+
+static void
+case_shots_notice(void)
+{
+	for (size_t i = 0; i < NWALK; i++) {
+		enum actor a = ACTORS[i];
+		struct ip_resp *r = IP(&dash_app, .method = "POST", .path = "/screenshots/notice",
+		    .accept = "application/json", .json = "{}",
+		    .bearer = TOKEN[a] && *TOKEN[a] ? TOKEN[a] : NULL);
+
+		expect(r, a == ANON ? 401 : 200, a, "POST /screenshots/notice");
+	}
+}
+
 static const struct {
 	const char	*key;
 	void		(*fn)(void);
@@ -736,6 +877,11 @@ static const struct {
 	{ "GET /week/:date", case_week_date },
 	{ "GET /month", case_month },
 	{ "GET /month/:date", case_month_date },
+	{ "GET /screenshots", case_shots_page },
+	{ "GET /screenshots/:id/image", case_shots_image },
+	{ "GET /screenshots/:id/thumb", case_shots_thumb },
+	{ "POST /screenshots/:id/delete", case_shots_delete },
+	{ "POST /screenshots/notice", case_shots_notice },
 };
 #define NDASH	(sizeof(DASH_CASES) / sizeof(DASH_CASES[0]))
 
@@ -828,6 +974,10 @@ main(void)
 	}
 
 	/* --- and dash's --- */
+	for (size_t j = 0; j < sizeof(TARGETS) / sizeof(TARGETS[0]); j++)
+		SHOT[TARGETS[j]] = make_shot(TARGETS[j]);
+	shots_visibility_orig = ip_q("SELECT screenshot_visibility FROM settings", NULL);
+
 	is_int(app_check_routes(&dash_app), 0, "dash_app: every route has a rule");
 	for (const struct wt_route *rt = dash_app.routes; rt->pattern != NULL; rt++) {
 		const char *key = ip_strf("%s %s", rt->method, rt->pattern);
@@ -853,6 +1003,7 @@ main(void)
 	for (size_t c = 0; c < NDASH; c++)
 		ok(dash_tested[c], "dash case '%s' matches a route the program serves",
 		    DASH_CASES[c].key);
+	shots_visibility(shots_visibility_orig);
 	ip_exec("DELETE FROM categories WHERE name LIKE '%' || $1", tag, NULL);
 	clear_lockouts();
 	return ip_done();
