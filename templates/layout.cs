@@ -11,6 +11,7 @@ def:nav_link(href, nav, text) ?><a href="<?cs var:href ?>"<?cs
   if:Page.Nav == nav ?> aria-current="page"<?cs /if ?>><?cs var:text ?></a><?cs /def ?><?cs
 def:nav_links() ?>
     <?cs call:nav_link("/", "home", "My day") ?>
+    <?cs call:nav_link("/sessions", "sessions", "Sessions") ?>
     <?cs call:nav_link("/screenshots", "screenshots", "Screenshots") ?>
     <?cs if:User.Role == "manager" || User.Role == "admin" ?>
     <?cs call:nav_link("/admin", "admin", "Admin") ?>

@@ -99,7 +99,10 @@ answer(struct wt_req *r, int status, const char *ctype)
 struct wt_err *
 wt_json(struct wt_req *r, int status, json_t *body)
 {
-	char *s = body != NULL ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	/* Reals with 15 significant digits: 0.61 is written 0.61, not as
+	 * the 17 digits of the nearest double. */
+	char *s = body != NULL ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER |
+	    JSON_REAL_PRECISION(15)) : NULL;
 
 	json_decref(body);
 	buf_reset(&r->resp.body);

@@ -15,6 +15,16 @@ enum dash_stmt {
 	ST_DASH_SEGMENTS,
 	ST_DASH_HOURS,
 	ST_DASH_CATEGORIES,
+	/* task sessions (tasks_*.c) */
+	ST_DASH_TASK_TOUCH,
+	ST_DASH_TASK_LIST,
+	ST_DASH_TASK_SESSION,
+	ST_DASH_TASK_TASKS,
+	ST_DASH_TASK_HOURS,
+	ST_DASH_TASK_CSV,
+	ST_DASH_TASK_LOCK,
+	ST_DASH_TASK_DELETE_SESSION,
+	ST_DASH_TASK_DELETE_TASK,
 	/* screenshots.c */
 	ST_DASH_SHOT_PEOPLE,
 	ST_DASH_SHOT_OWNER,
@@ -65,6 +75,17 @@ struct wt_err	*dash_home(struct wt_req *);
 struct wt_err	*dash_day(struct wt_req *);
 struct wt_err	*dash_week(struct wt_req *);
 struct wt_err	*dash_month(struct wt_req *);
+
+/* Task sessions (tasks_list.c, tasks_session.c, tasks_today.c). */
+struct wt_err	*tasks_list(struct wt_req *);
+struct wt_err	*tasks_list_fill(struct wt_req *);
+struct wt_err	*tasks_csv(struct wt_req *);
+struct wt_err	*tasks_today(struct wt_req *);
+struct wt_err	*tasks_session(struct wt_req *);
+struct wt_err	*tasks_session_delete(struct wt_req *);
+struct wt_err	*tasks_task_delete(struct wt_req *);
+extern const struct wt_field tasks_list_fields[], tasks_today_fields[],
+		    tasks_session_fields[], tasks_task_fields[];
 
 extern const struct wt_field dash_day_fields[];
 extern const struct wt_field dash_period_fields[];

@@ -8,6 +8,19 @@
 /* Milliseconds since 1970 of a timestamptz. */
 #define EPOCH_MS(x)	"(extract(epoch FROM " x ") * 1000)::bigint"
 
+/* A task session's row (tasks.h, C_TL_*) in the zone z; needs
+ * TASK_TOTALS joined as t. */
+#define TASK_COLUMNS(z) \
+	"s.id, to_char(s.started_at AT TIME ZONE " z ", 'YYYY-MM-DD'),"	\
+	" to_char(s.started_at AT TIME ZONE " z ", 'HH24:MI'),"		\
+	" coalesce(to_char(s.ended_at AT TIME ZONE " z ", 'HH24:MI'), ''),"	\
+	" coalesce(s.end_reason, ''), s.target_pace_min, t.n, t.active, t.paused,"	\
+	" " EPOCH_MS("coalesce(s.ended_at, now()) - s.started_at") ","	\
+	" task_time(s.started_at), coalesce(task_time(s.ended_at), ''), s.ended_at IS NULL"
+#define TASK_TOTALS \
+	"CROSS JOIN LATERAL (SELECT count(*) AS n, coalesce(sum(active_ms), 0) AS active,"	\
+	" coalesce(sum(paused_ms), 0) AS paused FROM task_tasks x"		\
+	" WHERE x.session_id = s.id AND NOT x.deleted) t"
 /* May the caller ($1 id, $2 role) see the screenshots of person u?
  * Their own always; an admin's always; a manager's when the setting
  * says managers and u is in a team they manage. */
@@ -64,6 +77,68 @@ const struct wt_stmt dash_stmts[DASH_NSTMTS] = {
 	  " ORDER BY t", 2, 1 },
 	STMT(ST_DASH_CATEGORIES) = { "dash_categories",
 	  "SELECT id, name, colour, productivity FROM categories ORDER BY name", 0, 1 },
+	/* Task sessions.  $1 person, $2 idle minutes: ends an idle session
+	 * as the API would (under the person's lock). */
+	STMT(ST_DASH_TASK_TOUCH) = { "dash_task_touch",
+	  "SELECT task_current($1, make_interval(mins => $2::int)) IS NULL", 2, 0 },
+	/* $1 person, $2 from, $3 to (days in $4, the viewer's zone): the
+	 * sessions started in those days, newest first (TASK_COLUMNS). */
+	STMT(ST_DASH_TASK_LIST) = { "dash_task_list",
+	  "SELECT " TASK_COLUMNS("$4") " FROM task_sessions s " TASK_TOTALS
+	  " WHERE s.user_id = $1 AND s.started_at >= $2::date::timestamp AT TIME ZONE $4"
+	  " AND s.started_at < ($3::date + 1)::timestamp AT TIME ZONE $4"
+	  " ORDER BY s.started_at DESC", 4, 1 },
+	/* $1 session, $2 zone: TASK_COLUMNS, the owner, the running task. */
+	STMT(ST_DASH_TASK_SESSION) = { "dash_task_session",
+	  "SELECT " TASK_COLUMNS("$2") ", s.user_id, s.task_no,"
+	  " to_char(s.task_started_at AT TIME ZONE $2, 'HH24:MI:SS'),"
+	  " " EPOCH_MS("now() - s.task_started_at") " - s.task_paused_ms"
+	  "  - coalesce(" EPOCH_MS("now() - s.paused_since") ", 0),"
+	  " s.paused_since IS NOT NULL,"
+	  " (SELECT count(*) FROM task_tasks d WHERE d.session_id = s.id AND d.deleted)"
+	  " FROM task_sessions s " TASK_TOTALS " WHERE s.id = $1::bigint", 2, 1 },
+	/* $1 session, $2 zone: its tasks, deleted ones left out. */
+	STMT(ST_DASH_TASK_TASKS) = { "dash_task_tasks",
+	  "SELECT number, to_char(started_at AT TIME ZONE $2, 'HH24:MI:SS'),"
+	  " to_char(ended_at AT TIME ZONE $2, 'HH24:MI:SS'), raw_ms, paused_ms, active_ms,"
+	  " task_time(started_at), task_time(ended_at)"
+	  " FROM task_tasks WHERE session_id = $1 AND NOT deleted ORDER BY number", 2, 1 },
+	/* $1 person, $2 day, $3 zone: tasks finished in each real hour of the
+	 * day (0 .. 22, 23 or 24), with their active time and their share of
+	 * their session's target. */
+	STMT(ST_DASH_TASK_HOURS) = { "dash_task_hours",
+	  "SELECT floor(extract(epoch FROM t.ended_at - $2::date::timestamp AT TIME ZONE $3)"
+	  " / 3600)::int, count(*), sum(t.active_ms), sum(s.target_pace_min)"
+	  " FROM task_tasks t JOIN task_sessions s ON s.id = t.session_id"
+	  " WHERE s.user_id = $1 AND NOT t.deleted"
+	  " AND t.ended_at >= $2::date::timestamp AT TIME ZONE $3"
+	  " AND t.ended_at < ($2::date + 1)::timestamp AT TIME ZONE $3"
+	  " GROUP BY 1 ORDER BY 1", 3, 1 },
+	/* $1 person, $2 from, $3 to, $4 zone: every task of the sessions
+	 * started in those days, for the CSV export. */
+	STMT(ST_DASH_TASK_CSV) = { "dash_task_csv",
+	  "SELECT s.id, to_char(s.started_at AT TIME ZONE $4, 'YYYY-MM-DD HH24:MI:SS'),"
+	  " s.target_pace_min, t.number, to_char(t.started_at AT TIME ZONE $4,"
+	  " 'YYYY-MM-DD HH24:MI:SS'), to_char(t.ended_at AT TIME ZONE $4,"
+	  " 'YYYY-MM-DD HH24:MI:SS'), round(t.raw_ms / 1000.0, 3), round(t.paused_ms / 1000.0, 3),"
+	  " round(t.active_ms / 1000.0, 3)"
+	  " FROM task_sessions s JOIN task_tasks t ON t.session_id = s.id AND NOT t.deleted"
+	  " WHERE s.user_id = $1 AND s.started_at >= $2::date::timestamp AT TIME ZONE $4"
+	  " AND s.started_at < ($3::date + 1)::timestamp AT TIME ZONE $4"
+	  " ORDER BY s.started_at, t.number", 4, 1 },
+	/* Deleting: a person's task data changes one thing at a time, as
+	 * their events do (sql/010). */
+	STMT(ST_DASH_TASK_LOCK) = { "dash_task_lock",
+	  "SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE", 1, 0 },
+	STMT(ST_DASH_TASK_DELETE_SESSION) = { "dash_task_delete_session",
+	  "DELETE FROM task_sessions WHERE id = $1 AND user_id = $2", 2, 0 },
+	/* $1 session, $2 number: the task, and the NEXT that started it (so a
+	 * replay of the session keeps it deleted). */
+	STMT(ST_DASH_TASK_DELETE_TASK) = { "dash_task_delete_task",
+	  "WITH t AS (UPDATE task_tasks SET deleted = true WHERE session_id = $1"
+	  " AND number = $2 AND NOT deleted RETURNING start_event)"
+	  " UPDATE task_events e SET task_deleted = true FROM t WHERE e.id = t.start_event"
+	  " RETURNING e.id", 2, 0 },
 
 
 	/* screenshots.c.  The caller is $1 (id) and $2 (role) in each. */

@@ -674,6 +674,93 @@ case_month_date(void)
 	dash_by_person("/month/2024-05-06?user={id}");
 }
 
+/* Task sessions: the lists by ?user=, one session by its id (a session
+ * of each target made here), deleting by the owner only. */
+static void
+case_sessions(void)
+{
+	dash_by_person("/sessions?user={id}");
+}
+
+static void
+case_sessions_csv(void)
+{
+	dash_by_person("/sessions.csv?user={id}");
+}
+
+static void
+case_sessions_today(void)
+{
+	dash_by_person("/sessions/today?user={id}");
+}
+
+/* An ended session of t with one finished task (and its NEXT). */
+static const char *
+task_session_of(enum actor t)
+{
+	const char *sid = ip_q("INSERT INTO task_sessions (user_id, started_at, ended_at, end_reason,"
+	    " target_pace_min, task_no, last_event_at) VALUES ($1, now() - interval '1 hour',"
+	    " now() - interval '50 minutes', 'exit', 5.5, 1, now() - interval '50 minutes')"
+	    " RETURNING id", ID[t], NULL);
+	const char *ev = ip_q("INSERT INTO task_events (user_id, session_id, client_id, type,"
+	    " client_at, task_no) VALUES ($1, $2::bigint, 'access-' || $2::text, 'NEXT',"
+	    " now() - interval '1 hour', 1) RETURNING id", ID[t], sid, NULL);
+
+	ip_exec("INSERT INTO task_tasks (session_id, number, start_event, started_at, ended_at,"
+	    " paused_ms) VALUES ($1, 1, $2, now() - interval '1 hour', now() - interval '50 minutes',"
+	    " 0)", sid, ev, NULL);
+	return sid;
+}
+
+static void
+case_session_get(void)
+{
+	for (size_t j = 0; j < sizeof(TARGETS) / sizeof(TARGETS[0]); j++) {
+		enum actor t = TARGETS[j];
+		const char *path = ip_strf("/sessions/%s", task_session_of(t));
+
+		for (size_t i = 0; i < NWALK; i++) {
+			enum actor a = ACTORS[i];
+
+			expect(dash_call(a, path), a == ANON ? 401 : sees(a, t) ? 200 : 404, a,
+			    ip_strf("GET /sessions/:id of %s", NAME[t]));
+		}
+	}
+}
+
+/* Only the owner deletes; whoever may see it gets 403, anyone else 404. */
+static void
+session_change(const char *what, const char *suffix)
+{
+	for (size_t j = 0; j < sizeof(TARGETS) / sizeof(TARGETS[0]); j++) {
+		enum actor t = TARGETS[j];
+
+		for (size_t i = 0; i < NWALK; i++) {
+			enum actor a = ACTORS[i];
+			const char *sid = task_session_of(t);
+			struct ip_resp *r = IP(&dash_app, .method = "POST",
+			    .path = ip_strf("/sessions/%s%s", sid, suffix),
+			    .accept = "application/json",
+			    .bearer = TOKEN[a] && *TOKEN[a] ? TOKEN[a] : NULL);
+
+			expect(r, a == ANON ? 401 : a == t ? 200 : sees(a, t) ? 403 : 404, a,
+			    ip_strf("POST %s of %s", what, NAME[t]));
+		}
+	}
+}
+
+static void
+case_session_delete(void)
+{
+	session_change("/sessions/:id/delete", "/delete");
+}
+
+static void
+case_task_delete(void)
+{
+	session_change("/sessions/:id/tasks/:n/delete", "/tasks/1/delete");
+}
+
 static void
 case_front(void)
 {
@@ -877,6 +964,12 @@ static const struct {
 	{ "GET /week/:date", case_week_date },
 	{ "GET /month", case_month },
 	{ "GET /month/:date", case_month_date },
+	{ "GET /sessions", case_sessions },
+	{ "GET /sessions.csv", case_sessions_csv },
+	{ "GET /sessions/today", case_sessions_today },
+	{ "GET /sessions/:id", case_session_get },
+	{ "POST /sessions/:id/delete", case_session_delete },
+	{ "POST /sessions/:id/tasks/:n/delete", case_task_delete },
 	{ "GET /screenshots", case_shots_page },
 	{ "GET /screenshots/:id/image", case_shots_image },
 	{ "GET /screenshots/:id/thumb", case_shots_thumb },
