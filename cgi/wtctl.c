@@ -24,6 +24,7 @@
 #include "mail.h"
 #include "password.h"
 #include "session.h"
+#include "shotstore.h"
 
 enum ctl_stmt {
 	ST_CTL_ADMIN_EXISTS = WT_STMT_BASE(WT_SLOT_APP),
@@ -297,13 +298,31 @@ create_user(const char *email, const char *name, const char *role)
 	return 0;
 }
 
+/* The retention job's screenshot part (run it daily, from cron or a
+ * timer): screenshots older than the retention period go, and every file
+ * no screenshot names any more, whatever deleted it. */
+static int
+expire_screenshots(void)
+{
+	long long deleted, files;
+
+	if (shots_expire(&deleted, &files) != 0) {
+		fprintf(stderr, "wtctl: expiring screenshots failed; see the log\n");
+		return 1;
+	}
+	printf("expired %lld screenshot(s) past the retention period; removed %lld file(s) "
+	    "from the store\n", deleted, files);
+	return 0;
+}
+
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: wtctl [--config FILE] create-admin [--email E] [--name N]\n"
 	    "       wtctl [--config FILE] create-user --email E --name N [--role R] < password\n"
 	    "       wtctl [--config FILE] send-test-mail ADDRESS\n"
-	    "       wtctl [--config FILE] mail-sender [--once | --pidfile FILE]\n");
+	    "       wtctl [--config FILE] mail-sender [--once | --pidfile FILE]\n"
+	    "       wtctl [--config FILE] expire-screenshots\n");
 }
 
 int
@@ -353,12 +372,13 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[optind], "create-admin") != 0 &&
 	    strcmp(argv[optind], "create-user") != 0 &&
-	    strcmp(argv[optind], "mail-sender") != 0) {
+	    strcmp(argv[optind], "mail-sender") != 0 &&
+	    strcmp(argv[optind], "expire-screenshots") != 0) {
 		usage();
 		return 2;
 	}
 	db_setup(wt_cfg.db_conninfo, "wtctl");
-	if (session_register() != 0 || mail_register() != 0 ||
+	if (session_register() != 0 || mail_register() != 0 || shots_register() != 0 ||
 	    db_register(WT_SLOT_APP, (struct wt_stmt_table)WT_STMT_TABLE(stmts)) != 0)
 		return 1;
 	if (strcmp(argv[optind], "mail-sender") == 0) {
@@ -369,7 +389,9 @@ main(int argc, char **argv)
 	}
 	if (db_ensure() != 0)
 		return 1;
-	if (strcmp(argv[optind], "create-user") == 0)
+	if (strcmp(argv[optind], "expire-screenshots") == 0)
+		rc = expire_screenshots();
+	else if (strcmp(argv[optind], "create-user") == 0)
 		rc = create_user(email, name, role);
 	else
 		rc = create_admin(email, name);

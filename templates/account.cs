@@ -15,7 +15,7 @@
       <p class="hint">Start typing a city, like Paris or New York; case does not matter. Your reports and every time shown to you use it.</p>
       <?cs call:field_error("timezone") ?>
     </div>
-    <?cs call:field("target_pace_min", "Target pace (minutes per task)", "number", "off", "1 to 1440.") ?>
+    <?cs call:field("target_pace_min", "Target pace (minutes per task)", "text", "off", "Like 5.5 (0.1 to 1440): the pace new task sessions are measured against.") ?>
     <button type="submit">Save the profile</button>
   </form>
 </section>

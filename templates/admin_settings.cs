@@ -44,7 +44,7 @@
       <div class="field<?cs if:Form.Error.screenshot_visibility ?> has-error<?cs /if ?>">
         <label for="f-screenshot_visibility">Who sees screenshots</label>
         <select id="f-screenshot_visibility" name="screenshot_visibility"<?cs call:error_attrs("screenshot_visibility") ?>>
-          <?cs call:option("screenshot_visibility", "managers", "The person and their managers") ?>
+          <?cs call:option("screenshot_visibility", "managers", "The person, their managers and admins") ?>
           <?cs call:option("screenshot_visibility", "admins", "The person and admins only") ?>
         </select>
         <?cs call:field_error("screenshot_visibility") ?>

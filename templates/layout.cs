@@ -6,10 +6,13 @@
        (display: none also hides it from screen readers), so it folds up
        without any script.  Sign out stays in the header at every width.
        The request id is not shown: it is in the X-Request-Id header. ?><?cs
+include:"shots_notice.cs" ?><?cs
 def:nav_link(href, nav, text) ?><a href="<?cs var:href ?>"<?cs
   if:Page.Nav == nav ?> aria-current="page"<?cs /if ?>><?cs var:text ?></a><?cs /def ?><?cs
 def:nav_links() ?>
     <?cs call:nav_link("/", "home", "My day") ?>
+    <?cs call:nav_link("/sessions", "sessions", "Sessions") ?>
+    <?cs call:nav_link("/screenshots", "screenshots", "Screenshots") ?>
     <?cs if:User.Role == "manager" || User.Role == "admin" ?>
     <?cs call:nav_link("/admin", "admin", "Admin") ?>
     <?cs call:nav_link("/admin/users", "people", "People") ?>
@@ -54,6 +57,7 @@ def:page_head(title) ?><!DOCTYPE html>
   <?cs /if ?>
 </header>
 <main id="main" class="site-main" tabindex="-1">
+<?cs call:shots_notice() ?>
 <?cs /def ?><?cs
 def:page_foot() ?>
 </main>

@@ -14,6 +14,7 @@
 #include "crypto.h"
 #include "log.h"
 #include "mail.h"
+#include "shotstore.h"
 #include "view.h"
 
 #define PAGE_SIZE 50
@@ -503,6 +504,10 @@ person_delete(struct wt_req *r)
 		goto out;
 	}
 	log_info("admin", "user %lld deleted user %s", r->user->id, id);
+	/* Their screenshots' rows went with them; their files go now (a
+	 * later sweep takes whatever is left past this many). */
+	if (shots_sweep(SHOTS_SWEEP_REQUEST) < 0)
+		log_warn("screenshot_sweep", "the sweep failed; the next one removes the files");
 	e = done(r, 200, json_pack("{ss}", "status", "deleted"), "/admin/users?deleted=1");
 out:
 	person_free(&before);

@@ -49,8 +49,8 @@ const struct wt_field profile_fields[] = {
 	{ .name = "timezone", .src = WT_SRC_BODY, .type = WT_T_STRING,
 	  .flags = WT_REQUIRED, .min = 1, .max = 64, .check = check_timezone_shape,
 	  .label = "Time zone" },
-	{ .name = "target_pace_min", .src = WT_SRC_BODY, .type = WT_T_INT,
-	  .flags = WT_REQUIRED, .min = 1, .max = 1440, .label = "Target pace" },
+	{ .name = "target_pace_min", .src = WT_SRC_BODY, .type = WT_T_DECIMAL,
+	  .flags = WT_REQUIRED, .min = 10, .max = 144000, .label = "Target pace" },
 	{ .name = NULL }
 };
 
@@ -67,9 +67,9 @@ const struct wt_field password_change_fields[] = {
 static json_t *
 profile_json(const struct wt_user *u)
 {
-	return json_pack("{sI ss ss ss ss sI}", "id", (json_int_t)u->id, "email", u->email,
+	return json_pack("{sI ss ss ss ss so}", "id", (json_int_t)u->id, "email", u->email,
 	    "display_name", u->display_name, "role", u->role, "timezone", u->timezone,
-	    "target_pace_min", (json_int_t)u->target_pace_min);
+	    "target_pace_min", pace_json(u->target_pace_min));
 }
 
 /* Fills the profile form from the user, for the page and for the form
@@ -83,8 +83,12 @@ profile_view(struct wt_req *r)
 		view_set(v, "Form.Value.display_name", r->user->display_name);
 	if (view_get(v, "Form.Value.timezone") == NULL)
 		view_set(v, "Form.Value.timezone", r->user->timezone);
-	if (view_get(v, "Form.Value.target_pace_min") == NULL)
-		view_set_int(v, "Form.Value.target_pace_min", r->user->target_pace_min);
+	if (view_get(v, "Form.Value.target_pace_min") == NULL) {
+		char pace[32];
+
+		pace_text(r->user->target_pace_min, pace);
+		view_set(v, "Form.Value.target_pace_min", pace);
+	}
 	view_set(v, "Account.Email", r->user->email);
 	view_set(v, "Account.Role", r->user->role);
 }
@@ -132,8 +136,8 @@ account_post(struct wt_req *r)
 {
 	const char *tz = wt_str(r, "timezone"), *name = wt_str(r, "display_name");
 	const char *params[4];
-	char id[24], pace[24], *zone;
-	long long pace_min = wt_int(r, "target_pace_min", 30);
+	char id[24], *zone;
+	const char *pace = wt_str(r, "target_pace_min");
 	PGresult *res;
 
 	if ((res = db_exec(ST_AUTH_TZ_VALID, 1, &tz)) == NULL)
@@ -147,7 +151,6 @@ account_post(struct wt_req *r)
 	zone = xstrdup(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	lltoa(r->user->id, id);
-	lltoa(pace_min, pace);
 	params[0] = id;
 	params[1] = name;
 	params[2] = zone;
@@ -166,7 +169,7 @@ account_post(struct wt_req *r)
 	free(r->user->timezone);
 	r->user->display_name = xstrdup(name);
 	r->user->timezone = zone;
-	r->user->target_pace_min = pace_min;
+	r->user->target_pace_min = (double)wt_decimal(r, "target_pace_min", 550) / 100;
 	return wt_json(r, 200, profile_json(r->user));
 }
 

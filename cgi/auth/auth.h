@@ -46,6 +46,11 @@ enum auth_stmt {
 	ST_AUTH_LOCK_FAIL,
 	ST_AUTH_LOCK_SET,
 	ST_AUTH_LOCK_CLEAR,
+	/* the widget's sign-in and refresh tokens */
+	ST_AUTH_WIDGET_SESSION,
+	ST_AUTH_REFRESH_INSERT,
+	ST_AUTH_REFRESH_USE,
+	ST_AUTH_REFRESH_REVOKE,
 	ST_AUTH_END
 };
 
@@ -72,9 +77,20 @@ enum { C_INVITE_ID, C_INVITE_EMAIL, C_INVITE_ROLE };
 enum { C_LOCK_WAIT };
 /* ST_AUTH_LOCK_FAIL */
 enum { C_LOCK_FAILURES };
+/* ST_AUTH_REFRESH_USE */
+enum { C_RU_RESULT, C_RU_USER, C_RU_SESSION, C_RU_VERSION };
+/* ST_AUTH_WIDGET_SESSION */
+enum { C_WS_ID, C_WS_VERSION };
 
 extern const struct wt_stmt auth_stmts[ST_AUTH_END - WT_STMT_BASE(WT_SLOT_APP)];
 extern const struct wt_constraint auth_constraints[];
+
+/* refresh.c: the widget's sign-in (a session of its own, an access
+ * token and a refresh token) as the answer to POST /api/v1/token. */
+extern const struct wt_field refresh_fields[];
+struct wt_err	*widget_sign_in(struct wt_req *, long long uid);
+struct wt_err	*token_refresh_post(struct wt_req *);
+struct wt_err	*token_revoke_post(struct wt_req *);
 
 /* login.c */
 extern const struct wt_field login_page_fields[], login_fields[], token_fields[];

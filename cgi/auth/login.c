@@ -33,15 +33,17 @@ const struct wt_field token_fields[] = {
 	  .flags = WT_REQUIRED, .min = 1, .max = 254 },
 	{ .name = "password", .src = WT_SRC_BODY, .type = WT_T_PASSWORD,
 	  .flags = WT_REQUIRED, .min = 1, .max = 1024 },
+	/* The widget asks for a refresh token too (refresh.c). */
+	{ .name = "refresh", .src = WT_SRC_BODY, .type = WT_T_BOOL },
 	{ .name = NULL }
 };
 
 static json_t *
 user_json(const struct wt_user *u)
 {
-	return json_pack("{sI ss ss ss ss sI}", "id", (json_int_t)u->id, "email", u->email,
+	return json_pack("{sI ss ss ss ss so}", "id", (json_int_t)u->id, "email", u->email,
 	    "display_name", u->display_name, "role", u->role, "timezone", u->timezone,
-	    "target_pace_min", (json_int_t)u->target_pace_min);
+	    "target_pace_min", pace_json(u->target_pace_min));
 }
 
 /* The user's row (ST_AUTH_USER_BY_ID) in *out, or the error. */
@@ -141,8 +143,12 @@ token_post(struct wt_req *r)
 	struct wt_err *e;
 	char *token;
 
-	if ((e = authenticate(r, wt_str(r, "email"), wt_str(r, "password"), &uid)) != NULL ||
-	    (e = access_token_issue(r, uid, (long)ttl, &token)) != NULL)
+	if ((e = authenticate(r, wt_str(r, "email"), wt_str(r, "password"), &uid)) != NULL)
+		return e;
+	/* The widget signs in for longer (refresh.c). */
+	if (wt_bool(r, "refresh", 0))
+		return widget_sign_in(r, uid);
+	if ((e = access_token_issue(r, uid, (long)ttl, &token)) != NULL)
 		return e;
 	log_info("token", "issued an access token to user %lld", uid);
 	e = wt_json(r, 200, json_pack("{ss ss sI}", "access_token", token,

@@ -23,9 +23,17 @@ static const struct wt_route routes[] = {
 	{ .method = "POST", .pattern = "/logout", .handler = logout_post,
 	  .access = { WT_ANYONE, "the caller's own session" } },
 	{ .method = "POST", .pattern = "/api/v1/token", .handler = token_post,
-	  .fields = token_fields, .flags = WT_ROUTE_NO_CSRF,
+	  .fields = token_fields, .flags = WT_ROUTE_NO_CSRF | WT_ROUTE_CORS,
 	  .access = { WT_ANYONE, "an access token for the caller's own account, "
 	  "once the password is right" } },
+	/* The widget's refresh flow (refresh.c): the token is the credential. */
+	{ .method = "POST", .pattern = "/api/v1/token/refresh", .handler = token_refresh_post,
+	  .fields = refresh_fields, .flags = WT_ROUTE_NO_CSRF | WT_ROUTE_CORS,
+	  .access = { WT_ANYONE, "new tokens for the account the refresh token was "
+	  "issued to" } },
+	{ .method = "POST", .pattern = "/api/v1/token/revoke", .handler = token_revoke_post,
+	  .fields = refresh_fields, .flags = WT_ROUTE_NO_CSRF | WT_ROUTE_CORS,
+	  .access = { WT_ANYONE, "ends the refresh token sent (and its family)" } },
 
 	{ .method = "GET", .pattern = "/register", .handler = register_page,
 	  .fields = register_page_fields, .flags = WT_ROUTE_FORM,

@@ -133,6 +133,22 @@ const struct wt_stmt auth_stmts[ST_AUTH_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	  " WHERE kind = $1 AND key = $2", 3, 0 },
 	STMT(ST_AUTH_LOCK_CLEAR) = { "auth_lock_clear",
 	  "DELETE FROM login_failures WHERE kind = $1 AND key = $2", 2, 0 },
+	/* refresh.c: the widget's sign-in is a session of kind 'token' that
+	 * lasts as a browser's does; its refresh tokens die with it. */
+	STMT(ST_AUTH_WIDGET_SESSION) = { "auth_widget_session",
+	  "WITH gone AS (DELETE FROM web_sessions WHERE user_id = $2 AND (expires_at < now()"
+	  " OR last_seen_at < now() - make_interval(mins => $6::int)))"
+	  " INSERT INTO web_sessions (token_hash, user_id, expires_at, ip, user_agent, kind)"
+	  " VALUES ($1, $2, now() + make_interval(hours => $3::int), $4, left($5, 300), 'token')"
+	  " RETURNING id, (SELECT token_version FROM users WHERE id = $2)", 6, 0 },
+	STMT(ST_AUTH_REFRESH_INSERT) = { "auth_refresh_insert",
+	  "INSERT INTO refresh_tokens (token_hash, session_id) VALUES ($1, $2)", 2, 0 },
+	STMT(ST_AUTH_REFRESH_USE) = { "auth_refresh_use",
+	  "SELECT result, user_id, session_id, token_version"
+	  " FROM refresh_token_use($1, $2::interval, make_interval(mins => $3::int))", 3, 0 },
+	STMT(ST_AUTH_REFRESH_REVOKE) = { "auth_refresh_revoke",
+	  "DELETE FROM web_sessions WHERE id ="
+	  " (SELECT session_id FROM refresh_tokens WHERE token_hash = $1)", 1, 0 },
 };
 
 /* What a person is told when a change breaks a rule of the schema.  The
@@ -147,6 +163,6 @@ const struct wt_constraint auth_constraints[] = {
 	{ "users_display_name_check", 400, "display_name",
 	  "Name must be 1 to 100 characters long" },
 	{ "users_target_pace_min_check", 400, "target_pace_min",
-	  "Target pace must be an integer from 1 to 1440" },
+	  "Target pace must be a number of minutes from 0.1 to 1440" },
 	{ NULL, 0, NULL, NULL }
 };

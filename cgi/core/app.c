@@ -6,10 +6,12 @@
 #include <string.h>
 
 #include "app.h"
+#include "cors.h"
 #include "decode.h"
 #include "log.h"
 #include "mail.h"
 #include "session.h"
+#include "shotstore.h"
 #include "view.h"
 
 struct wt_err *
@@ -24,7 +26,7 @@ core_healthz(struct wt_req *r)
 int
 app_db_setup(const struct wt_app *app)
 {
-	if (session_register() != 0 || mail_register() != 0 ||
+	if (session_register() != 0 || mail_register() != 0 || shots_register() != 0 ||
 	    db_register(WT_SLOT_APP, app->stmts) != 0)
 		return -1;
 	db_set_constraints(app->constraints);
@@ -148,6 +150,10 @@ prepare(const struct wt_app *app, struct wt_req *r, wt_reader rd, void *ctx,
 	buf_free(&allow);
 	if (e != NULL)
 		return e;
+	/* Before anything can fail, so the widget can read its errors. */
+	cors_headers(r);
+	if (r->route->max_body != NULL && *r->route->max_body > 0)
+		max_body = (size_t)*r->route->max_body;
 	if ((e = req_parse_query(r)) != NULL || (e = read_body(r, rd, ctx, max_body)) != NULL ||
 	    (e = req_parse_body(r)) != NULL || (e = session_load(r)) != NULL ||
 	    (e = check_access(app, r)) != NULL)
@@ -243,10 +249,16 @@ void
 app_dispatch(const struct wt_app *app, struct wt_req *r, wt_reader rd, void *ctx,
     size_t max_body)
 {
+	int preflight = 0;
 	struct wt_err *e;
 
 	drop_deferred();
-	if ((e = prepare(app, r, rd, ctx, max_body)) == NULL)
+	e = cors_preflight(app->routes, r, &preflight);
+	if (preflight)
+		return;
+	if (e == NULL)
+		e = prepare(app, r, rd, ctx, max_body);
+	if (e == NULL)
 		e = run_handler(r);
 	if (e != NULL) {
 		/* Nothing of a failed request is kept, mail it queued and

@@ -70,6 +70,21 @@ const struct wt_config_key wt_config_keys[] = {
 	  CK_STR, OFF(mail_from), 0, 0, NULL },
 	{ "mail.per_address_hour", "5", "messages queued to one address in an hour, at most",
 	  CK_INT, OFF(mail_per_address_hour), 1, 1000, NULL },
+	{ "cors.origins", "", "origins (space-separated, like https://www.raterhub.com) whose "
+	  "pages may call the widget's API: /api/v1/token, /api/v1/token/refresh, "
+	  "/api/v1/task-events, /api/v1/task-sessions/current",
+	  CK_ORIGINS, OFF(cors_origins), 0, 0, NULL },
+	{ "tasks.idle_minutes", "60", "a task session nobody touches for this long ends on its own, "
+	  "at its last event", CK_INT, OFF(tasks_idle_minutes), 1, 1440, NULL },
+	/* nginx serves the files from here (an internal location), so its
+	 * workers must be able to read it. */
+	{ "screenshots.dir", "var/screenshots", "the screenshot store (content-addressed files)",
+	  CK_STR, OFF(screenshots_dir), 0, 0, NULL },
+	{ "screenshots.max_bytes", "8388608", "largest screenshot upload accepted, in bytes",
+	  CK_INT, OFF(screenshots_max_bytes), 1024, 1LL << 30, NULL },
+	/* Checked in the image's header before anything decodes it. */
+	{ "screenshots.max_pixels", "16777216", "largest screenshot accepted, in pixels (width x height)",
+	  CK_INT, OFF(screenshots_max_pixels), 1, 1LL << 32, NULL },
 	{ NULL, NULL, NULL, CK_STR, 0, 0, 0, NULL }
 };
 
@@ -271,6 +286,41 @@ bad(const struct wt_config_key *k, const char *s, const char *want, char **err)
 	return -1;
 }
 
+/* Each word: http(s)://host[:port], lower-case, nothing after. */
+static int
+origins_check(const char *s)
+{
+	const char *p = s;
+
+	while (*p != '\0') {
+		size_t n = strcspn(p, " \t,"), host;
+		const char *w = p, *h;
+
+		if (n == 0) {
+			p++;
+			continue;
+		}
+		if (strncmp(w, "https://", 8) == 0)
+			h = w + 8;
+		else if (strncmp(w, "http://", 7) == 0)
+			h = w + 7;
+		else
+			return -1;
+		host = n - (size_t)(h - w);
+		if (host == 0)
+			return -1;
+		for (size_t i = 0; i < host; i++) {
+			char c = h[i];
+
+			if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+			    c == '-' || c == ':' || c == '[' || c == ']'))
+				return -1;
+		}
+		p += n;
+	}
+	return 0;
+}
+
 /* Checks one key's text against its type and stores it in wt_cfg. */
 static int
 apply_key(const struct wt_config_key *k, const char *s, char **err)
@@ -308,6 +358,12 @@ apply_key(const struct wt_config_key *k, const char *s, char **err)
 				return bad(k, "(hidden)", "at least 64 hex digits", err);
 		break;
 	}
+	case CK_ORIGINS:
+		if (origins_check(s) != 0)
+			return bad(k, s, "origins like https://example.com or "
+			    "http://127.0.0.1:8000, separated by spaces (no path, no trailing /)",
+			    err);
+		break;
 	case CK_STR:
 		break;
 	}

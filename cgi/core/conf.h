@@ -17,7 +17,8 @@ enum wt_ck_type {
 	CK_INT,		/* long long, within [min, max] */
 	CK_ENUM,	/* int: index into choices */
 	CK_URL,		/* http:// or https:// */
-	CK_SECRET	/* empty, or at least 64 hex digits */
+	CK_SECRET,	/* empty, or at least 64 hex digits */
+	CK_ORIGINS	/* space-separated origins, scheme://host[:port] */
 };
 
 enum wt_log_level_choice { CFG_LOG_DEBUG, CFG_LOG_INFO, CFG_LOG_WARN, CFG_LOG_ERROR };
@@ -49,6 +50,11 @@ struct wt_config {
 	const char	*mail_smtp_password;
 	const char	*mail_from;
 	long long	 mail_per_address_hour;
+	const char	*cors_origins;
+	long long	 tasks_idle_minutes;
+	const char	*screenshots_dir;
+	long long	 screenshots_max_bytes;
+	long long	 screenshots_max_pixels;
 };
 
 /* Filled by config_load; read-only after start. */

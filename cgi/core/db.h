@@ -33,6 +33,7 @@ enum wt_stmt_slot {
 	WT_SLOT_CORE,
 	WT_SLOT_SESSION,
 	WT_SLOT_MAIL,
+	WT_SLOT_SHOTS,
 	WT_SLOT_APP,
 	WT_NSLOTS
 };

@@ -32,6 +32,8 @@ enum wt_type {
 	WT_T_EMAIL,
 	WT_T_DATE,	/* YYYY-MM-DD, a real calendar date */
 	WT_T_ENUM,	/* one of choices */
+	WT_T_DECIMAL,	/* a decimal with at most 2 places ("5.5"); min/max and
+			 * wt_decimal() in hundredths */
 	WT_T_JSON	/* any JSON value, checked by the handler (JSON bodies only) */
 };
 
@@ -70,6 +72,8 @@ typedef struct wt_err *(*wt_handler)(struct wt_req *);
 #define WT_ROUTE_NO_CSRF	0x04u	/* state-changing without a browser
 					 * session: credentials in the body,
 					 * device tokens */
+#define WT_ROUTE_CORS		0x08u	/* called by the widget from the
+					 * origins in cors.origins (cors.c) */
 
 /* Who may call a route.  Every route has a rule (a route without one is
  * refused with 500, and the route-table unit test fails), so a route
@@ -105,6 +109,9 @@ struct wt_route {
 	 * when they were the mistake; an error from it shows the error page
 	 * instead.  NULL: the template needs nothing more. */
 	struct wt_err		*(*form_page)(struct wt_req *);
+	/* The largest body this route reads, when it is not http.max_body
+	 * (images): a configuration value, read per request. */
+	const long long		*max_body;
 };
 
 struct wt_resp {
@@ -132,7 +139,7 @@ struct wt_user {
 	char		*display_name;
 	char		*role;		/* member | manager | admin */
 	char		*timezone;
-	long long	 target_pace_min;
+	double		 target_pace_min;	/* minutes per task */
 	long long	 session_id;	/* 0 when signed in by bearer token */
 };
 
@@ -183,6 +190,8 @@ struct wt_err	*req_parse_query(struct wt_req *);
 int		 route_match(const struct wt_route *, const char *method,
 		    const char *path, struct wt_kvlist *args,
 		    const struct wt_route **out, struct wt_buf *allow);
+/* 1 when path matches the route's pattern (any method). */
+int		 route_path_match(const struct wt_route *, const char *path);
 /* The roles of an access rule in words ("manager, admin"; "anyone"). */
 void		 access_words(unsigned who, struct wt_buf *out, const char *sep);
 
@@ -206,6 +215,8 @@ const char	*check_one_line(const char *);
 const char	*wt_str(const struct wt_req *, const char *name);
 long long	 wt_int(const struct wt_req *, const char *name, long long def);
 int		 wt_bool(const struct wt_req *, const char *name, int def);
+/* A WT_T_DECIMAL in hundredths (5.5 -> 550); wt_str gives its text. */
+long long	 wt_decimal(const struct wt_req *, const char *name, long long def);
 int		 wt_has(const struct wt_req *, const char *name);
 json_t		*wt_json_field(const struct wt_req *, const char *name);
 

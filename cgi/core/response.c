@@ -10,6 +10,7 @@
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "shotstore.h"
 #include "view.h"
 #include "decode.h"
 
@@ -98,7 +99,10 @@ answer(struct wt_req *r, int status, const char *ctype)
 struct wt_err *
 wt_json(struct wt_req *r, int status, json_t *body)
 {
-	char *s = body != NULL ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	/* Reals with 15 significant digits: 0.61 is written 0.61, not as
+	 * the 17 digits of the nearest double. */
+	char *s = body != NULL ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER |
+	    JSON_REAL_PRECISION(15)) : NULL;
 
 	json_decref(body);
 	buf_reset(&r->resp.body);
@@ -140,6 +144,7 @@ wt_html(struct wt_req *r, int status, const char *tpl)
 	char *err = NULL;
 
 	buf_reset(&r->resp.body);
+	shots_notice_view(r);
 	if (view_render(req_view(r), wt_cfg.templates_dir, tpl, &r->resp.body, &err) != 0) {
 		log_write(WT_ERROR, "render", json_pack("{ss}", "template", tpl), "%s", err);
 		free(err);

@@ -44,6 +44,18 @@ fail:
 	return 0;
 }
 
+int
+route_path_match(const struct wt_route *rt, const char *path)
+{
+	struct wt_kvlist scratch;
+	int m;
+
+	kv_init(&scratch);
+	m = pattern_match(rt->pattern, path, &scratch);
+	kv_free(&scratch);
+	return m;
+}
+
 /* Adds method to a comma-separated list unless it is already there. */
 static void
 allow_add(struct wt_buf *allow, const char *method)

@@ -121,6 +121,42 @@ parse_int(const char *s, long long *out)
 	return 0;
 }
 
+/* "12", "5.5", "0.25", "-1.5" to hundredths; -1 for anything else,
+ * including a third decimal place (refused, never rounded). */
+static int
+parse_decimal(const char *s, long long *out)
+{
+	long long whole = 0, frac = 0;
+	int neg = 0, digits = 0, places = 0;
+
+	if (*s == '-') {
+		neg = 1;
+		s++;
+	}
+	for (; *s >= '0' && *s <= '9'; s++, digits++) {
+		if (whole > 1000000000000LL)
+			return -1;
+		whole = whole * 10 + (*s - '0');
+	}
+	if (digits == 0)
+		return -1;
+	if (*s == '.') {
+		for (s++; *s >= '0' && *s <= '9'; s++, places++) {
+			if (places == 2)
+				return -1;
+			frac = frac * 10 + (*s - '0');
+		}
+		if (places == 0)
+			return -1;
+		if (places == 1)
+			frac *= 10;
+	}
+	if (*s != '\0')
+		return -1;
+	*out = (whole * 100 + frac) * (neg ? -1 : 1);
+	return 0;
+}
+
 static int
 parse_bool(const char *s, long long *out)
 {
@@ -194,6 +230,14 @@ validate_value(const struct wt_field *f, const char *s, size_t len, struct wt_bu
 			return -1;
 		}
 		break;
+	case WT_T_DECIMAL:
+		if (parse_decimal(s, &v) != 0 || v < f->min || v > f->max) {
+			buf_printf(why, "must be a number from %lld.%02lld to %lld.%02lld with at "
+			    "most 2 decimal places", f->min / 100, f->min % 100, f->max / 100,
+			    f->max % 100);
+			return -1;
+		}
+		break;
 	case WT_T_EMAIL:
 		if (!valid_email(s)) {
 			buf_puts(why, "must be an e-mail address like name@example.com");
@@ -248,6 +292,34 @@ json_scalar(const struct wt_field *f, json_t *j, char *num, size_t numsz,
 			return -1;
 		}
 		snprintf(num, numsz, "%lld", (long long)json_integer_value(j));
+		*s = num;
+		*len = strlen(num);
+		return 0;
+	case WT_T_DECIMAL:
+		if (json_is_integer(j)) {
+			snprintf(num, numsz, "%lld", (long long)json_integer_value(j));
+		} else if (json_is_real(j)) {
+			double d = json_real_value(j) * 100, diff;
+			long long h;
+
+			/* 5.5 arrives as a binary fraction: take it when it is a
+			 * whole number of hundredths within rounding. */
+			if (!(d < 1e15 && d > -1e15)) {
+				buf_puts(why, "must be a number from -10^13 to 10^13");
+				return -1;
+			}
+			h = (long long)(d + (d >= 0 ? 0.5 : -0.5));
+			diff = d - (double)h;
+			if (diff > 1e-6 || diff < -1e-6) {
+				buf_puts(why, "must have at most 2 decimal places");
+				return -1;
+			}
+			snprintf(num, numsz, "%s%lld.%02lld", h < 0 ? "-" : "", llabs(h) / 100,
+			    llabs(h) % 100);
+		} else {
+			buf_puts(why, "must be a JSON number");
+			return -1;
+		}
 		*s = num;
 		*len = strlen(num);
 		return 0;
@@ -354,6 +426,8 @@ validate_fields(struct wt_req *r)
 		v->str = s == num ? (v->owned = xstrdup(num)) : s;
 		if (f->type == WT_T_INT)
 			parse_int(s, &v->num);
+		else if (f->type == WT_T_DECIMAL)
+			parse_decimal(s, &v->num);
 		else if (f->type == WT_T_BOOL)
 			parse_bool(s, &v->num);
 		buf_free(&why);
@@ -368,7 +442,8 @@ lookup(const struct wt_req *r, const char *name, enum wt_type want)
 
 	for (size_t i = 0; fields != NULL && fields[i].name != NULL; i++)
 		if (strcmp(fields[i].name, name) == 0) {
-			if ((want == WT_T_INT || want == WT_T_BOOL || want == WT_T_JSON) &&
+			if ((want == WT_T_INT || want == WT_T_BOOL || want == WT_T_JSON ||
+			    want == WT_T_DECIMAL) &&
 			    fields[i].type != want)
 				break;
 			return r->values ? &r->values[i] : NULL;
@@ -400,6 +475,14 @@ wt_bool(const struct wt_req *r, const char *name, int def)
 	const struct wt_value *v = lookup(r, name, WT_T_BOOL);
 
 	return v && v->present ? (int)v->num : def;
+}
+
+long long
+wt_decimal(const struct wt_req *r, const char *name, long long def)
+{
+	const struct wt_value *v = lookup(r, name, WT_T_DECIMAL);
+
+	return v && v->present ? v->num : def;
 }
 
 int

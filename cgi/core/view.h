@@ -6,6 +6,8 @@
 #ifndef WT_VIEW_H
 #define WT_VIEW_H
 
+#include <jansson.h>
+
 #include "buf.h"
 
 struct wt_view;
@@ -18,6 +20,9 @@ void		 view_set_int(struct wt_view *, const char *name, long long);
 void		 view_setf(struct wt_view *, const char *value, const char *namefmt, ...)
 		    __attribute__((format(printf, 3, 4)));
 const char	*view_get(struct wt_view *, const char *name);
+/* Sets name.key... from a JSON value (viewjson.c): objects by member,
+ * arrays by index, true/false as 1/0, null left unset. */
+void		 view_set_json(struct wt_view *, const char *name, json_t *);
 /* Renders dir/name into out.  -1 and a malloc'd message in *err on
  * failure (missing template, syntax error). */
 int		 view_render(struct wt_view *, const char *dir, const char *name,

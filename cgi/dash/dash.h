@@ -15,6 +15,25 @@ enum dash_stmt {
 	ST_DASH_SEGMENTS,
 	ST_DASH_HOURS,
 	ST_DASH_CATEGORIES,
+	/* task sessions (tasks_*.c) */
+	ST_DASH_TASK_TOUCH,
+	ST_DASH_TASK_LIST,
+	ST_DASH_TASK_SESSION,
+	ST_DASH_TASK_TASKS,
+	ST_DASH_TASK_HOURS,
+	ST_DASH_TASK_CSV,
+	ST_DASH_TASK_LOCK,
+	ST_DASH_TASK_DELETE_SESSION,
+	ST_DASH_TASK_DELETE_TASK,
+	/* screenshots.c */
+	ST_DASH_SHOT_PEOPLE,
+	ST_DASH_SHOT_OWNER,
+	ST_DASH_SHOT_NAV,
+	ST_DASH_SHOT_DAY,
+	ST_DASH_SHOT_FILE,
+	ST_DASH_SHOT_DELETE,
+	ST_DASH_SHOT_VIEWS,
+	ST_DASH_SHOT_POLICY,
 	ST_DASH_END
 };
 #define DASH_NSTMTS	(ST_DASH_END - WT_STMT_BASE(WT_SLOT_APP))
@@ -34,6 +53,22 @@ enum { C_S_DAY, C_S_START, C_S_MS, C_S_AWAY, C_S_GAP, C_S_APP, C_S_TITLE, C_S_UR
 /* Columns of ST_DASH_CATEGORIES. */
 enum { C_C_ID, C_C_NAME, C_C_COLOUR, C_C_PRODUCTIVITY };
 
+/* Columns of ST_DASH_SHOT_PEOPLE and ST_DASH_SHOT_OWNER. */
+enum { C_SPERSON_ID, C_SPERSON_NAME, C_SPERSON_EMAIL };
+/* Columns of ST_DASH_SHOT_NAV: the day of screenshots before and after. */
+enum { C_SNAV_PREV, C_SNAV_NEXT };
+/* Columns of ST_DASH_SHOT_DAY. */
+enum { C_SDAY_ID, C_SDAY_TIME, C_SDAY_TAKEN, C_SDAY_BLURRED, C_SDAY_W, C_SDAY_H,
+	C_SDAY_APP, C_SDAY_TITLE, C_SDAY_CATEGORY, C_SDAY_COLOUR, C_SDAY_PRODUCTIVITY,
+	C_SDAY_DEVICE, C_SDAY_NCOLS };
+/* Columns of ST_DASH_SHOT_FILE. */
+enum { C_SFILE_SHA, C_SFILE_MIME };
+/* Columns of ST_DASH_SHOT_VIEWS: who looked at my screenshots. */
+enum { C_SVIEW_NAME, C_SVIEW_EMAIL, C_SVIEW_DAY, C_SVIEW_COUNT, C_SVIEW_LAST, C_SVIEW_NCOLS };
+/* Columns of ST_DASH_SHOT_POLICY. */
+enum { C_SPOL_MODE, C_SPOL_INTERVAL, C_SPOL_FROM, C_SPOL_TO, C_SPOL_BLUR, C_SPOL_VISIBILITY,
+	C_SPOL_TODAY };
+
 extern const struct wt_stmt dash_stmts[DASH_NSTMTS];
 
 struct wt_err	*dash_home(struct wt_req *);
@@ -41,7 +76,28 @@ struct wt_err	*dash_day(struct wt_req *);
 struct wt_err	*dash_week(struct wt_req *);
 struct wt_err	*dash_month(struct wt_req *);
 
+/* Task sessions (tasks_list.c, tasks_session.c, tasks_today.c). */
+struct wt_err	*tasks_list(struct wt_req *);
+struct wt_err	*tasks_list_fill(struct wt_req *);
+struct wt_err	*tasks_csv(struct wt_req *);
+struct wt_err	*tasks_today(struct wt_req *);
+struct wt_err	*tasks_session(struct wt_req *);
+struct wt_err	*tasks_session_delete(struct wt_req *);
+struct wt_err	*tasks_task_delete(struct wt_req *);
+extern const struct wt_field tasks_list_fields[], tasks_today_fields[],
+		    tasks_session_fields[], tasks_task_fields[];
+
 extern const struct wt_field dash_day_fields[];
 extern const struct wt_field dash_period_fields[];
+
+/* screenshots.c */
+extern const struct wt_field shots_page_fields[];
+extern const struct wt_field shot_id_fields[];
+extern const struct wt_field shots_notice_fields[];
+struct wt_err	*shots_page(struct wt_req *);
+struct wt_err	*shot_image(struct wt_req *);
+struct wt_err	*shot_thumb(struct wt_req *);
+struct wt_err	*shot_delete(struct wt_req *);
+struct wt_err	*shots_notice_post(struct wt_req *);
 
 #endif

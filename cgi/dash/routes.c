@@ -7,6 +7,9 @@
 #define PERIOD_SEES	"their own; manager: ?user= of people of the teams they manage; " \
 	"admin: anyone's (audited as for a day)"
 
+#define TASKS_SEES	"their own task sessions; manager: ?user= (or a session) of people of " \
+	"the teams they manage; admin: anyone's (audited as for a day)"
+
 static const struct wt_route routes[] = {
 	WT_CORE_ROUTES,
 	{ .method = "GET", .pattern = "/", .handler = dash_home, .fields = dash_day_fields,
@@ -23,6 +26,40 @@ static const struct wt_route routes[] = {
 	  .fields = dash_period_fields, .access = { WT_ROLE_ANY, PERIOD_SEES } },
 	{ .method = "GET", .pattern = "/month/:date", .handler = dash_month,
 	  .fields = dash_period_fields, .access = { WT_ROLE_ANY, PERIOD_SEES } },
+	/* Task sessions (tasks_*.c).  "today" before ":id". */
+	{ .method = "GET", .pattern = "/sessions", .handler = tasks_list,
+	  .fields = tasks_list_fields, .form = "task_sessions.cs",
+	  .form_page = tasks_list_fill, .access = { WT_ROLE_ANY, TASKS_SEES } },
+	{ .method = "GET", .pattern = "/sessions.csv", .handler = tasks_csv,
+	  .fields = tasks_list_fields, .access = { WT_ROLE_ANY, TASKS_SEES } },
+	{ .method = "GET", .pattern = "/sessions/today", .handler = tasks_today,
+	  .fields = tasks_today_fields, .access = { WT_ROLE_ANY, TASKS_SEES } },
+	{ .method = "GET", .pattern = "/sessions/:id", .handler = tasks_session,
+	  .fields = tasks_session_fields, .access = { WT_ROLE_ANY, TASKS_SEES } },
+	{ .method = "POST", .pattern = "/sessions/:id/delete", .handler = tasks_session_delete,
+	  .fields = tasks_session_fields,
+	  .access = { WT_ROLE_ANY, "their own task sessions only" } },
+	{ .method = "POST", .pattern = "/sessions/:id/tasks/:n/delete",
+	  .handler = tasks_task_delete, .fields = tasks_task_fields,
+	  .access = { WT_ROLE_ANY, "their own task sessions only" } },
+	/* Screenshots (screenshots.c): whose follows the organisation's
+	 * setting, applied in SQL; the images go out through nginx. */
+	{ .method = "GET", .pattern = "/screenshots", .handler = shots_page,
+	  .fields = shots_page_fields,
+	  .access = { WT_ROLE_ANY, "their own; manager: their teams' people when the setting is "
+	  "managers; admin: everyone's" } },
+	{ .method = "GET", .pattern = "/screenshots/:id/image", .handler = shot_image,
+	  .fields = shot_id_fields,
+	  .access = { WT_ROLE_ANY, "as /screenshots; a look at someone else's is audited" } },
+	{ .method = "GET", .pattern = "/screenshots/:id/thumb", .handler = shot_thumb,
+	  .fields = shot_id_fields,
+	  .access = { WT_ROLE_ANY, "as /screenshots; a look at someone else's is audited" } },
+	{ .method = "POST", .pattern = "/screenshots/:id/delete", .handler = shot_delete,
+	  .fields = shot_id_fields,
+	  .access = { WT_ROLE_ANY, "their own only" } },
+	{ .method = "POST", .pattern = "/screenshots/notice", .handler = shots_notice_post,
+	  .fields = shots_notice_fields,
+	  .access = { WT_ROLE_ANY, "their own: the notice is read" } },
 	WT_ROUTES_END
 };
 

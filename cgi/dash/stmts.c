@@ -8,6 +8,31 @@
 /* Milliseconds since 1970 of a timestamptz. */
 #define EPOCH_MS(x)	"(extract(epoch FROM " x ") * 1000)::bigint"
 
+/* A task session's row (tasks.h, C_TL_*) in the zone z; needs
+ * TASK_TOTALS joined as t. */
+#define TASK_COLUMNS(z) \
+	"s.id, to_char(s.started_at AT TIME ZONE " z ", 'YYYY-MM-DD'),"	\
+	" to_char(s.started_at AT TIME ZONE " z ", 'HH24:MI'),"		\
+	" coalesce(to_char(s.ended_at AT TIME ZONE " z ", 'HH24:MI'), ''),"	\
+	" coalesce(s.end_reason, ''), s.target_pace_min, t.n, t.active, t.paused,"	\
+	" " EPOCH_MS("coalesce(s.ended_at, now()) - s.started_at") ","	\
+	" task_time(s.started_at), coalesce(task_time(s.ended_at), ''), s.ended_at IS NULL"
+#define TASK_TOTALS \
+	"CROSS JOIN LATERAL (SELECT count(*) AS n, coalesce(sum(active_ms), 0) AS active,"	\
+	" coalesce(sum(paused_ms), 0) AS paused FROM task_tasks x"		\
+	" WHERE x.session_id = s.id AND NOT x.deleted) t"
+/* May the caller ($1 id, $2 role) see the screenshots of person u?
+ * Their own always; an admin's always; a manager's when the setting
+ * says managers and u is in a team they manage. */
+#define SHOT_SCOPE(u) \
+	"(" u " = $1::bigint OR $2 = 'admin' OR ($2 = 'manager' AND" \
+	" (SELECT screenshot_visibility FROM settings) = 'managers' AND EXISTS (" \
+	"SELECT 1 FROM team_members mm JOIN team_members tm ON tm.team_id = mm.team_id" \
+	" WHERE mm.user_id = $1::bigint AND mm.role = 'manager' AND tm.user_id = " u ")))"
+/* The start of day $4 (a date) in zone $5, and of the day after. */
+#define DAY_START	"(($4::date)::timestamp AT TIME ZONE $5)"
+#define DAY_END		"(($4::date + 1)::timestamp AT TIME ZONE $5)"
+
 const struct wt_stmt dash_stmts[DASH_NSTMTS] = {
 	STMT(ST_DASH_SCHEMA) = { "dash_schema",
 	  "SELECT coalesce(max(version), ''), count(*) FROM schema_migrations", 0, 1 },
@@ -52,4 +77,139 @@ const struct wt_stmt dash_stmts[DASH_NSTMTS] = {
 	  " ORDER BY t", 2, 1 },
 	STMT(ST_DASH_CATEGORIES) = { "dash_categories",
 	  "SELECT id, name, colour, productivity FROM categories ORDER BY name", 0, 1 },
+	/* Task sessions.  $1 person, $2 idle minutes: ends an idle session
+	 * as the API would (under the person's lock). */
+	STMT(ST_DASH_TASK_TOUCH) = { "dash_task_touch",
+	  "SELECT task_current($1, make_interval(mins => $2::int)) IS NULL", 2, 0 },
+	/* $1 person, $2 from, $3 to (days in $4, the viewer's zone): the
+	 * sessions started in those days, newest first (TASK_COLUMNS). */
+	STMT(ST_DASH_TASK_LIST) = { "dash_task_list",
+	  "SELECT " TASK_COLUMNS("$4") " FROM task_sessions s " TASK_TOTALS
+	  " WHERE s.user_id = $1 AND s.started_at >= $2::date::timestamp AT TIME ZONE $4"
+	  " AND s.started_at < ($3::date + 1)::timestamp AT TIME ZONE $4"
+	  " ORDER BY s.started_at DESC", 4, 1 },
+	/* $1 session, $2 zone: TASK_COLUMNS, the owner, the running task. */
+	STMT(ST_DASH_TASK_SESSION) = { "dash_task_session",
+	  "SELECT " TASK_COLUMNS("$2") ", s.user_id, s.task_no,"
+	  " to_char(s.task_started_at AT TIME ZONE $2, 'HH24:MI:SS'),"
+	  " " EPOCH_MS("now() - s.task_started_at") " - s.task_paused_ms"
+	  "  - coalesce(" EPOCH_MS("now() - s.paused_since") ", 0),"
+	  " s.paused_since IS NOT NULL,"
+	  " (SELECT count(*) FROM task_tasks d WHERE d.session_id = s.id AND d.deleted)"
+	  " FROM task_sessions s " TASK_TOTALS " WHERE s.id = $1::bigint", 2, 1 },
+	/* $1 session, $2 zone: its tasks, deleted ones left out. */
+	STMT(ST_DASH_TASK_TASKS) = { "dash_task_tasks",
+	  "SELECT number, to_char(started_at AT TIME ZONE $2, 'HH24:MI:SS'),"
+	  " to_char(ended_at AT TIME ZONE $2, 'HH24:MI:SS'), raw_ms, paused_ms, active_ms,"
+	  " task_time(started_at), task_time(ended_at)"
+	  " FROM task_tasks WHERE session_id = $1 AND NOT deleted ORDER BY number", 2, 1 },
+	/* $1 person, $2 day, $3 zone: tasks finished in each real hour of the
+	 * day (0 .. 22, 23 or 24), with their active time and their share of
+	 * their session's target. */
+	STMT(ST_DASH_TASK_HOURS) = { "dash_task_hours",
+	  "SELECT floor(extract(epoch FROM t.ended_at - $2::date::timestamp AT TIME ZONE $3)"
+	  " / 3600)::int, count(*), sum(t.active_ms), sum(s.target_pace_min)"
+	  " FROM task_tasks t JOIN task_sessions s ON s.id = t.session_id"
+	  " WHERE s.user_id = $1 AND NOT t.deleted"
+	  " AND t.ended_at >= $2::date::timestamp AT TIME ZONE $3"
+	  " AND t.ended_at < ($2::date + 1)::timestamp AT TIME ZONE $3"
+	  " GROUP BY 1 ORDER BY 1", 3, 1 },
+	/* $1 person, $2 from, $3 to, $4 zone: every task of the sessions
+	 * started in those days, for the CSV export. */
+	STMT(ST_DASH_TASK_CSV) = { "dash_task_csv",
+	  "SELECT s.id, to_char(s.started_at AT TIME ZONE $4, 'YYYY-MM-DD HH24:MI:SS'),"
+	  " s.target_pace_min, t.number, to_char(t.started_at AT TIME ZONE $4,"
+	  " 'YYYY-MM-DD HH24:MI:SS'), to_char(t.ended_at AT TIME ZONE $4,"
+	  " 'YYYY-MM-DD HH24:MI:SS'), round(t.raw_ms / 1000.0, 3), round(t.paused_ms / 1000.0, 3),"
+	  " round(t.active_ms / 1000.0, 3)"
+	  " FROM task_sessions s JOIN task_tasks t ON t.session_id = s.id AND NOT t.deleted"
+	  " WHERE s.user_id = $1 AND s.started_at >= $2::date::timestamp AT TIME ZONE $4"
+	  " AND s.started_at < ($3::date + 1)::timestamp AT TIME ZONE $4"
+	  " ORDER BY s.started_at, t.number", 4, 1 },
+	/* Deleting: a person's task data changes one thing at a time, as
+	 * their events do (sql/010). */
+	STMT(ST_DASH_TASK_LOCK) = { "dash_task_lock",
+	  "SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE", 1, 0 },
+	STMT(ST_DASH_TASK_DELETE_SESSION) = { "dash_task_delete_session",
+	  "DELETE FROM task_sessions WHERE id = $1 AND user_id = $2", 2, 0 },
+	/* $1 session, $2 number: the task, and the NEXT that started it (so a
+	 * replay of the session keeps it deleted). */
+	STMT(ST_DASH_TASK_DELETE_TASK) = { "dash_task_delete_task",
+	  "WITH t AS (UPDATE task_tasks SET deleted = true WHERE session_id = $1"
+	  " AND number = $2 AND NOT deleted RETURNING start_event)"
+	  " UPDATE task_events e SET task_deleted = true FROM t WHERE e.id = t.start_event"
+	  " RETURNING e.id", 2, 0 },
+
+
+	/* screenshots.c.  The caller is $1 (id) and $2 (role) in each. */
+	STMT(ST_DASH_SHOT_PEOPLE) = { "dash_shot_people",
+	  "SELECT u.id, u.display_name, u.email FROM users u WHERE " SHOT_SCOPE("u.id")
+	  " AND (u.id = $1::bigint OR EXISTS (SELECT 1 FROM screenshots s WHERE s.user_id = u.id))"
+	  " ORDER BY u.id <> $1::bigint, lower(u.display_name), u.id LIMIT 500", 2, 1 },
+	STMT(ST_DASH_SHOT_OWNER) = { "dash_shot_owner",
+	  "SELECT u.id, u.display_name, u.email FROM users u"
+	  " WHERE u.id = $3 AND " SHOT_SCOPE("u.id"), 3, 1 },
+	/* Scope checked by ST_DASH_SHOT_OWNER first. */
+	STMT(ST_DASH_SHOT_NAV) = { "dash_shot_nav",
+	  "SELECT (SELECT to_char(max(s.taken_at AT TIME ZONE $3), 'YYYY-MM-DD') FROM screenshots s"
+	  "  WHERE s.user_id = $1 AND s.taken_at < ($2::date)::timestamp AT TIME ZONE $3),"
+	  " (SELECT to_char(min(s.taken_at AT TIME ZONE $3), 'YYYY-MM-DD') FROM screenshots s"
+	  "  WHERE s.user_id = $1 AND s.taken_at >= ($2::date + 1)::timestamp AT TIME ZONE $3)",
+	  3, 1 },
+	/* One day of a person's screenshots in the caller's zone, with the
+	 * window in front then (stored with it, or looked up in the
+	 * device's activity if that arrived later) and its category. */
+	STMT(ST_DASH_SHOT_DAY) = { "dash_shot_day",
+	  "SELECT s.id, to_char(s.taken_at AT TIME ZONE $5, 'HH24:MI'),"
+	  " to_char(s.taken_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), s.blurred,"
+	  " f.width, f.height, w.app, w.title, c.name, c.colour, c.productivity, d.name"
+	  " FROM screenshots s JOIN screenshot_files f ON f.sha256 = s.image_sha256"
+	  " JOIN devices d ON d.id = s.device_id"
+	  " LEFT JOIN LATERAL (SELECT coalesce(s.window_id, (SELECT a.window_id FROM activity a"
+	  "  WHERE a.device_id = s.device_id AND a.started_at <= s.taken_at"
+	  "  AND a.started_at > s.taken_at - interval '24 hours'"
+	  "  AND a.started_at + a.duration_ms * interval '1 millisecond' > s.taken_at"
+	  "  ORDER BY a.started_at DESC LIMIT 1)) AS id) x ON true"
+	  " LEFT JOIN windows w ON w.id = x.id LEFT JOIN categories c ON c.id = w.category_id"
+	  " WHERE s.user_id = $3 AND " SHOT_SCOPE("s.user_id")
+	  " AND s.taken_at >= " DAY_START " AND s.taken_at < " DAY_END
+	  " ORDER BY s.taken_at, s.id LIMIT 1000", 5, 1 },
+	/* The file to serve ($4: image or thumb; a screenshot without a
+	 * thumbnail shows its image), and the audit row when the caller
+	 * looks at someone else's ($5 e-mail, $6 address): one statement,
+	 * so no file is handed out without its record. */
+	STMT(ST_DASH_SHOT_FILE) = { "dash_shot_file",
+	  "WITH s AS (SELECT s.id, s.user_id, u.email, s.taken_at,"
+	  "  CASE WHEN $4 = 'thumb' THEN coalesce(s.thumb_sha256, s.image_sha256)"
+	  "  ELSE s.image_sha256 END AS sha"
+	  "  FROM screenshots s JOIN users u ON u.id = s.user_id"
+	  "  WHERE s.id = $3 AND " SHOT_SCOPE("s.user_id") "),"
+	  " a AS (INSERT INTO audit_log (actor_id, actor_email, action, target_type, target_id,"
+	  "  target_label, after, ip)"
+	  "  SELECT $1::bigint, $5, 'screenshot.view', 'user', s.user_id, s.email,"
+	  "  jsonb_build_object('screenshot', s.id, 'size', $4::text, 'taken_at', s.taken_at), $6"
+	  "  FROM s WHERE s.user_id <> $1::bigint)"
+	  " SELECT s.sha, f.mime FROM s JOIN screenshot_files f ON f.sha256 = s.sha", 6, 0 },
+	/* Only the person deletes their own; the tombstone keeps a retried
+	 * upload of it from storing it again. */
+	STMT(ST_DASH_SHOT_DELETE) = { "dash_shot_delete",
+	  "WITH d AS (DELETE FROM screenshots WHERE id = $2 AND user_id = $1"
+	  "  RETURNING device_id, seq, taken_at),"
+	  " t AS (INSERT INTO screenshot_tombstones (device_id, seq, taken_at)"
+	  "  SELECT device_id, seq, taken_at FROM d ON CONFLICT DO NOTHING)"
+	  " SELECT to_char(taken_at AT TIME ZONE $3, 'YYYY-MM-DD') FROM d", 3, 0 },
+	/* Who looked at my screenshots, per person and day (my zone). */
+	STMT(ST_DASH_SHOT_VIEWS) = { "dash_shot_views",
+	  "SELECT coalesce(max(u.display_name), a.actor_email), a.actor_email,"
+	  " to_char(a.at AT TIME ZONE $2, 'YYYY-MM-DD') AS day,"
+	  " count(DISTINCT a.after->>'screenshot'), to_char(max(a.at) AT TIME ZONE $2, 'HH24:MI')"
+	  " FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id"
+	  " WHERE a.target_type = 'user' AND a.target_id = $1 AND a.action = 'screenshot.view'"
+	  " AND a.at > now() - interval '90 days'"
+	  " GROUP BY a.actor_id, a.actor_email, day ORDER BY day DESC, max(a.at) DESC LIMIT 100",
+	  2, 1 },
+	STMT(ST_DASH_SHOT_POLICY) = { "dash_shot_policy",
+	  "SELECT screenshot_mode, screenshot_interval_min, screenshot_from_hour,"
+	  " screenshot_to_hour, screenshot_blur, screenshot_visibility,"
+	  " to_char(now() AT TIME ZONE $1, 'YYYY-MM-DD') FROM settings", 1, 1 },
 };

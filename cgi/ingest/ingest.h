@@ -25,6 +25,12 @@ enum ingest_stmt {
 	ST_INGEST_NEIGHBOURS,
 	ST_INGEST_INSERT_SPANS,
 	ST_INGEST_BATCH_RECORD,
+	ST_INGEST_TASK_EVENT,
+	ST_INGEST_TASK_CURRENT,
+	ST_INGEST_SHOT_FIND,
+	ST_INGEST_SHOT_INSERT,
+	ST_INGEST_SHOT_THUMB,
+	ST_INGEST_SHOT_TOMBSTONE,
 	ST_INGEST_END
 };
 #define INGEST_NSTMTS	(ST_INGEST_END - WT_STMT_BASE(WT_SLOT_APP))
@@ -39,6 +45,8 @@ enum { C_NB_START_US, C_NB_DURATION_MS };
  * activity_batches row's counts). */
 enum { C_BATCH_SEQ, C_BATCH_SPANS, C_BATCH_ACCEPTED, C_BATCH_TRIMMED, C_BATCH_DROPPED,
 	C_BATCH_NEW_WINDOWS };
+/* Columns of ST_INGEST_TASK_EVENT (task_event() in sql/010). */
+enum { C_TE_STATUS, C_TE_MESSAGE, C_TE_SESSION, C_TE_TASK, C_TE_STATE };
 /* Columns of ST_INGEST_CODE_SPEND. */
 enum { C_CODE_ID, C_CODE_USER, C_CODE_KIND, C_CODE_NAME };
 /* Columns of ST_INGEST_AGENT_SETTINGS. */
@@ -47,6 +55,11 @@ enum { C_SET_IDLE, C_SET_SHOT_MODE, C_SET_SHOT_INTERVAL, C_SET_SHOT_FROM,
 	C_SET_HEARTBEAT_S, C_SET_PULSETIME_S };
 /* Columns of ST_INGEST_HEARTBEAT: device_heartbeat's result. */
 enum { C_HB_RESULT };
+
+/* Columns of ST_INGEST_SHOT_FIND: a screenshot as an upload is answered. */
+enum { C_SHOT_ID, C_SHOT_SEQ, C_SHOT_TAKEN, C_SHOT_BLURRED, C_SHOT_SHA, C_SHOT_MIME,
+	C_SHOT_BYTES, C_SHOT_W, C_SHOT_H, C_SHOT_WINDOW, C_SHOT_THUMB_SHA, C_SHOT_THUMB_MIME,
+	C_SHOT_THUMB_BYTES, C_SHOT_THUMB_W, C_SHOT_THUMB_H };
 
 extern const struct wt_stmt ingest_stmts[INGEST_NSTMTS];
 
@@ -72,6 +85,15 @@ struct wt_err	*window_ids(const struct batch *b, int *ids, long long *new_window
 struct wt_err	*store_batch(long long device, const struct batch *, struct batch_counts *c);
 extern const struct wt_field heartbeat_fields[];
 struct wt_err	*heartbeat_post(struct wt_req *);
+/* tasks.c: the widget's events and the open session. */
+extern const struct wt_field task_event_fields[];
+struct wt_err	*task_event_post(struct wt_req *);
+struct wt_err	*task_current_get(struct wt_req *);
+/* screenshot.c: POST /api/v1/screenshots and its thumbnail. */
+extern const struct wt_field screenshot_fields[];
+extern const struct wt_field thumbnail_fields[];
+struct wt_err	*screenshot_post(struct wt_req *);
+struct wt_err	*thumbnail_post(struct wt_req *);
 /* Runs in each worker: the activity partitions of the months ahead. */
 int		 ingest_worker_init(void);
 

@@ -1,6 +1,6 @@
 /* ingest.fcgi's routes: everything machines post: the enrollment
- * exchange, the policy agents poll, and (to come) activity, heartbeats,
- * screenshots.  The program is ingest_app; main.c only runs it, and the
+ * exchange, the policy agents poll, activity, heartbeats, and the
+ * widget's task events.  The program is ingest_app; main.c only runs it, and the
  * in-process tests (tests/inproc/) dispatch requests to it directly. */
 #include "config.h"
 
@@ -21,6 +21,22 @@ static const struct wt_route routes[] = {
 	{ .method = "POST", .pattern = "/api/v1/heartbeat", .handler = heartbeat_post,
 	  .fields = heartbeat_fields,
 	  .access = { WT_DEVICE, "presence and the open span of this device" } },
+	/* The widget, with the person's access token (tasks.c). */
+	{ .method = "POST", .pattern = "/api/v1/task-events", .handler = task_event_post,
+	  .fields = task_event_fields, .flags = WT_ROUTE_CORS,
+	  .access = { WT_ROLE_ANY, "the caller's own task sessions" } },
+	{ .method = "GET", .pattern = "/api/v1/task-sessions/current",
+	  .handler = task_current_get, .flags = WT_ROUTE_CORS,
+	  .access = { WT_ROLE_ANY, "the caller's own open task session" } },
+	/* The body is the image (checked by img_check before anything else
+	 * reads it); seq, taken_at and blurred travel in the query. */
+	{ .method = "POST", .pattern = "/api/v1/screenshots", .handler = screenshot_post,
+	  .fields = screenshot_fields, .flags = WT_ROUTE_RAW_BODY,
+	  .max_body = &wt_cfg.screenshots_max_bytes,
+	  .access = { WT_DEVICE, "stores a screenshot of this device's owner" } },
+	{ .method = "POST", .pattern = "/api/v1/screenshots/:seq/thumbnail",
+	  .handler = thumbnail_post, .fields = thumbnail_fields, .flags = WT_ROUTE_RAW_BODY,
+	  .access = { WT_DEVICE, "the thumbnail of a screenshot of this device" } },
 	WT_ROUTES_END
 };
 

@@ -73,4 +73,38 @@ const struct wt_stmt ingest_stmts[INGEST_NSTMTS] = {
 	STMT(ST_INGEST_STORE_SPAN) = { "ingest_store_span",
 	  "SELECT stored FROM activity_store($1, json_build_array(json_build_array("
 	  "$2::bigint, $3::integer, $4::integer, $5::boolean)))", 5, 0 },
+	/* tasks.c.  An event is safe to send twice (its client-made id is
+	 * recorded with it), so a lost connection may retry it. */
+	STMT(ST_INGEST_TASK_EVENT) = { "ingest_task_event",
+	  "SELECT status, message, session_id, task_no, state FROM task_event($1, $2, $3,"
+	  " $4::timestamptz, make_interval(mins => $5::int), $6::numeric)", 6, 1 },
+	STMT(ST_INGEST_TASK_CURRENT) = { "ingest_task_current",
+	  "SELECT task_current($1, make_interval(mins => $2::int))", 2, 1 },
+	/* screenshot.c */
+	STMT(ST_INGEST_SHOT_FIND) = { "ingest_shot_find",
+	  "SELECT s.id, s.seq, to_char(s.taken_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
+	  " s.blurred, s.image_sha256, f.mime, f.bytes, f.width, f.height, s.window_id,"
+	  " s.thumb_sha256, t.mime, t.bytes, t.width, t.height"
+	  " FROM screenshots s JOIN screenshot_files f ON f.sha256 = s.image_sha256"
+	  " LEFT JOIN screenshot_files t ON t.sha256 = s.thumb_sha256"
+	  " WHERE s.device_id = $1 AND s.seq = $2", 2, 1 },
+	/* With the window in front at that moment: the stored span covering
+	 * it, else the span the device's heartbeats are still growing. */
+	STMT(ST_INGEST_SHOT_INSERT) = { "ingest_shot_insert",
+	  "INSERT INTO screenshots (device_id, user_id, seq, taken_at, blurred, image_sha256, window_id)"
+	  " SELECT $1::bigint, $2, $3, x.t, $5, $6, coalesce("
+	  "  (SELECT a.window_id FROM activity a WHERE a.device_id = $1::bigint"
+	  "   AND a.started_at <= x.t AND a.started_at > x.t - interval '24 hours'"
+	  "   AND a.started_at + a.duration_ms * interval '1 millisecond' > x.t"
+	  "   ORDER BY a.started_at DESC LIMIT 1),"
+	  "  (SELECT p.span_window_id FROM device_presence p WHERE p.device_id = $1::bigint"
+	  "   AND p.span_started_at <= x.t"
+	  "   AND x.t < p.span_started_at + (p.span_duration_ms + 60000) * interval '1 millisecond'))"
+	  " FROM (SELECT 'epoch'::timestamptz + $4::bigint * interval '1 microsecond' AS t) x"
+	  " ON CONFLICT (device_id, seq) DO NOTHING RETURNING id", 6, 0 },
+	STMT(ST_INGEST_SHOT_THUMB) = { "ingest_shot_thumb",
+	  "UPDATE screenshots SET thumb_sha256 = $3 WHERE device_id = $1 AND seq = $2"
+	  " AND (thumb_sha256 IS NULL OR thumb_sha256 = $3) RETURNING id", 3, 0 },
+	STMT(ST_INGEST_SHOT_TOMBSTONE) = { "ingest_shot_tombstone",
+	  "SELECT 1 FROM screenshot_tombstones WHERE device_id = $1 AND seq = $2", 2, 1 },
 };

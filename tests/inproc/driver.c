@@ -137,15 +137,18 @@ ip_init(const char *name)
 		ip_finish();
 		return 1;
 	}
-	if (src != NULL && *src != '\0') {
-		/* The tree's templates, not the copy installed earlier. */
+	/* The tree's templates, not the copy installed earlier. */
+	if (src != NULL && *src != '\0')
 		config_set("templates.dir", ip_strf("%s/templates", src));
-		if (config_apply(&err) != 0) {
-			printf("1..0 # SKIP %s\n", err);
-			free(err);
-			ip_finish();
-			return 1;
-		}
+	/* A screenshot store of the tests' own: they may run as another
+	 * user than the programs (root), and directories they made in the
+	 * instance's store could keep the programs out of them. */
+	config_set("screenshots.dir", ip_strf("%s/screenshots-inproc", state));
+	if (config_apply(&err) != 0) {
+		printf("1..0 # SKIP %s\n", err);
+		free(err);
+		ip_finish();
+		return 1;
 	}
 	fixture = PQconnectdb(wt_cfg.db_conninfo);
 	if (PQstatus(fixture) != CONNECTION_OK) {

@@ -674,6 +674,93 @@ case_month_date(void)
 	dash_by_person("/month/2024-05-06?user={id}");
 }
 
+/* Task sessions: the lists by ?user=, one session by its id (a session
+ * of each target made here), deleting by the owner only. */
+static void
+case_sessions(void)
+{
+	dash_by_person("/sessions?user={id}");
+}
+
+static void
+case_sessions_csv(void)
+{
+	dash_by_person("/sessions.csv?user={id}");
+}
+
+static void
+case_sessions_today(void)
+{
+	dash_by_person("/sessions/today?user={id}");
+}
+
+/* An ended session of t with one finished task (and its NEXT). */
+static const char *
+task_session_of(enum actor t)
+{
+	const char *sid = ip_q("INSERT INTO task_sessions (user_id, started_at, ended_at, end_reason,"
+	    " target_pace_min, task_no, last_event_at) VALUES ($1, now() - interval '1 hour',"
+	    " now() - interval '50 minutes', 'exit', 5.5, 1, now() - interval '50 minutes')"
+	    " RETURNING id", ID[t], NULL);
+	const char *ev = ip_q("INSERT INTO task_events (user_id, session_id, client_id, type,"
+	    " client_at, task_no) VALUES ($1, $2::bigint, 'access-' || $2::text, 'NEXT',"
+	    " now() - interval '1 hour', 1) RETURNING id", ID[t], sid, NULL);
+
+	ip_exec("INSERT INTO task_tasks (session_id, number, start_event, started_at, ended_at,"
+	    " paused_ms) VALUES ($1, 1, $2, now() - interval '1 hour', now() - interval '50 minutes',"
+	    " 0)", sid, ev, NULL);
+	return sid;
+}
+
+static void
+case_session_get(void)
+{
+	for (size_t j = 0; j < sizeof(TARGETS) / sizeof(TARGETS[0]); j++) {
+		enum actor t = TARGETS[j];
+		const char *path = ip_strf("/sessions/%s", task_session_of(t));
+
+		for (size_t i = 0; i < NWALK; i++) {
+			enum actor a = ACTORS[i];
+
+			expect(dash_call(a, path), a == ANON ? 401 : sees(a, t) ? 200 : 404, a,
+			    ip_strf("GET /sessions/:id of %s", NAME[t]));
+		}
+	}
+}
+
+/* Only the owner deletes; whoever may see it gets 403, anyone else 404. */
+static void
+session_change(const char *what, const char *suffix)
+{
+	for (size_t j = 0; j < sizeof(TARGETS) / sizeof(TARGETS[0]); j++) {
+		enum actor t = TARGETS[j];
+
+		for (size_t i = 0; i < NWALK; i++) {
+			enum actor a = ACTORS[i];
+			const char *sid = task_session_of(t);
+			struct ip_resp *r = IP(&dash_app, .method = "POST",
+			    .path = ip_strf("/sessions/%s%s", sid, suffix),
+			    .accept = "application/json",
+			    .bearer = TOKEN[a] && *TOKEN[a] ? TOKEN[a] : NULL);
+
+			expect(r, a == ANON ? 401 : a == t ? 200 : sees(a, t) ? 403 : 404, a,
+			    ip_strf("POST %s of %s", what, NAME[t]));
+		}
+	}
+}
+
+static void
+case_session_delete(void)
+{
+	session_change("/sessions/:id/delete", "/delete");
+}
+
+static void
+case_task_delete(void)
+{
+	session_change("/sessions/:id/tasks/:n/delete", "/tasks/1/delete");
+}
+
 static void
 case_front(void)
 {
@@ -683,6 +770,147 @@ case_front(void)
 		    .bearer = TOKEN[a] && *TOKEN[a] ? TOKEN[a] : NULL);
 
 		expect(r, 200, a, "GET / (front page)");
+	}
+}
+
+/* Screenshots: whose follows the organisation's setting.  Under
+ * "managers" a manager sees their teams' people's (sees() above); under
+ * "admins" only the person and admins do. */
+static const char *SHOT[NACTORS];	/* a screenshot of each target */
+static const char *shots_visibility_orig;
+
+static int
+shot_sees(enum actor a, enum actor t, int admins_only)
+{
+	if (a == ANON)
+		return 0;
+	if (!admins_only)
+		return sees(a, t);
+	return a == t || a == ADMIN_A;
+}
+
+/* A screenshot row of the person (no file: dash never opens one). */
+static const char *
+make_shot(enum actor t)
+{
+	const char *sha = ip_q("SELECT encode(sha256(gen_random_uuid()::text::bytea), 'hex')", NULL);
+
+	ip_exec("INSERT INTO screenshot_files (sha256, mime, bytes, width, height)"
+	    " VALUES ($1, 'image/jpeg', 1000, 640, 360)", sha, NULL);
+	return ip_q("INSERT INTO screenshots (device_id, user_id, seq, taken_at, blurred,"
+	    " image_sha256) SELECT d.id, d.user_id, (SELECT coalesce(max(seq), 0) + 1 FROM"
+	    " screenshots WHERE device_id = d.id), now() - interval '1 hour', true, $2"
+	    " FROM devices d WHERE d.user_id = $1 AND d.name LIKE 'dev-%' RETURNING id",
+	    ID[t], sha, NULL);
+}
+
+static void
+shots_visibility(const char *v)
+{
+	ip_exec("UPDATE settings SET screenshot_visibility = $1", v, NULL);
+}
+
+/* The page, its JSON twin (both spellings) and its HTML, under each setting. */
+static void
+case_shots_page(void)
+{
+	for (int adm = 0; adm < 2; adm++) {
+		shots_visibility(adm ? "admins" : "managers");
+		for (size_t i = 0; i < NWALK; i++)
+			for (size_t j = 0; j < sizeof(TARGETS) / sizeof(TARGETS[0]); j++) {
+				enum actor a = ACTORS[i], t = TARGETS[j];
+				const char *q = ip_strf("?user=%s", ID[t]);
+				const char *bearer = TOKEN[a] && *TOKEN[a] ? TOKEN[a] : NULL;
+				int want = a == ANON ? 401 : shot_sees(a, t, adm) ? 200 : 404;
+				const char *what = ip_strf("GET /screenshots for %s (%s)", NAME[t],
+				    adm ? "admins" : "managers");
+				struct ip_resp *r;
+
+				r = IP(&dash_app, .path = ip_strf("/screenshots%s", q), .bearer = bearer,
+				    .accept = "application/json");
+				expect(r, want, a, what);
+				if (want == 200)
+					is_int(json_array_size(ip_jget(r, "screenshots")), 1,
+					    ip_strf("%s: %s: the one screenshot", NAME[a], what));
+				r = IP(&dash_app, .path = ip_strf("/screenshots.json%s", q), .bearer = bearer);
+				expect(r, want, a, ip_strf("%s, .json", what));
+				r = IP(&dash_app, .path = ip_strf("/screenshots%s", q), .bearer = bearer);
+				expect(r, want == 401 ? 303 : want, a, ip_strf("%s, the HTML page", what));
+			}
+	}
+	shots_visibility("managers");
+}
+
+/* The image URL itself: the file only for those who may see it, and an
+ * audit row for each look at someone else's. */
+static void
+shots_file(const char *size)
+{
+	for (int adm = 0; adm < 2; adm++) {
+		shots_visibility(adm ? "admins" : "managers");
+		for (size_t i = 0; i < NWALK; i++)
+			for (size_t j = 0; j < sizeof(TARGETS) / sizeof(TARGETS[0]); j++) {
+				enum actor a = ACTORS[i], t = TARGETS[j];
+				int want = a == ANON ? 401 : shot_sees(a, t, adm) ? 200 : 404;
+				const char *what = ip_strf("GET /screenshots/:id/%s of %s (%s)", size,
+				    NAME[t], adm ? "admins" : "managers");
+				long long mark = audit_max();
+				struct ip_resp *r = dash_call(a, ip_strf("/screenshots/%s/%s", SHOT[t], size));
+
+				expect(r, want, a, what);
+				ok((ip_header(r, "X-Accel-Redirect") != NULL) == (want == 200),
+				    "%s: %s: %s", NAME[a], what, want == 200 ? "served by nginx" :
+				    "no file");
+				is_int(audit_since(mark), want == 200 && a != t ? 1 : 0,
+				    ip_strf("%s: %s: %s", NAME[a], what, want == 200 && a != t ?
+				    "audited" : "nothing audited"));
+			}
+	}
+	shots_visibility("managers");
+}
+
+static void
+case_shots_image(void)
+{
+	shots_file("image");
+}
+
+static void
+case_shots_thumb(void)
+{
+	shots_file("thumb");
+}
+
+/* Only the person deletes their own: a fresh screenshot each time. */
+static void
+case_shots_delete(void)
+{
+	for (size_t i = 0; i < NWALK; i++)
+		for (size_t j = 0; j < sizeof(TARGETS) / sizeof(TARGETS[0]); j++) {
+			enum actor a = ACTORS[i], t = TARGETS[j];
+			const char *id = make_shot(t);
+			int want = a == ANON ? 401 : a == t ? 200 : 404;
+			struct ip_resp *r = IP(&dash_app, .method = "POST",
+			    .path = ip_strf("/screenshots/%s/delete", id), .accept = "application/json",
+			    .bearer = TOKEN[a] && *TOKEN[a] ? TOKEN[a] : NULL);
+
+			expect(r, want, a, ip_strf("POST /screenshots/:id/delete of %s", NAME[t]));
+			is_str(ip_q("SELECT count(*) FROM screenshots WHERE id = $1", id, NULL),
+			    want == 200 ? "0" : "1", ip_strf("%s: %s's screenshot is %s", NAME[a], NAME[t],
+			    want == 200 ? "deleted" : "still there"));
+		}
+}
+
+static void
+case_shots_notice(void)
+{
+	for (size_t i = 0; i < NWALK; i++) {
+		enum actor a = ACTORS[i];
+		struct ip_resp *r = IP(&dash_app, .method = "POST", .path = "/screenshots/notice",
+		    .accept = "application/json", .json = "{}",
+		    .bearer = TOKEN[a] && *TOKEN[a] ? TOKEN[a] : NULL);
+
+		expect(r, a == ANON ? 401 : 200, a, "POST /screenshots/notice");
 	}
 }
 
@@ -736,6 +964,17 @@ static const struct {
 	{ "GET /week/:date", case_week_date },
 	{ "GET /month", case_month },
 	{ "GET /month/:date", case_month_date },
+	{ "GET /sessions", case_sessions },
+	{ "GET /sessions.csv", case_sessions_csv },
+	{ "GET /sessions/today", case_sessions_today },
+	{ "GET /sessions/:id", case_session_get },
+	{ "POST /sessions/:id/delete", case_session_delete },
+	{ "POST /sessions/:id/tasks/:n/delete", case_task_delete },
+	{ "GET /screenshots", case_shots_page },
+	{ "GET /screenshots/:id/image", case_shots_image },
+	{ "GET /screenshots/:id/thumb", case_shots_thumb },
+	{ "POST /screenshots/:id/delete", case_shots_delete },
+	{ "POST /screenshots/notice", case_shots_notice },
 };
 #define NDASH	(sizeof(DASH_CASES) / sizeof(DASH_CASES[0]))
 
@@ -828,6 +1067,10 @@ main(void)
 	}
 
 	/* --- and dash's --- */
+	for (size_t j = 0; j < sizeof(TARGETS) / sizeof(TARGETS[0]); j++)
+		SHOT[TARGETS[j]] = make_shot(TARGETS[j]);
+	shots_visibility_orig = ip_q("SELECT screenshot_visibility FROM settings", NULL);
+
 	is_int(app_check_routes(&dash_app), 0, "dash_app: every route has a rule");
 	for (const struct wt_route *rt = dash_app.routes; rt->pattern != NULL; rt++) {
 		const char *key = ip_strf("%s %s", rt->method, rt->pattern);
@@ -853,6 +1096,7 @@ main(void)
 	for (size_t c = 0; c < NDASH; c++)
 		ok(dash_tested[c], "dash case '%s' matches a route the program serves",
 		    DASH_CASES[c].key);
+	shots_visibility(shots_visibility_orig);
 	ip_exec("DELETE FROM categories WHERE name LIKE '%' || $1", tag, NULL);
 	clear_lockouts();
 	return ip_done();

@@ -67,14 +67,15 @@ the_page(void)
 	is_str(ip_strf("[%s,\"%s\",\"%s\",\"%s\",\"%s\",%s]", ip_jstr(a, "id"), ip_jstr(a, "email"),
 	    ip_jstr(a, "display_name"), ip_jstr(a, "role"), ip_jstr(a, "timezone"),
 	    ip_jstr(a, "target_pace_min")),
-	    ip_strf("[%s,\"%s\",\"Alice Account\",\"member\",\"UTC\",30]", AID, EA), "... A's profile");
+	    ip_strf("[%s,\"%s\",\"Alice Account\",\"member\",\"UTC\",5.5]", AID, EA), "... A's profile (pace: the default 5.5)");
 	ok(ip_jget(a, "password_hash") == NULL, "... without the password hash");
 }
 
 static void
 the_profile(void)
 {
-	static const char *const paces[] = { "0", "2000", "-5", "abc", "1.5", NULL };
+	static const char *const paces[] = { "0", "2000", "-5", "abc", "1.555", "0.05", "5,5",
+	    "1e2", NULL };
 	struct ip_resp *a;
 	const char *before;
 
@@ -128,6 +129,22 @@ the_profile(void)
 	    ip_jstr(a, "target_pace_min")), "[\"Alice Edge\",\"Etc/GMT+5\",1440]",
 	    "... answers the new profile");
 	is_str(profile(AID), "Alice Edge|Etc/GMT+5|1440", "... saved");
+	/* The pace is a decimal (task sessions measure against it). */
+	a = post_profile("Alice Edge", "Etc/GMT+5", "5.5", "application/json", NULL);
+	is_str(ip_strf("%d %s", a->status, ip_jstr(a, "target_pace_min")), "200 5.5",
+	    "a pace of 5.5 minutes: 200, answered as 5.5");
+	is_str(profile(AID), "Alice Edge|Etc/GMT+5|5.5", "... saved as 5.5");
+	a = IP(AUTH, .path = "/account", .jar = a1);
+	like(a->body, "value=\"5.5\"", "... and shown as 5.5 in the form");
+	a = IP(AUTH, .method = "POST", .path = "/account", .jar = a1, .csrf = ACSRF,
+	    .json = "{\"display_name\":\"Alice Edge\",\"timezone\":\"UTC\","
+	    "\"target_pace_min\":7.25}");
+	is_str(ip_strf("%d %s", a->status, ip_jstr(a, "target_pace_min")), "200 7.25",
+	    "a JSON number 7.25: 200");
+	a = IP(AUTH, .method = "POST", .path = "/account", .jar = a1, .csrf = ACSRF,
+	    .json = "{\"display_name\":\"Alice Edge\",\"timezone\":\"UTC\","
+	    "\"target_pace_min\":7.255}");
+	is_error(a, 400, "target_pace_min", "a JSON number with 3 decimal places: 400");
 }
 
 static void

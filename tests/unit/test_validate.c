@@ -163,6 +163,30 @@ test_int(void)
 }
 
 static void
+test_decimal(void)
+{
+	const struct wt_field f = { .name = "pace", .type = WT_T_DECIMAL, .min = 10,
+	    .max = 144000 };
+
+	accepts(&f, "5.5", "one decimal place");
+	accepts(&f, "5.25", "two decimal places");
+	accepts(&f, "30", "a whole number");
+	accepts(&f, "0.1", "the minimum");
+	accepts(&f, "1440.00", "the maximum, with places");
+	rejects(&f, "0.09", "below the minimum");
+	rejects(&f, "1440.01", "above the maximum");
+	rejects(&f, "5.555", "three places (never rounded)");
+	rejects(&f, "5,5", "a decimal comma");
+	rejects(&f, "5.", "a point without places");
+	rejects(&f, ".5", "places without a whole part");
+	rejects(&f, "1e1", "an exponent");
+	rejects(&f, "-5", "negative");
+	rejects(&f, "99999999999999999999", "20 digits (no overflow)");
+	why_is(&f, "0", "must be a number from 0.10 to 1440.00 with at most 2 decimal places",
+	    "range message");
+}
+
+static void
 test_bool(void)
 {
 	const struct wt_field f = { .name = "b", .type = WT_T_BOOL };
@@ -680,6 +704,7 @@ main(void)
 {
 	test_string();
 	test_int();
+	test_decimal();
 	test_bool();
 	test_email();
 	test_date();
