@@ -17,11 +17,14 @@
 <p class="notice">You are looking at <?cs var:Person.Name ?>’s day; <?cs var:Person.Name ?> can see that you looked.
   Times are in your zone (<?cs var:Person.ViewTz ?>)<?cs if:Person.Timezone != Person.ViewTz ?>; <?cs var:Person.Name ?> works in <?cs var:Person.Timezone ?><?cs /if ?>.</p>
 <?cs /if ?>
+<?cs if:Day.LagS ?>
+<p class="notice">These figures come from a copy of the database that is <?cs var:Day.LagS ?> seconds behind: the latest activity may not be counted yet.</p>
+<?cs /if ?>
 <?cs if:Day.Hours != "24" ?>
 <p class="hint">This day has <?cs var:Day.Hours ?> hours: the clocks <?cs if:Day.Hours == "23" ?>went forward<?cs else ?>went back<?cs /if ?> (<?cs var:Person.ViewTz ?>).</p>
 <?cs /if ?>
 
-<div id="live" class="cards"<?cs if:Day.IsToday == "1" ?> data-live="/day/<?cs var:Day.date ?>.json<?cs var:Day.UserQuery ?>"<?cs /if ?>>
+<div id="live" class="cards figures"<?cs if:Day.IsToday == "1" ?> data-live="/day/<?cs var:Day.date ?>.json<?cs var:Day.UserQuery ?>"<?cs /if ?>>
   <div class="card"><span class="big" data-k="totals.text.worked"><?cs var:Day.worked ?></span>worked</div>
   <div class="card"><span class="big" data-k="totals.text.active"><?cs var:Day.active ?></span>active
     (<span data-k="totals.active_share"><?cs var:Day.n.active_share ?></span>% of tracked)</div>

@@ -15,7 +15,7 @@
 <p class="notice">You are looking at <?cs var:Person.Name ?>’s <?cs var:Period.Kind ?>; <?cs var:Person.Name ?> can see that you looked. Days are in your zone (<?cs var:Person.ViewTz ?>).</p>
 <?cs /if ?>
 
-<div class="cards">
+<div class="cards figures">
   <div class="card"><span class="big"><?cs var:Totals.worked ?></span>worked<?cs if:Period.IsCurrent == "1" ?> so far<?cs /if ?></div>
   <div class="card"><span class="big"><?cs var:Totals.active ?></span>active</div>
   <div class="card"><span class="big"><?cs var:Totals.productive_share ?>%</span>productive</div>
@@ -29,13 +29,13 @@
 
 <section class="panel" aria-labelledby="bars-h">
   <h2 id="bars-h">Active time per day</h2>
-  <svg class="weekbars" viewBox="0 -8 <?cs var:Period.Width ?> 228" role="img"
+  <svg class="weekbars" viewBox="0 -16 <?cs var:Period.Width ?> 244" preserveAspectRatio="xMidYMid meet" role="img"
        aria-label="A bar per day, stacked by category">
-    <?cs each:gl = Grid ?><line x1="0" x2="<?cs var:Period.Width ?>" y1="<?cs var:gl.y ?>" y2="<?cs var:gl.y ?>" stroke="#e3e7eb"/><text class="grid" x="0" y="<?cs var:gl.y ?>" dy="-2" font-size="8" fill="#78909c"><?cs var:gl.label ?></text><?cs /each ?>
+    <?cs each:gl = Grid ?><line x1="0" x2="<?cs var:Period.Width ?>" y1="<?cs var:gl.y ?>" y2="<?cs var:gl.y ?>" stroke="#e3e7eb"/><text class="grid" x="0" y="<?cs var:gl.y ?>" dy="-3" font-size="13" fill="#78909c"><?cs var:gl.label ?></text><?cs /each ?>
     <?cs each:d = Days ?><a href="/day/<?cs var:d.date ?><?cs var:Period.UserQuery ?>"><g class="day"><title><?cs var:d.date ?>: <?cs var:d.active ?> active, <?cs var:d.worked ?> worked</title>
-      <rect class="dayhit" x="<?cs var:d.x ?>" y="0" width="32" height="200" fill="transparent"/>
-      <?cs each:s = d.segs ?><rect class="seg" x="<?cs var:d.x ?>" y="<?cs var:s.y ?>" width="32" height="<?cs var:s.h ?>" fill="<?cs var:s.colour ?>"><title><?cs var:d.date ?> <?cs var:s.name ?>: <?cs var:s.time ?></title></rect><?cs /each ?>
-      <text x="<?cs var:d.cx ?>" y="214" font-size="10" text-anchor="middle" fill="#546e7a"><?cs var:d.dom ?></text></g></a><?cs /each ?>
+      <rect class="dayhit" x="<?cs var:d.x ?>" y="0" width="<?cs var:d.w ?>" height="200" fill="transparent"/>
+      <?cs each:s = d.segs ?><rect class="seg" x="<?cs var:d.x ?>" y="<?cs var:s.y ?>" width="<?cs var:d.w ?>" height="<?cs var:s.h ?>" fill="<?cs var:s.colour ?>"><title><?cs var:d.date ?> <?cs var:s.name ?>: <?cs var:s.time ?></title></rect><?cs /each ?>
+      <text x="<?cs var:d.cx ?>" y="220" font-size="14" text-anchor="middle" fill="#546e7a"><?cs var:d.dom ?></text></g></a><?cs /each ?>
   </svg>
   <ul class="legend"><?cs each:g = Groups ?><li><svg class="swatch" viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" fill="<?cs var:g.colour ?>"/></svg> <?cs var:g.name ?> <span class="hint"><?cs var:g.time ?></span></li><?cs /each ?></ul>
 </section>

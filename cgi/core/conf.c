@@ -22,6 +22,9 @@ static const char *const transports[] = { "file", "smtp", NULL };
 const struct wt_config_key wt_config_keys[] = {
 	{ "db.conninfo", "dbname=worktime connect_timeout=3",
 	  "libpq connection string", CK_STR, OFF(db_conninfo), 0, 0, NULL },
+	{ "db.replica_conninfo", "",
+	  "libpq connection string of a streaming replica for report reads (empty: none)",
+	  CK_STR, OFF(db_replica_conninfo), 0, 0, NULL },
 	{ "templates.dir", "templates", "directory of the ClearSilver templates",
 	  CK_STR, OFF(templates_dir), 0, 0, NULL },
 	{ "server.workers", "2", "worker processes per program",

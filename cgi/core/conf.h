@@ -26,6 +26,7 @@ enum wt_mail_transport { MAIL_FILE, MAIL_SMTP };
 
 struct wt_config {
 	const char	*db_conninfo;
+	const char	*db_replica_conninfo;
 	const char	*templates_dir;
 	long long	 server_workers;
 	long long	 ingest_workers;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "db.h"
@@ -20,6 +21,13 @@ static struct wt_stmt_table	 tables[WT_NSLOTS];
 static const struct wt_constraint *constraints;
 static int			 in_txn;
 static const char		*session_sql;
+/* The optional read replica: its connection, and when to try it again
+ * after a failure. */
+static PGconn			*rconn;
+static char			*rconninfo;
+static time_t			 replica_retry_at;
+static int			 on_replica;
+#define REPLICA_RETRY_S		10
 /* The last failure, for db_err(). */
 static char			 last_state[6];
 static char			 last_constraint[64];
@@ -82,18 +90,34 @@ db_set_session_sql(const char *sql)
 }
 
 void
+db_set_replica(const char *ci)
+{
+	free(rconninfo);
+	rconninfo = ci != NULL && *ci != '\0' ? xstrdup(ci) : NULL;
+}
+
+int
+db_on_replica(void)
+{
+	return on_replica;
+}
+
+void
 db_close(void)
 {
 	if (conn != NULL)
 		PQfinish(conn);
 	conn = NULL;
+	if (rconn != NULL)
+		PQfinish(rconn);
+	rconn = NULL;
 	in_txn = 0;
 }
 
 static int
-prepare_one(const struct wt_stmt *s)
+prepare_one(PGconn *c, const struct wt_stmt *s)
 {
-	PGresult *res = PQprepare(conn, s->name, s->sql, 0, NULL);
+	PGresult *res = PQprepare(c, s->name, s->sql, 0, NULL);
 	int nparams;
 
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
@@ -105,7 +129,7 @@ prepare_one(const struct wt_stmt *s)
 		return -1;
 	}
 	PQclear(res);
-	res = PQdescribePrepared(conn, s->name);
+	res = PQdescribePrepared(c, s->name);
 	nparams = PQresultStatus(res) == PGRES_COMMAND_OK ? PQnparams(res) : -1;
 	PQclear(res);
 	if (nparams != s->nparams) {
@@ -117,26 +141,26 @@ prepare_one(const struct wt_stmt *s)
 }
 
 static int
-prepare_all(void)
+prepare_all(PGconn *c)
 {
 	for (int slot = 0; slot < WT_NSLOTS; slot++)
 		for (size_t i = 0; i < tables[slot].n; i++)
-			if (prepare_one(&tables[slot].stmts[i]) != 0)
+			if (prepare_one(c, &tables[slot].stmts[i]) != 0)
 				return -1;
 	return 0;
 }
 
 static int
-session_setup(void)
+session_setup(PGconn *c)
 {
 	/* Constant text, no input: guards against runaway queries holding
 	 * a worker forever. */
-	PGresult *res = PQexec(conn, "SET statement_timeout = '30s'; SET TIME ZONE 'UTC'");
+	PGresult *res = PQexec(c, "SET statement_timeout = '30s'; SET TIME ZONE 'UTC'");
 	int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 
 	PQclear(res);
 	if (ok && session_sql != NULL) {
-		res = PQexec(conn, session_sql);
+		res = PQexec(c, session_sql);
 		ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 		if (!ok)
 			log_error("db_connect", "session settings: %s", PQresultErrorMessage(res));
@@ -144,7 +168,7 @@ session_setup(void)
 	}
 	if (!ok)
 		return -1;
-	return prepare_all();
+	return prepare_all(c);
 }
 
 static void
@@ -169,7 +193,7 @@ connect_now(void)
 		set_state(SQLSTATE_CONNECTION);
 		return -1;
 	}
-	if (session_setup() != 0) {
+	if (session_setup(conn) != 0) {
 		/* Next request starts again from a fresh connection. */
 		PQfinish(conn);
 		conn = NULL;
@@ -244,6 +268,66 @@ note_failure(const char *name, PGresult *res)
 	    "constraint", last_constraint), "%s", PQresultErrorMessage(res));
 }
 
+static void
+replica_failed(const char *what, const char *why)
+{
+	log_warn("db_replica", "%s on the replica failed (%s); reading from the primary, "
+	    "and from the replica again in %d s", what, why, REPLICA_RETRY_S);
+	if (rconn != NULL)
+		PQfinish(rconn);
+	rconn = NULL;
+	replica_retry_at = time(NULL) + REPLICA_RETRY_S;
+}
+
+/* The replica's connection for a .replica statement, or NULL: none is
+ * configured, a transaction is open (its reads must see its writes), or
+ * the replica failed less than REPLICA_RETRY_S ago. */
+static PGconn *
+replica(const struct wt_stmt *s)
+{
+	const char *keys[] = { "fallback_application_name", "dbname", NULL };
+	const char *vals[] = { appname, rconninfo, NULL };
+
+	if (!s->replica || rconninfo == NULL || in_txn || time(NULL) < replica_retry_at)
+		return NULL;
+	if (rconn != NULL && PQstatus(rconn) == CONNECTION_OK)
+		return rconn;
+	if (rconn != NULL)
+		PQfinish(rconn);
+	rconn = PQconnectdbParams(keys, vals, 1);
+	if (PQstatus(rconn) != CONNECTION_OK) {
+		replica_failed("connecting", PQerrorMessage(rconn));
+		return NULL;
+	}
+	if (session_setup(rconn) != 0) {
+		replica_failed("preparing the statements", "see the log above");
+		return NULL;
+	}
+	log_info("db_replica", "connected to the replica");
+	return rconn;
+}
+
+/* A .replica statement on the replica: its result, or NULL (then the
+ * primary answers). */
+static PGresult *
+replica_exec(const struct wt_stmt *s, int n, const char *const *params)
+{
+	PGconn *rc = replica(s);
+	PGresult *res;
+
+	on_replica = 0;
+	if (rc == NULL)
+		return NULL;
+	res = PQexecPrepared(rc, s->name, n, params, NULL, NULL, 0);
+	if (result_ok(res)) {
+		on_replica = 1;
+		return res;
+	}
+	replica_failed(s->name, PQresultErrorMessage(res));
+	PQclear(res);
+	return NULL;
+}
+
 PGresult *
 db_exec(int id, int n, const char *const *params)
 {
@@ -263,6 +347,8 @@ db_exec(int id, int n, const char *const *params)
 		return NULL;
 	}
 	last_stmt = s->name;
+	if ((res = replica_exec(s, n, params)) != NULL)
+		return res;
 	if (db_ensure() != 0)
 		return NULL;
 	last_stmt = s->name;
@@ -287,6 +373,94 @@ db_exec(int id, int n, const char *const *params)
 	note_failure(s->name, res);
 	PQclear(res);
 	return NULL;
+}
+
+/* Sends s on c in single-row mode and hands the rows to fn; *rows counts
+ * them.  0, or -1 with the failing result in *fail (the caller clears
+ * it; NULL when the connection failed before any result). */
+static int
+each_on(PGconn *c, const struct wt_stmt *s, int n, const char *const *params,
+    int (*fn)(PGresult *, void *), void *arg, long long *rows, PGresult **fail)
+{
+	PGresult *res;
+	int rc = 0, stop = 0;
+
+	*fail = NULL;
+	if (!PQsendQueryPrepared(c, s->name, n, params, NULL, NULL, 0))
+		return -1;
+	PQsetSingleRowMode(c);
+	while ((res = PQgetResult(c)) != NULL) {
+		ExecStatusType st = PQresultStatus(res);
+
+		if (st == PGRES_SINGLE_TUPLE) {
+			if (!stop && fn(res, arg) != 0) {
+				/* Nobody wants the rest: stop the server sending it. */
+				PGcancel *cancel = PQgetCancel(c);
+				char err[256];
+
+				stop = 1;
+				if (cancel != NULL) {
+					(void)PQcancel(cancel, err, sizeof(err));
+					PQfreeCancel(cancel);
+				}
+			}
+			(*rows)++;
+		} else if (st != PGRES_TUPLES_OK && !stop && rc == 0) {
+			rc = -1;
+			*fail = res;
+			continue;
+		}
+		PQclear(res);
+	}
+	return stop ? 0 : rc;
+}
+
+int
+db_each(int id, int n, const char *const *params, int (*fn)(PGresult *, void *), void *arg)
+{
+	const struct wt_stmt *s = find_stmt(id);
+	PGconn *rc;
+	PGresult *fail;
+	long long rows = 0;
+
+	last_state[0] = '\0';
+	last_constraint[0] = '\0';
+	set_text(&last_column, NULL);
+	if (s == NULL || n != s->nparams) {
+		log_error("bug", "statement %d (%s) called with %d parameters, declared %d",
+		    id, s ? s->name : "unknown", n, s ? s->nparams : -1);
+		last_stmt = s ? s->name : "(unknown)";
+		set_state(SQLSTATE_BUG);
+		return -1;
+	}
+	last_stmt = s->name;
+	on_replica = 0;
+	if ((rc = replica(s)) != NULL) {
+		if (each_on(rc, s, n, params, fn, arg, &rows, &fail) == 0) {
+			on_replica = 1;
+			return 0;
+		}
+		replica_failed(s->name, fail ? PQresultErrorMessage(fail) : PQerrorMessage(rc));
+		if (fail != NULL)
+			PQclear(fail);
+		/* Rows already handed out cannot be taken back. */
+		if (rows > 0) {
+			set_state(SQLSTATE_CONNECTION);
+			return -1;
+		}
+	}
+	if (db_ensure() != 0)
+		return -1;
+	if (each_on(conn, s, n, params, fn, arg, &rows, &fail) == 0)
+		return 0;
+	if (fail != NULL) {
+		note_failure(s->name, fail);
+		PQclear(fail);
+	} else {
+		log_warn("db_lost", "%s: %s", s->name, PQerrorMessage(conn));
+		set_state(SQLSTATE_CONNECTION);
+	}
+	return -1;
 }
 
 long long

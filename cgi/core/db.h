@@ -46,6 +46,9 @@ struct wt_stmt {
 	const char	*sql;
 	int		 nparams;
 	int		 idempotent;	/* safe to run twice (reads) */
+	/* A report read that may run on the replica (db_set_replica); it
+	 * falls back to the primary when the replica fails. */
+	int		 replica;
 };
 
 struct wt_stmt_table {
@@ -75,6 +78,13 @@ void		 db_set_constraints(const struct wt_constraint *);
 /* Constant SQL (never input) run on every new connection; NULL: none. */
 void		 db_set_session_sql(const char *);
 void		 db_setup(const char *conninfo, const char *appname);
+/* The read replica's connection string (NULL or empty: none).  Statements
+ * declared .replica run there, outside transactions, while it answers;
+ * when it cannot be reached or a statement fails there, the statement
+ * runs on the primary and the replica is tried again after 10 s. */
+void		 db_set_replica(const char *conninfo);
+/* Whether the last .replica statement was answered by the replica. */
+int		 db_on_replica(void);
 void		 db_close(void);
 /* 0 when connected (connecting first if needed). */
 int		 db_ensure(void);
@@ -111,6 +121,12 @@ struct db_call {
  * is left for db_err's rollback).  A lost connection is not retried. */
 int		 db_pipeline(int begin, const struct db_call *calls, int n, PGresult **res,
 		    int commit);
+/* Runs a read and hands each row to fn as it arrives (libpq's single-row
+ * mode), so memory stays flat for any number of rows: fn gets a result of
+ * one row and returns 0 to go on, non-zero to stop (the query is then
+ * cancelled).  0, or -1 with the failure for db_err(). */
+int		 db_each(int stmt, int nparams, const char *const *params,
+		    int (*fn)(PGresult *row, void *arg), void *arg);
 /* LISTEN on a channel (a constant identifier, never input); 0 or -1. */
 int		 db_listen(const char *channel);
 /* Waits up to timeout_ms for a notification (1), a timeout (0) or a lost

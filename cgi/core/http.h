@@ -114,11 +114,19 @@ struct wt_route {
 	const long long		*max_body;
 };
 
+struct wt_stream;
+/* Writes a streamed body after the headers have gone (stream.h). */
+typedef void (*wt_stream_fn)(struct wt_req *, struct wt_stream *);
+
 struct wt_resp {
 	int			 status;
 	struct wt_kvlist	 headers;
 	struct wt_buf		 body;
 	int			 done;	/* a handler produced an answer */
+	/* A body written while it is made (stream.h): no Content-Length. */
+	wt_stream_fn		 stream;
+	void			*stream_arg;
+	void			(*stream_free)(void *);
 };
 
 enum wt_auth_via { WT_AUTH_NONE, WT_AUTH_COOKIE, WT_AUTH_BEARER };

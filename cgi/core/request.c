@@ -92,6 +92,9 @@ req_free(struct wt_req *r)
 	kv_free(&r->path_args);
 	kv_free(&r->resp.headers);
 	buf_free(&r->resp.body);
+	/* A streamed answer that was never sent (HEAD, an error after). */
+	if (r->resp.stream_free != NULL && r->resp.stream_arg != NULL)
+		r->resp.stream_free(r->resp.stream_arg);
 	json_decref(r->json);
 	free(r->body);
 	for (size_t i = 0; i < r->nvalues; i++)

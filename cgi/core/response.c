@@ -305,6 +305,11 @@ resp_serialize(struct wt_req *r, struct wt_buf *out)
 		}
 		buf_printf(out, "%s: %s\r\n", r->resp.headers.items[i].key, v);
 	}
+	/* A streamed body's length is not known yet: nginx chunks it. */
+	if (r->resp.stream != NULL) {
+		buf_puts(out, "\r\n");
+		return;
+	}
 	buf_printf(out, "Content-Length: %zu\r\n\r\n", r->resp.body.len);
 	if (!r->head && r->resp.body.len > 0)
 		buf_append(out, r->resp.body.data, r->resp.body.len);

@@ -24,6 +24,7 @@
 #include "conf.h"
 #include "decode.h"
 #include "log.h"
+#include "stream.h"
 
 #define MAX_WORKERS	64
 
@@ -45,6 +46,13 @@ fcgx_read(void *ctx, char *buf, size_t n)
 	int want = n > 65536 ? 65536 : (int)n;
 
 	return FCGX_GetStr(buf, want, ctx);
+}
+
+/* A streamed body's bytes go straight to nginx. */
+static int
+fcgx_sink(void *ctx, const char *data, size_t len)
+{
+	return FCGX_PutStr(data, (int)len, ctx) == (int)len ? 0 : -1;
 }
 
 /* The path as logged: from the first segment that starts with 32 or
@@ -123,6 +131,7 @@ worker_loop(const struct wt_app *app, int listen_fd, size_t max_body)
 		struct wt_req r;
 		struct wt_buf out;
 		double t0;
+		size_t streamed;
 		char scratch[4096];
 
 		if (FCGX_Accept_r(&fr) < 0) {
@@ -141,11 +150,13 @@ worker_loop(const struct wt_app *app, int listen_fd, size_t max_body)
 		buf_init(&out);
 		resp_serialize(&r, &out);
 		FCGX_PutStr(out.data, (int)out.len, fr.out);
+		streamed = resp_stream(&r, fcgx_sink, fr.out);
+		db_after_request();
 		/* Leave nothing unread: nginx must never see the connection
 		 * closed while it is still sending a body we refused. */
 		while (FCGX_GetStr(scratch, sizeof(scratch), fr.in) > 0)
 			;
-		access_log(&r, now_ms() - t0, r.head ? 0 : r.resp.body.len);
+		access_log(&r, now_ms() - t0, r.head ? 0 : r.resp.body.len + streamed);
 		buf_free(&out);
 		req_free(&r);
 		/* The answer goes out here (the request's environment with
@@ -368,6 +379,7 @@ wt_main(int argc, char **argv, const struct wt_app *app)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	db_setup(wt_cfg.db_conninfo, app->name);
+	db_set_replica(wt_cfg.db_replica_conninfo);
 	if (app_db_setup(app) != 0)
 		return 1;
 

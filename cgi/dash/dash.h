@@ -15,6 +15,12 @@ enum dash_stmt {
 	ST_DASH_SEGMENTS,
 	ST_DASH_HOURS,
 	ST_DASH_CATEGORIES,
+	ST_DASH_LAG,
+	ST_DASH_EXPORT,
+	ST_DASH_LOOKS,
+	ST_DASH_DELETE,
+	ST_DASH_EVERYTHING,
+	ST_DASH_ALL_SPANS,
 	/* task sessions (tasks_*.c) */
 	ST_DASH_TASK_TOUCH,
 	ST_DASH_TASK_LIST,
@@ -50,6 +56,13 @@ enum { C_D_DAY, C_D_LO, C_D_HI, C_D_TRACKED, C_D_ACTIVE, C_D_AWAY, C_D_PRODUCTIV
 /* Columns of ST_DASH_SEGMENTS. */
 enum { C_S_DAY, C_S_START, C_S_MS, C_S_AWAY, C_S_GAP, C_S_APP, C_S_TITLE, C_S_URL,
 	C_S_CAT_ID, C_S_CAT_NAME, C_S_COLOUR, C_S_PRODUCTIVITY };
+/* Columns of ST_DASH_EXPORT. */
+enum { C_E_DAY, C_E_START, C_E_MS, C_E_OFF_START, C_E_OFF_END, C_E_AWAY, C_E_APP, C_E_TITLE,
+	C_E_URL, C_E_CATEGORY, C_E_PRODUCTIVITY };
+/* Columns of ST_DASH_LOOKS. */
+enum { C_L_AT, C_L_WHO, C_L_ROLE, C_L_PAGE, C_L_WHAT };
+/* Columns of ST_DASH_ALL_SPANS. */
+enum { C_A_DEVICE, C_A_START, C_A_MS, C_A_AFK, C_A_APP, C_A_TITLE, C_A_URL, C_A_CATEGORY };
 /* Columns of ST_DASH_CATEGORIES. */
 enum { C_C_ID, C_C_NAME, C_C_COLOUR, C_C_PRODUCTIVITY };
 
@@ -75,6 +88,12 @@ struct wt_err	*dash_home(struct wt_req *);
 struct wt_err	*dash_day(struct wt_req *);
 struct wt_err	*dash_week(struct wt_req *);
 struct wt_err	*dash_month(struct wt_req *);
+struct wt_err	*dash_export_csv(struct wt_req *);
+struct wt_err	*dash_export_json(struct wt_req *);
+struct wt_err	*dash_mydata(struct wt_req *);
+struct wt_err	*dash_mydata_view(struct wt_req *);
+struct wt_err	*dash_delete(struct wt_req *);
+struct wt_err	*dash_everything(struct wt_req *);
 
 /* Task sessions (tasks_list.c, tasks_session.c, tasks_today.c). */
 struct wt_err	*tasks_list(struct wt_req *);
@@ -89,6 +108,9 @@ extern const struct wt_field tasks_list_fields[], tasks_today_fields[],
 
 extern const struct wt_field dash_day_fields[];
 extern const struct wt_field dash_period_fields[];
+extern const struct wt_field dash_export_fields[];
+extern const struct wt_field dash_mydata_fields[];
+extern const struct wt_field dash_delete_fields[];
 
 /* screenshots.c */
 extern const struct wt_field shots_page_fields[];

@@ -133,7 +133,9 @@ dash_day(struct wt_req *r)
 	struct seg *segs = NULL;
 	struct group *apps = NULL, *titles = NULL, *cats = NULL;
 	int ndays = 0, nseg = 0, napps = 0, ntitles = 0, ncats = 0, nhours = 0, nbars = 0;
-	PGresult *sres = NULL, *hres = NULL;
+	PGresult *sres = NULL, *hres = NULL, *lres;
+	long long lag = 0;
+	int on_replica = 0;
 	char id[24], prev[11], next[11], uq[40], buf[64], hours[MAX_HOURS][3];
 	long long per_hour[MAX_HOURS] = { 0 }, lo, hi, day_min;
 	json_t *out = NULL, *jbars, *japps, *jtitles, *jcats, *jhours;
@@ -163,6 +165,13 @@ dash_day(struct wt_req *r)
 	if ((hres = db_exec(ST_DASH_HOURS, 2, (const char *[]){ date, p.view_tz })) == NULL) {
 		e = db_err();
 		goto done;
+	}
+	/* What a person sees while a replica lags: the figures as of its
+	 * last replayed change, and a note saying how old they may be. */
+	if ((lres = db_exec(ST_DASH_LAG, 0, NULL)) != NULL) {
+		lag = atoll(PQgetvalue(lres, 0, 0));
+		on_replica = db_on_replica();
+		PQclear(lres);
 	}
 	nhours = PQntuples(hres) < MAX_HOURS ? PQntuples(hres) : MAX_HOURS;
 	for (int i = 0; i < nhours; i++)
@@ -228,6 +237,10 @@ dash_day(struct wt_req *r)
 	json_object_set_new(out, "prev", json_string(prev));
 	json_object_set_new(out, "next", strcmp(date, p.today) < 0 ? json_string(next) : json_null());
 	json_object_set_new(out, "today", json_string(p.today));
+	json_object_set_new(out, "read_from", json_string(on_replica ? "replica" : "primary"));
+	json_object_set_new(out, "lag_s", json_integer(lag));
+	if (lag >= 60)
+		view_set_int(v, "Day.LagS", lag);
 
 	/* Why a day is empty, and what to do. */
 	if (days[0].tracked == 0) {
@@ -346,7 +359,7 @@ dash_day(struct wt_req *r)
 		view_setf(v, buf, "Cats.%d.time", i);
 		snprintf(buf, sizeof(buf), "%d", pct);
 		view_setf(v, buf, "Cats.%d.share", i);
-		json_array_append_new(jcats, json_pack("{sI s? ss ss sI}", "id", (json_int_t)s->cat,
+		json_array_append_new(jcats, json_pack("{sI ss? ss ss sI}", "id", (json_int_t)s->cat,
 		    "name", s->cat ? s->cat_name : NULL, "colour", s->colour,
 		    "productivity", s->prod[0] ? s->prod : "none", "ms", (json_int_t)cats[i].ms));
 	}

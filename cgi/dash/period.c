@@ -25,7 +25,7 @@ const struct wt_field dash_period_fields[] = {
 };
 
 #define MAX_GROUPS	32
-#define BAR_W		40
+#define CHART_W		1000	/* the SVG is as wide as its panel */
 #define BAR_H		200
 
 static const char *const MONTHS[] = { "January", "February", "March", "April", "May",
@@ -139,6 +139,7 @@ period(struct wt_req *r, int month)
 	char prev_link[11], next_link[11];
 	int ndays = 0, ng = 0, len, plen, elapsed, y = 0, m = 0, dd = 0, ncur = 0, nins = 0;
 	int off_cur, off_prev, off_weeks;
+	double slot;
 
 	if ((e = rp_person_load(r, wt_str(r, "user"), &p)) != NULL)
 		return e;
@@ -247,15 +248,18 @@ period(struct wt_req *r, int month)
 	 * fixed order (the order of the legend). */
 	if (max_day < 3600000)
 		max_day = 3600000;
+	slot = (double)CHART_W / len;
 	for (int i = 0; i < len; i++) {
 		const struct rp_day *x = &d[off_cur + i];
 		double ybase = BAR_H;
 		int nseg = 0;
 
 		view_setf(v, x->day, "Days.%d.date", i);
-		snprintf(buf, sizeof(buf), "%d", i * BAR_W + 4);
+		snprintf(buf, sizeof(buf), "%.2f", slot * i + slot * 0.15);
 		view_setf(v, buf, "Days.%d.x", i);
-		snprintf(buf, sizeof(buf), "%d", i * BAR_W + BAR_W / 2);
+		snprintf(buf, sizeof(buf), "%.2f", slot * 0.7);
+		view_setf(v, buf, "Days.%d.w", i);
+		snprintf(buf, sizeof(buf), "%.2f", slot * i + slot / 2);
 		view_setf(v, buf, "Days.%d.cx", i);
 		snprintf(buf, sizeof(buf), "%.2s", x->day + 8);
 		view_setf(v, buf, "Days.%d.dom", i);
@@ -367,7 +371,7 @@ period(struct wt_req *r, int month)
 	view_set_int(v, "Period.HasNext", strcmp(next_link, p.today) <= 0);
 	view_set_int(v, "Period.IsCurrent", elapsed < len && elapsed > 0);
 	view_set_int(v, "Period.Days", len);
-	view_set_int(v, "Period.Width", len * BAR_W);
+	view_set_int(v, "Period.Width", CHART_W);
 	view_set(v, "Period.UserQuery", rp_user_query(&p, uq, sizeof(uq)));
 	rp_person_view(v, &p);
 	rp_duration(cur.worked, words, sizeof(words));

@@ -7,6 +7,8 @@
 #define PERIOD_SEES	"their own; manager: ?user= of people of the teams they manage; " \
 	"admin: anyone's (audited as for a day)"
 
+#define EXPORT_SEES	"their own; manager: ?user= of people of the teams they manage; " \
+	"admin: anyone's (audited)"
 #define TASKS_SEES	"their own task sessions; manager: ?user= (or a session) of people of " \
 	"the teams they manage; admin: anyone's (audited as for a day)"
 
@@ -26,6 +28,18 @@ static const struct wt_route routes[] = {
 	  .fields = dash_period_fields, .access = { WT_ROLE_ANY, PERIOD_SEES } },
 	{ .method = "GET", .pattern = "/month/:date", .handler = dash_month,
 	  .fields = dash_period_fields, .access = { WT_ROLE_ANY, PERIOD_SEES } },
+	{ .method = "GET", .pattern = "/export.csv", .handler = dash_export_csv,
+	  .fields = dash_export_fields, .access = { WT_ROLE_ANY, EXPORT_SEES } },
+	{ .method = "GET", .pattern = "/export", .handler = dash_export_json,
+	  .fields = dash_export_fields, .access = { WT_ROLE_ANY, EXPORT_SEES } },
+	{ .method = "GET", .pattern = "/me/data", .handler = dash_mydata,
+	  .fields = dash_mydata_fields, .flags = WT_ROUTE_FORM,
+	  .access = { WT_ROLE_ANY, "their own: exports, who looked at their reports" } },
+	{ .method = "POST", .pattern = "/me/data/delete", .handler = dash_delete,
+	  .fields = dash_delete_fields, .form = "mydata.cs", .form_page = dash_mydata_view,
+	  .access = { WT_ROLE_ANY, "their own activity only (takes no person), with confirmation" } },
+	{ .method = "GET", .pattern = "/me/data/everything", .handler = dash_everything,
+	  .access = { WT_ROLE_ANY, "their own: everything held about them" } },
 	/* Task sessions (tasks_*.c).  "today" before ":id". */
 	{ .method = "GET", .pattern = "/sessions", .handler = tasks_list,
 	  .fields = tasks_list_fields, .form = "task_sessions.cs",

@@ -57,7 +57,7 @@ const struct wt_stmt dash_stmts[DASH_NSTMTS] = {
 	  " CASE WHEN last_at = hi THEN '24:00'"
 	  "  ELSE coalesce(to_char(last_at AT TIME ZONE $4, 'HH24:MI'), '') END,"
 	  " worked_ms, breaks, break_ms, categories::text"
-	  " FROM report_days($1, $2::date, $3::date, $4)", 4, 1 },
+	  " FROM report_days($1, $2::date, $3::date, $4)", 4, 1, 1 },
 	/* $1 person, $2 from, $3 to, $4 zone: the timeline, each segment's
 	 * milliseconds computed exactly as report_day_compute adds them. */
 	STMT(ST_DASH_SEGMENTS) = { "dash_segments",
@@ -67,16 +67,89 @@ const struct wt_stmt dash_stmts[DASH_NSTMTS] = {
 	  " coalesce(c.colour, '#bdbdbd'), coalesce(c.productivity, '')"
 	  " FROM report_segments($1, $2::date, $3::date, $4) g"
 	  " LEFT JOIN windows w ON w.id = g.window_id"
-	  " LEFT JOIN categories c ON c.id = w.category_id ORDER BY g.day, g.s", 4, 1 },
+	  " LEFT JOIN categories c ON c.id = w.category_id ORDER BY g.day, g.s", 4, 1, 1 },
 	/* $1 day, $2 zone: the local hour each real hour of the day starts
 	 * at (23, 24 or 25 of them). */
 	STMT(ST_DASH_HOURS) = { "dash_hours",
 	  "SELECT to_char(t AT TIME ZONE $2, 'HH24') FROM generate_series("
 	  " $1::date::timestamp AT TIME ZONE $2,"
 	  " ($1::date + 1)::timestamp AT TIME ZONE $2 - interval '1 hour', interval '1 hour') t"
-	  " ORDER BY t", 2, 1 },
+	  " ORDER BY t", 2, 1, 1 },
 	STMT(ST_DASH_CATEGORIES) = { "dash_categories",
-	  "SELECT id, name, colour, productivity FROM categories ORDER BY name", 0, 1 },
+	  "SELECT id, name, colour, productivity FROM categories ORDER BY name", 0, 1, 1 },
+	/* Seconds the answering server is behind its primary: 0 on the
+	 * primary, and on a replica that has replayed all it received. */
+	STMT(ST_DASH_LAG) = { "dash_lag",
+	  "SELECT CASE WHEN pg_is_in_recovery()"
+	  " AND pg_last_wal_receive_lsn() IS DISTINCT FROM pg_last_wal_replay_lsn()"
+	  " THEN coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp())::int, 0)"
+	  " ELSE 0 END", 0, 1, 1 },
+	/* $1 person, $2 from, $3 to, $4 zone: the segments, with the zone's
+	 * offset in minutes at each end. */
+	STMT(ST_DASH_EXPORT) = { "dash_export",
+	  "SELECT g.day::text, " EPOCH_MS("g.s") ", " EPOCH_MS("g.e - g.s") ","
+	  " (extract(epoch FROM (g.s AT TIME ZONE $4) - (g.s AT TIME ZONE 'UTC')) / 60)::int,"
+	  " (extract(epoch FROM (g.e AT TIME ZONE $4) - (g.e AT TIME ZONE 'UTC')) / 60)::int,"
+	  " g.away, coalesce(w.app, ''), coalesce(w.title, ''), coalesce(w.url, ''),"
+	  " c.name, c.productivity"
+	  " FROM report_segments($1, $2::date, $3::date, $4) g"
+	  " LEFT JOIN windows w ON w.id = g.window_id"
+	  " LEFT JOIN categories c ON c.id = w.category_id ORDER BY g.day, g.s", 4, 1, 1 },
+	/* $1 person, $2 the viewer's zone: who looked at their reports. */
+	STMT(ST_DASH_LOOKS) = { "dash_looks",
+	  "SELECT to_char(a.at AT TIME ZONE $2, 'YYYY-MM-DD HH24:MI'),"
+	  " coalesce(u.display_name, a.actor_email), coalesce(u.role, ''),"
+	  " coalesce(a.after->>'page', ''), coalesce(a.after->>'what', '')"
+	  " FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id"
+	  " WHERE a.target_type = 'user' AND a.target_id = $1::bigint"
+	  " AND a.action = 'report.view' ORDER BY a.at DESC LIMIT 200", 2, 1 },
+	/* $1 person, $2 first day ('' for everything), $3 last day, $4 zone,
+	 * $5 address: deletes and audits in one statement. */
+	STMT(ST_DASH_DELETE) = { "dash_delete",
+	  "WITH d AS (SELECT activity_delete_range($1::bigint,"
+	  "  nullif($2, '')::date::timestamp AT TIME ZONE $4,"
+	  "  (nullif($3, '')::date + 1)::timestamp AT TIME ZONE $4) AS n)"
+	  " INSERT INTO audit_log (actor_id, actor_email, action, target_type, target_id,"
+	  "  target_label, after, ip)"
+	  " SELECT u.id, u.email, 'activity.delete', 'user', u.id, u.email,"
+	  "  jsonb_build_object('from', nullif($2, ''), 'to', nullif($3, ''), 'spans', d.n), $5"
+	  " FROM users u, d WHERE u.id = $1::bigint RETURNING (after->>'spans')::bigint", 5, 0 },
+	/* $1 person: everything but the spans, as one JSON object. */
+	STMT(ST_DASH_EVERYTHING) = { "dash_everything",
+	  "SELECT json_build_object("
+	  " 'exported_at', now(),"
+	  " 'account', (SELECT json_build_object('id', u.id, 'email', u.email,"
+	  "  'display_name', u.display_name, 'role', u.role, 'status', u.status,"
+	  "  'timezone', u.timezone, 'target_pace_min', u.target_pace_min,"
+	  "  'created_at', u.created_at) FROM users u WHERE u.id = $1::bigint),"
+	  " 'teams', coalesce((SELECT json_agg(json_build_object('team', t.name, 'role', m.role,"
+	  "  'since', m.added_at) ORDER BY t.name) FROM team_members m"
+	  "  JOIN teams t ON t.id = m.team_id WHERE m.user_id = $1::bigint), '[]'),"
+	  " 'devices', coalesce((SELECT json_agg(json_build_object('name', d.name,"
+	  "  'kind', d.kind, 'hostname', d.hostname, 'os', d.os,"
+	  "  'agent_version', d.agent_version, 'created_at', d.created_at,"
+	  "  'last_seen_at', d.last_seen_at, 'revoked_at', d.revoked_at) ORDER BY d.id)"
+	  "  FROM devices d WHERE d.user_id = $1::bigint), '[]'),"
+	  " 'sessions', coalesce((SELECT json_agg(json_build_object('created_at', s.created_at,"
+	  "  'last_seen_at', s.last_seen_at, 'expires_at', s.expires_at, 'ip', s.ip,"
+	  "  'user_agent', s.user_agent) ORDER BY s.created_at)"
+	  "  FROM web_sessions s WHERE s.user_id = $1::bigint), '[]'),"
+	  /* Others who acted on the person by name, as /me/data shows them. */
+	  " 'audit', coalesce((SELECT json_agg(json_build_object('at', a.at,"
+	  "  'actor', CASE WHEN a.actor_id = $1::bigint THEN a.actor_email"
+	  "   ELSE coalesce(v.display_name, 'a deleted account') END,"
+	  "  'action', a.action, 'target_type', a.target_type,"
+	  "  'target', a.target_label, 'before', a.before, 'after', a.after) ORDER BY a.at)"
+	  "  FROM audit_log a LEFT JOIN users v ON v.id = a.actor_id"
+	  "  WHERE a.actor_id = $1::bigint"
+	  "  OR (a.target_type = 'user' AND a.target_id = $1::bigint)), '[]'))::text", 1, 1 },
+	/* $1 person: every stored span, device by device. */
+	STMT(ST_DASH_ALL_SPANS) = { "dash_all_spans",
+	  "SELECT d.name, to_char(a.started_at AT TIME ZONE 'UTC',"
+	  " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), a.duration_ms, a.afk, w.app, w.title, w.url,"
+	  " c.name FROM devices d JOIN activity a ON a.device_id = d.id"
+	  " JOIN windows w ON w.id = a.window_id LEFT JOIN categories c ON c.id = w.category_id"
+	  " WHERE d.user_id = $1::bigint ORDER BY d.id, a.started_at", 1, 1, 1 },
 	/* Task sessions.  $1 person, $2 idle minutes: ends an idle session
 	 * as the API would (under the person's lock). */
 	STMT(ST_DASH_TASK_TOUCH) = { "dash_task_touch",

@@ -24,6 +24,7 @@
 #include "jwt.h"
 #include "log.h"
 #include "password.h"
+#include "stream.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define IP_BUILD	"-san"
@@ -253,6 +254,7 @@ use_app(const struct wt_app *app)
 	    strncmp(wt_cfg.db_conninfo, "postgres", 8) != 0 ? " " :
 	    strchr(wt_cfg.db_conninfo, '?') ? "&" : "?", "application_name", app->name, tag),
 	    app->name);
+	db_set_replica(wt_cfg.db_replica_conninfo);
 	if (app_db_setup(app) != 0) {
 		ip_diag("%s: a statement table has a hole", app->name);
 		return -1;
@@ -264,6 +266,14 @@ use_app(const struct wt_app *app)
 		return -1;
 	}
 	current = app;
+	return 0;
+}
+
+/* A streamed body goes after the headers, as server.c sends it. */
+static int
+buf_sink(void *ctx, const char *data, size_t len)
+{
+	buf_append(ctx, data, len);
 	return 0;
 }
 
@@ -494,6 +504,8 @@ ip_do(const struct wt_app *app, const struct ip_req *q)
 	db_after_request();
 	buf_init(&out);
 	resp_serialize(&r, &out);
+	(void)resp_stream(&r, buf_sink, &out);
+	db_after_request();
 	req_free(&r);
 	if (!q->hold_deferred) {
 		app_run_deferred();

@@ -762,6 +762,53 @@ case_task_delete(void)
 }
 
 static void
+case_export_csv(void)
+{
+	dash_by_person("/export.csv?from=2024-05-06&to=2024-05-07&user={id}");
+}
+
+static void
+case_export_json(void)
+{
+	dash_by_person("/export.json?from=2024-05-06&to=2024-05-07&user={id}");
+}
+
+/* One's own data only: every signed-in role 200, anonymous 401. */
+static void
+dash_own(const char *path, int ok_status, const char *method)
+{
+	for (size_t i = 0; i < NWALK; i++) {
+		enum actor a = ACTORS[i];
+		struct ip_resp *r = IP(&dash_app, .method = method, .path = path,
+		    .accept = "application/json", .json = strcmp(method, "POST") == 0 ? "{}" : NULL,
+		    .bearer = TOKEN[a] && *TOKEN[a] ? TOKEN[a] : NULL);
+
+		expect(r, a == ANON ? 401 : ok_status, a, ip_strf("%s %s", method, path));
+	}
+}
+
+static void
+case_mydata(void)
+{
+	dash_own("/me/data", 200, "GET");
+}
+
+/* Past the access check, the missing range stops it: nothing deleted. */
+static void
+case_mydata_delete(void)
+{
+	dash_own("/me/data/delete", 400, "POST");
+	is_str(ip_q("SELECT count(*) FROM audit_log WHERE action = 'activity.delete'"
+	    " AND actor_email LIKE '%' || $1 || '%'", tag, NULL), "0", "nothing was deleted");
+}
+
+static void
+case_everything(void)
+{
+	dash_own("/me/data/everything.json", 200, "GET");
+}
+
+static void
 case_front(void)
 {
 	for (size_t i = 0; i < NWALK; i++) {
@@ -964,6 +1011,11 @@ static const struct {
 	{ "GET /week/:date", case_week_date },
 	{ "GET /month", case_month },
 	{ "GET /month/:date", case_month_date },
+	{ "GET /export.csv", case_export_csv },
+	{ "GET /export", case_export_json },
+	{ "GET /me/data", case_mydata },
+	{ "POST /me/data/delete", case_mydata_delete },
+	{ "GET /me/data/everything", case_everything },
 	{ "GET /sessions", case_sessions },
 	{ "GET /sessions.csv", case_sessions_csv },
 	{ "GET /sessions/today", case_sessions_today },

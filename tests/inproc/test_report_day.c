@@ -156,6 +156,8 @@ berlin_spring(void)
 	is_str(ip_jstr(a, "timeline.4.from"), "12:00", "... from 12:00");
 	is_str(ip_jstr(a, "timeline.7.to"), "24:00", "... the last ends at midnight");
 	is_str(ip_jstr(a, "apps.0.app"), "code", "top application: the editor");
+	is_str(ip_jstr(a, "categories.0.name"), "Work > Programming", "top category: programming");
+	is_str(ip_jstr(a, "categories.0.productivity"), "productive", "... productive");
 	is_int(jint(a, "apps.0.ms"), 215 * MIN, "... 3 h 35 min");
 	like(ip_jstr(a, "titles.0.title"), "main.c — é 漢字 🙂", "top title keeps its characters");
 	is_str(ip_jstr(a, "prev"), "2024-03-30", "previous day");
