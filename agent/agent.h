@@ -100,6 +100,7 @@ struct status {
 	uint64_t	 flushes;
 	char		 flush_result[512];
 	char		 etag[128];
+	uint64_t	 bytes_sent, bytes_received, connections;
 };
 int	 status_read(const char *state_dir, struct status *);
 /* The running daemon's pid (it holds the lock), or 0. */

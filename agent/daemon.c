@@ -76,10 +76,12 @@ agent_write_status(struct agent *a)
 
 	buf_addf(&b, "pid %ld\nstarted_ms %" PRId64 "\nlast_upload_ms %" PRId64
 	    "\nlast_error_ms %" PRId64 "\nlast_error %s\nrevoked %d\ndisplay %s\nflushes %"
-	    PRIu64 "\nflush_result %s\netag %s\n", (long)getpid(), a->started_ms,
+	    PRIu64 "\nflush_result %s\netag %s\nbytes_sent %" PRIu64 "\nbytes_received %"
+	    PRIu64 "\nconnections %" PRIu64 "\n", (long)getpid(), a->started_ms,
 	    a->last_upload_ms, a->last_error_ms, a->last_error, a->revoked,
 	    a->bs ? "connected" : a->be_why, a->flushes, a->flush_result,
-	    a->pol.etag ? a->pol.etag : "");
+	    a->pol.etag ? a->pol.etag : "", net_stats.sent, net_stats.received,
+	    net_stats.connections);
 	if (write_atomic(path, b.p, b.len, 0600) != 0)
 		log_warn("cannot write %s: %s", path, strerror(errno));
 	buf_free(&b);
@@ -310,7 +312,7 @@ agent_run(struct conf *conf)
 	if (!conf_enrolled(&a->conf)) {
 		fprintf(stderr, "worktime-agent: not enrolled: run worktime-agent enroll URL CODE "
 		    "first (%s has no url or token)\n", a->conf.path);
-		rc = 1;
+		rc = 2;
 		goto out_free;
 	}
 	if (mkdir_p(a->conf.state_dir, 0700) != 0) {

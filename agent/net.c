@@ -11,6 +11,8 @@
 
 #define MAX_ANSWER	(1024 * 1024)
 
+struct net_stats net_stats;
+
 int
 net_init(struct net *n)
 {
@@ -131,6 +133,17 @@ req_prepare(struct req *r, const struct conf *c, const char *method, const char 
 static void
 finish(struct req *r, CURLcode rc)
 {
+	curl_off_t up = 0, down = 0;
+	long req = 0, head = 0, conns = 0;
+
+	curl_easy_getinfo(r->easy, CURLINFO_REQUEST_SIZE, &req);
+	curl_easy_getinfo(r->easy, CURLINFO_SIZE_UPLOAD_T, &up);
+	curl_easy_getinfo(r->easy, CURLINFO_HEADER_SIZE, &head);
+	curl_easy_getinfo(r->easy, CURLINFO_SIZE_DOWNLOAD_T, &down);
+	curl_easy_getinfo(r->easy, CURLINFO_NUM_CONNECTS, &conns);
+	net_stats.sent += (uint64_t)req + (uint64_t)up;
+	net_stats.received += (uint64_t)head + (uint64_t)down;
+	net_stats.connections += (uint64_t)conns;
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
 	else {

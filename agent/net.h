@@ -6,6 +6,8 @@
 #ifndef WA_NET_H
 #define WA_NET_H
 
+#include <stdint.h>
+
 #include <curl/curl.h>
 
 #include "conf.h"
@@ -28,6 +30,14 @@ struct req {
 struct net {
 	CURLM		*multi;
 };
+
+/* Every request's HTTP bytes (request and answer, headers included) and
+ * the connections opened, since the program started: for status and the
+ * footprint benchmark. */
+struct net_stats {
+	uint64_t	 sent, received, connections;
+};
+extern struct net_stats net_stats;
 
 int	 net_init(struct net *);
 void	 net_free(struct net *);

@@ -96,6 +96,12 @@ status_read(const char *state_dir, struct status *st)
 			snprintf(st->flush_result, sizeof(st->flush_result), "%s", v);
 		else if (strcmp(line, "etag") == 0)
 			snprintf(st->etag, sizeof(st->etag), "%s", v);
+		else if (strcmp(line, "bytes_sent") == 0)
+			st->bytes_sent = strtoull(v, NULL, 10);
+		else if (strcmp(line, "bytes_received") == 0)
+			st->bytes_received = strtoull(v, NULL, 10);
+		else if (strcmp(line, "connections") == 0)
+			st->connections = strtoull(v, NULL, 10);
 	}
 	free(text);
 	return 0;
@@ -129,7 +135,7 @@ cmd_status(struct conf *c)
 	if (!conf_enrolled(c)) {
 		printf("enrolled:    no (%s has no url or token): run worktime-agent enroll URL "
 		    "CODE\n", c->path);
-		return 1;
+		return 2;
 	}
 	printf("enrolled:    yes, device %" PRId64 "%s%s%s at %s\n", c->device_id,
 	    c->device_name ? " (" : "", c->device_name ? c->device_name : "",
@@ -139,8 +145,12 @@ cmd_status(struct conf *c)
 	if (pid != 0) {
 		ago(st.started_ms, line, sizeof(line));
 		printf("agent:       running (pid %ld), since %s\n", pid, have_status ? line : "?");
-		if (have_status)
+		if (have_status) {
 			printf("display:     %s\n", st.display);
+			printf("traffic:     %.1f KiB sent, %.1f KiB received over %" PRIu64
+			    " connection%s since it started\n", st.bytes_sent / 1024.0,
+			    st.bytes_received / 1024.0, st.connections, st.connections == 1 ? "" : "s");
+		}
 	} else
 		printf("agent:       not running (start it: systemctl --user start worktime-agent, "
 		    "or worktime-agent run)\n");
@@ -294,7 +304,7 @@ cmd_flush(struct conf *c, int timeout_s)
 
 	if (!conf_enrolled(c)) {
 		fprintf(stderr, "worktime-agent: not enrolled: run worktime-agent enroll URL CODE\n");
-		return 1;
+		return 2;
 	}
 	pid = daemon_pid(c->state_dir);
 	if (pid > 0)

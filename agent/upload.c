@@ -266,8 +266,9 @@ config_done(struct req *r, void *ctx)
 		buf_free(&b);
 		free(path);
 		log_info("policy %s: idle timeout %d s, upload every %d s, heartbeat every %d s, "
-		    "%zu title pattern%s", r->etag, a->pol.idle_timeout_s, a->pol.upload_interval_s,
-		    a->pol.heartbeat_interval_s, a->pol.nre, a->pol.nre == 1 ? "" : "s");
+		    "%zu title pattern%s (in force, with agent.conf's overrides)", r->etag,
+		    agent_idle_s(a), upload_s(a), heartbeat_s(a), a->pol.nre,
+		    a->pol.nre == 1 ? "" : "s");
 		/* The new intervals apply from now. */
 		config_task.due = mono_ms() + config_s(a) * 1000LL;
 		if (heartbeat_task.due != NEVER && heartbeat_task.due > mono_ms() + heartbeat_s(a) * 1000LL)

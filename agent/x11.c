@@ -40,10 +40,19 @@ on_error(Display *dpy, XErrorEvent *e)
 	return 0;
 }
 
-/* The X server went away.  Xlib calls this instead of exit(); the poll
- * that was running returns and the agent opens a new connection later. */
+/* The X server went away.  Xlib's default handler would exit: this one
+ * returns, and so does the exit handler below, which Xlib calls instead
+ * of exit(); the poll that was running returns and the agent opens a new
+ * connection later. */
+static int
+on_io_error(Display *dpy)
+{
+	(void)dpy;
+	return 0;
+}
+
 static void
-on_io_error(Display *dpy, void *data)
+on_io_exit(Display *dpy, void *data)
 {
 	struct x11 *x = data;
 
@@ -76,7 +85,8 @@ x11_open(char *why, int whysz)
 	x = xcalloc(1, sizeof(*x));
 	x->dpy = dpy;
 	XSetErrorHandler(on_error);
-	XSetIOErrorExitHandler(dpy, on_io_error, x);
+	XSetIOErrorHandler(on_io_error);
+	XSetIOErrorExitHandler(dpy, on_io_exit, x);
 	x->root = DefaultRootWindow(dpy);
 	x->net_active = XInternAtom(dpy, "_NET_ACTIVE_WINDOW", False);
 	x->net_wm_name = XInternAtom(dpy, "_NET_WM_NAME", False);

@@ -77,9 +77,12 @@
     <code>worktime-agent</code> (it needs libX11, libXss and libcurl).</li>
     <li>Make a code with the form on this page.</li>
     <li>On the computer, run <code>worktime-agent enroll <?cs var:Site.Url ?> CODE</code>
-    with the code, then <code>worktime-agent run</code> (start it with your desktop session
-    to keep it recording). The device then appears in the list above;
-    <code>worktime-agent status</code> says whether it reaches the server.</li>
+    with the code, then <code>systemctl --user enable --now worktime-agent</code>: it
+    starts with every desktop session from then on (desktops without a systemd user
+    session start it from the autostart entry <code>make install</code> put in place;
+    <code>worktime-agent run</code> runs it by hand). The device then appears in the list
+    above; <code>worktime-agent status</code> says whether it reaches the server, and
+    <code>man worktime-agent</code> says the rest.</li>
   </ol>
 </section>
 </div>

@@ -6,6 +6,7 @@
   <h1><?cs if:Person.Name && Person.Self != "1" ?><?cs var:Person.Name ?>’s task sessions<?cs else ?>Task sessions<?cs /if ?></h1>
   <nav class="day-nav" aria-label="Task sessions">
     <a href="/sessions/today<?cs var:Range.UserQuery ?>">Today</a>
+    <a href="/widget">The widget</a>
   </nav>
 </div>
 <?cs if:Person.Name && Person.Self != "1" ?>
@@ -29,7 +30,7 @@
 <section class="panel" aria-labelledby="list-h">
   <h2 id="list-h">Sessions from <?cs var:Range.From ?> to <?cs var:Range.To ?></h2>
   <?cs if:Totals.sessions == "0" ?>
-  <p>No task session started in these days. Sessions are timed with the widget.</p>
+  <p>No task session started in these days. Sessions are timed with <a href="/widget">the widget</a>.</p>
   <?cs else ?>
   <div class="table-scroll">
   <table class="data cards-narrow">

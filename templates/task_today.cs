@@ -5,6 +5,7 @@
     <span class="sub"><?cs var:Person.Today ?></span></h1>
   <nav class="day-nav" aria-label="Task sessions">
     <a href="/sessions<?cs var:Range.UserQuery ?>">All sessions</a>
+    <a href="/widget">The widget</a>
   </nav>
 </div>
 <?cs if:Person.Self != "1" ?>
@@ -26,7 +27,7 @@
 </section>
 <section class="panel" aria-labelledby="s-h">
   <h2 id="s-h">Today’s sessions</h2>
-  <?cs if:!Sessions.0.id ?><p>No task session today. Time your tasks with the widget.</p><?cs else ?>
+  <?cs if:!Sessions.0.id ?><p>No task session today. Time your tasks with <a href="/widget">the widget</a>.</p><?cs else ?>
   <ul><?cs each:s = Sessions ?><li><a href="/sessions/<?cs var:s.id ?>">Session <?cs var:s.id ?></a>: <?cs var:s.start ?>–<?cs var:s.end ?>, <?cs var:s.tasks ?> tasks, <?cs var:s.active ?> active<?cs if:s.pace.known == "1" ?>, <span aria-hidden="true"><?cs var:s.pace.emoji ?></span> <?cs var:s.pace.min ?> min/task (<?cs var:s.pace.words ?>)<?cs /if ?> <span class="hint"><?cs var:s.state ?></span></li><?cs /each ?></ul>
   <?cs /if ?>
 </section>

@@ -78,6 +78,14 @@ cors_preflight(const struct wt_route *routes, struct wt_req *r, int *answered)
 		resp_header(r, "Access-Control-Allow-Methods", methods.data);
 		resp_header(r, "Access-Control-Allow-Headers", "Authorization, Content-Type");
 		resp_header(r, "Access-Control-Max-Age", "600");
+		/* A page on the internet calling a server on the local
+		 * network: Chromium's Private Network Access asks first. */
+		{
+			const char *pna = req_header(r, "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK");
+
+			if (pna != NULL && strcmp(pna, "true") == 0)
+				resp_header(r, "Access-Control-Allow-Private-Network", "true");
+		}
 		resp_header(r, "Vary", "Origin");
 		(void)wt_empty(r, 204);
 		*answered = 1;

@@ -97,6 +97,7 @@ struct wt_err	*dash_everything(struct wt_req *);
 
 /* Task sessions (tasks_list.c, tasks_session.c, tasks_today.c). */
 struct wt_err	*tasks_list(struct wt_req *);
+struct wt_err	*tasks_widget(struct wt_req *);
 struct wt_err	*tasks_list_fill(struct wt_req *);
 struct wt_err	*tasks_csv(struct wt_req *);
 struct wt_err	*tasks_today(struct wt_req *);

@@ -41,6 +41,8 @@ static const struct wt_route routes[] = {
 	{ .method = "GET", .pattern = "/me/data/everything", .handler = dash_everything,
 	  .access = { WT_ROLE_ANY, "their own: everything held about them" } },
 	/* Task sessions (tasks_*.c).  "today" before ":id". */
+	{ .method = "GET", .pattern = "/widget", .handler = tasks_widget,
+	  .access = { WT_ROLE_ANY, "nothing personal (how to install the task widget)" } },
 	{ .method = "GET", .pattern = "/sessions", .handler = tasks_list,
 	  .fields = tasks_list_fields, .form = "task_sessions.cs",
 	  .form_page = tasks_list_fill, .access = { WT_ROLE_ANY, TASKS_SEES } },

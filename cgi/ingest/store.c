@@ -399,6 +399,12 @@ store_batch(long long device, const struct batch *b, struct batch_counts *c)
 	for (int k = 0; k < nc; k++)
 		PQclear(res[k]);
 out:
+	/* Window ids interned by a transaction that rolled back name no
+	 * window: the cache must not keep them. */
+	if (e == NULL)
+		wincache_commit();
+	else
+		wincache_abort();
 	rows_free(&rows);
 	free3(arr);
 	free(ids);

@@ -20,6 +20,7 @@ struct slot {
 
 static struct slot	table[SLOTS];
 static unsigned		used;
+static int		uncommitted;	/* entries put since the last commit */
 
 /* SHA-256 of the length-prefixed triple, the first 128 bits: no two
  * triples share a key in practice, and nobody can make another person's
@@ -92,4 +93,23 @@ wincache_put(const char *app, const char *title, size_t tlen, const char *url, s
 	s->k[0] = k[0];
 	s->k[1] = k[1];
 	s->id = id;
+	uncommitted = 1;
+}
+
+void
+wincache_commit(void)
+{
+	uncommitted = 0;
+}
+
+/* Rare (a failed batch): the whole table goes, which is simpler than
+ * taking single entries out of an open-addressing table. */
+void
+wincache_abort(void)
+{
+	if (!uncommitted)
+		return;
+	memset(table, 0, sizeof(table));
+	used = 0;
+	uncommitted = 0;
 }

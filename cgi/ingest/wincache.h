@@ -13,5 +13,10 @@ int	wincache_get(const char *app, const char *title, size_t title_len,
 	    const char *url, size_t url_len, int *id);
 void	wincache_put(const char *app, const char *title, size_t title_len,
 	    const char *url, size_t url_len, int id);
+/* The transaction that interned the windows put since the last call
+ * committed (keep them) or did not (forget them: their ids were rolled
+ * back with it, and a span stored under one would name no window). */
+void	wincache_commit(void);
+void	wincache_abort(void);
 
 #endif

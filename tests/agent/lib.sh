@@ -13,9 +13,15 @@
 AGENT_DIR=$(cd "$(dirname "$0")" && pwd)
 BG_PIDS=()
 cleanup() {
-	local p
+	local p l
 	for p in "${BG_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
 	for p in "${BG_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+	# The agents' logs outlive the run, for whoever reads a failure.
+	mkdir -p "$WT_STATE/agent-logs"
+	for l in "$TMPD"/*/agent.log; do
+		[ -f "$l" ] && cp "$l" "$WT_STATE/agent-logs/$(basename "$0" .t)-$(basename "$(dirname "$l")").log"
+	done
+	return 0
 }
 trap 'cleanup; rm -rf "$TMPD"' EXIT
 
@@ -75,6 +81,7 @@ new_code() {
 enroll_agent() {
 	local code
 	use_agent "$1"
+	agent_person
 	code=$(new_code "$1 $$") || return 1
 	"$WT_AGENT" enroll "$WT_BASE" "$code" --ca-file "$WT_CACERT" >"$TMPD/$1/enroll.out" 2>&1 ||
 		{ diag "enroll: $(cat "$TMPD/$1/enroll.out")"; return 1; }
@@ -83,13 +90,17 @@ enroll_agent() {
 }
 
 # start_agent: worktime-agent run in the background (AGENT_PID), waiting
-# until it has the display.
+# until it has the display.  AGENT_WRAP (an array) goes before it: env
+# settings, valgrind.
+AGENT_WRAP=()
 start_agent() {
 	local i
-	"$WT_AGENT" run 2>>"$AGENT_LOG" &
+	: >>"$AGENT_LOG"
+	if [ -f "$AGENT_STATE/status" ]; then sed -i '/^display /d' "$AGENT_STATE/status"; fi
+	"${AGENT_WRAP[@]}" "$WT_AGENT" run 2>>"$AGENT_LOG" &
 	AGENT_PID=$!
 	BG_PIDS+=("$AGENT_PID")
-	for i in $(seq 1 100); do
+	for i in $(seq 1 300); do
 		grep -qs '^display connected' "$AGENT_STATE/status" && return 0
 		sleep 0.1
 	done
@@ -128,3 +139,37 @@ wait_for() {
 }
 log_has() { grep -qs -- "$1" "$AGENT_LOG"; }
 now_ms() { date +%s%3N; }
+
+# rotation EVENTS SCRIPT COUNT STEP-MS [WORD]: a script of COUNT stretches
+# of STEP-MS each, cycling through four windows (so one window comes back,
+# apart, as a span of its own), then "mark end" and no window.
+rotation() {
+	local ev=$1 sc=$2 n=$3 step=$4 w=${5:-rot} i
+	: >"$sc"
+	for i in 1 2 3 4; do
+		echo "# win $i App$i $w window $i é" >>"$ev"
+		echo "new $i App$i $w window $i é" >>"$sc"
+	done
+	for i in $(seq 1 "$n"); do
+		printf 'activate %d\nsleep %d\n' $(( (i - 1) % 4 + 1 )) "$step" >>"$sc"
+	done
+	printf 'mark end\nnone\nsleep 300\n' >>"$sc"
+}
+
+# fail_batches DEVICE HOW: a trigger on activity_batches for that device
+# only, running HOW (plpgsql) before each insert: the real server then
+# fails (RAISE: a 500) or is slow (pg_sleep) for this device alone.
+fail_batches() {
+	sql "CREATE OR REPLACE FUNCTION agent_test_$1() RETURNS trigger LANGUAGE plpgsql AS \$\$
+	     BEGIN IF NEW.device_id = $1 THEN $2; END IF; RETURN NEW; END \$\$;
+	     CREATE TRIGGER agent_test_$1 BEFORE INSERT ON activity_batches
+	     FOR EACH ROW EXECUTE FUNCTION agent_test_$1()" >/dev/null
+}
+heal_batches() {
+	sql "DROP TRIGGER IF EXISTS agent_test_$1 ON activity_batches;
+	     DROP FUNCTION IF EXISTS agent_test_$1()" >/dev/null
+}
+
+# The waits the agent chose after failed uploads, in seconds, one a line.
+retry_waits() { sed -n 's/.*upload of batch .* failed .* again in \([0-9.]*\) s$/\1/p' "$AGENT_LOG"; }
+stack_test() { WT_INSTANCE=test "$WT_ROOT/stack" "$@"; }

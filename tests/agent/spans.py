@@ -77,7 +77,7 @@ def main():
         s, d = int(parts[0]), int(parts[1])
         # What was in front before the script or after it, cut by the
         # poll that saw it change, is none of the script's.
-        if s + d <= first + tol or s >= end - tol:
+        if s + d <= first + 500 or s >= end - 500:
             continue
         stored.append((s, d, parts[2], parts[3], parts[4]))
 

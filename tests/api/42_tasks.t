@@ -40,6 +40,13 @@ for p in /api/v1/task-events /api/v1/task-sessions/current /api/v1/token /api/v1
 	is "$STATUS $(header access-control-allow-origin)" "403 " "preflight $p from another origin: 403"
 done
 
+# --- the widget, installable from the site ------------------------------------------
+req GET /static/worktime-widget.user.js
+is "$STATUS" 200 "the widget is served by nginx"
+like "$(header content-type)" '^(application|text)/javascript' "... as JavaScript (a userscript manager installs it)"
+like "$BODY" '// ==UserScript==' "... with its userscript header"
+like "$BODY" '// @match ' "... and a @match to edit"
+
 # --- two clients at once ---------------------------------------------------------
 base=$(( $(date +%s) - 20 * 60 ))
 iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%S.000Z; }

@@ -677,6 +677,14 @@ case_month_date(void)
 /* Task sessions: the lists by ?user=, one session by its id (a session
  * of each target made here), deleting by the owner only. */
 static void
+case_widget(void)
+{
+	for (size_t i = 0; i < NWALK; i++)
+		expect(dash_call(ACTORS[i], "/widget"), ACTORS[i] == ANON ? 401 : 200, ACTORS[i],
+		    "GET /widget");
+}
+
+static void
 case_sessions(void)
 {
 	dash_by_person("/sessions?user={id}");
@@ -1011,6 +1019,7 @@ static const struct {
 	{ "GET /week/:date", case_week_date },
 	{ "GET /month", case_month },
 	{ "GET /month/:date", case_month_date },
+	{ "GET /widget", case_widget },
 	{ "GET /export.csv", case_export_csv },
 	{ "GET /export", case_export_json },
 	{ "GET /me/data", case_mydata },

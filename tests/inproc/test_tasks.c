@@ -449,6 +449,13 @@ cors(void)
 	like(ip_header(a, "Access-Control-Allow-Headers"), "Authorization", "... allows Authorization");
 	is_str(ip_header(a, "Access-Control-Allow-Methods"), "POST", "... and POST");
 	is_str(ip_header(a, "Access-Control-Allow-Credentials"), NULL, "... never credentials");
+	is_str(ip_header(a, "Access-Control-Allow-Private-Network"), NULL,
+	    "... nor the private network unless asked");
+	a = IP(ingest, .method = "OPTIONS", .path = "/api/v1/task-events",
+	    .headers = { "Origin: https://rater.example.org", "Access-Control-Request-Method: POST",
+	    "Access-Control-Request-Private-Network: true" });
+	is_str(ip_strf("%d %s", a->status, hdr(a, "Access-Control-Allow-Private-Network")),
+	    "204 true", "a preflight to a server on the local network: allowed");
 	a = IP(ingest, .method = "OPTIONS", .path = "/api/v1/task-events",
 	    .headers = { "Origin: https://evil.example.net" });
 	is_status(a, 403, "preflight from another origin: 403");
