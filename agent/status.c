@@ -165,6 +165,15 @@ cmd_status(struct conf *c)
 	req_run(&r);
 	if (r.status == 200 || r.status == 304)
 		printf("server:      reachable, device token accepted\n");
+	else if (r.status == 401) {
+		printf("server:      reachable, but it refuses this device's token (revoked?): "
+		    "enroll again with a new code: worktime-agent enroll %s CODE\n", c->url);
+		rc = 1;
+	} else {
+		req_describe(&r, line, sizeof(line));
+		printf("server:      not reachable: %s\n", line);
+		rc = 1;
+	}
 	/* The screenshot policy: the server's, else what the daemon uses. */
 	if (r.status == 200) {
 		struct jv *doc = json_parse(buf_str(&r.resp), r.resp.len, NULL, 0);
@@ -177,15 +186,6 @@ cmd_status(struct conf *c)
 		json_free(doc);
 	} else if (have_status && st.shots[0])
 		printf("screenshots: %s\n", st.shots);
-	else if (r.status == 401) {
-		printf("server:      reachable, but it refuses this device's token (revoked?): "
-		    "enroll again with a new code: worktime-agent enroll %s CODE\n", c->url);
-		rc = 1;
-	} else {
-		req_describe(&r, line, sizeof(line));
-		printf("server:      not reachable: %s\n", line);
-		rc = 1;
-	}
 	req_free(&r);
 
 	if (spool_open(&sp, c->state_dir, c->spool_max_bytes, 1) == 0) {

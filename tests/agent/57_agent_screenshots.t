@@ -47,6 +47,7 @@ hf() { "$WT_IMGSTAT" "$1" | awk '{ print $4 }'; }
 at_least() { [ "$("${@:2}")" -ge "$1" ]; }
 # log_count PATTERN: the agent's log lines since $mark that match.
 log_count() { tail -n +"$mark" "$AGENT_LOG" | grep -c -- "$1"; }
+log_count_lines() { tail -n +"$mark" "$AGENT_LOG" | grep -- "$1"; }
 stored_count() { stored "$1" | wc -l; }
 spool_empty() { [ "$(spool_images)" -eq 0 ]; }
 spool_images() { find "$(shots_dir)" -name '*.jpg' ! -name '*.thumb.jpg' 2>/dev/null | wc -l; }
@@ -128,8 +129,18 @@ like "$(tail -n +"$mark" "$AGENT_LOG")" "upload of screenshot [0-9]+ failed" "..
 is "$(spool_images)" 3 "the spool keeps 3 (screenshot_spool_max)"
 like "$("$WT_AGENT" status 2>&1)" "screenshots waiting to be uploaded; [0-9]+ dropped for space" \
 	"... status counts the ones dropped"
-seen=$(find "$TMPD/seen" -name '*.jpg*' | wc -l)
-ok "$([ "$seen" -ge 10 ]; echo $?)" "every file that appeared in the spool was caught ($seen)"
+# Each screenshot taken in this phase was caught, as its temporary file or
+# under its name.
+uncaught() {
+	local seq n=0
+	for seq in $(log_count_lines 'screenshot [0-9]* taken' | sed 's/.*screenshot \([0-9]*\) taken.*/\1/'); do
+		compgen -G "$TMPD/seen/*-$seq-b.jpg*" >/dev/null || n=$((n + 1))
+	done
+	echo "$n"
+}
+none_uncaught() { [ "$(uncaught)" -eq 0 ]; }
+wait_for none_uncaught
+ok $? "every screenshot that appeared in the spool was caught ($(uncaught) missed of $(log_count 'screenshot [0-9]* taken'))"
 worst_hf=0 worst_ocr=0 bad=0 unblurred_names=0
 for f in "$TMPD"/seen/*.jpg*; do
 	s=$("$WT_IMGSTAT" "$f") || { bad=$((bad + 1)); continue; }
