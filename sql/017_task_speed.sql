@@ -229,18 +229,19 @@ DROP FUNCTION task_step(task_events);
 
 -- A task deleted (or brought back) in the reports leaves or rejoins its
 -- session's totals (dash's delete sets its start event's task_deleted in
--- the same statement).
+-- the same statement).  Recounted, not adjusted: deleting is rare, and a
+-- recount is right whoever wrote the rows.
 CREATE FUNCTION task_tasks_deleted() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE task_sessions
-    SET tasks_done = tasks_done + CASE WHEN NEW.deleted THEN -1 ELSE 1 END,
-        done_active_ms = done_active_ms + CASE WHEN NEW.deleted THEN -NEW.active_ms
-                                               ELSE NEW.active_ms END,
+    UPDATE task_sessions s
+    SET tasks_done = d.n, done_active_ms = d.active,
         -- An ended session's last task is still its "running" one.
-        task_deleted = CASE WHEN task_start_event = NEW.start_event THEN NEW.deleted
-                            ELSE task_deleted END
-    WHERE id = NEW.session_id;
+        task_deleted = CASE WHEN s.task_start_event = NEW.start_event THEN NEW.deleted
+                            ELSE s.task_deleted END
+    FROM (SELECT count(*) AS n, coalesce(sum(t.active_ms), 0) AS active FROM task_tasks t
+          WHERE t.session_id = NEW.session_id AND NOT t.deleted) d
+    WHERE s.id = NEW.session_id;
     RETURN NULL;
 END
 $$;
