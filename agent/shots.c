@@ -322,7 +322,7 @@ static void
 take(struct agent *a, const struct sample *s)
 {
 	struct shot_out o;
-	int sw, sh;
+	int sw = 0, sh = 0;
 	int64_t seq = wall_ms();
 	char *tp, *ip;
 	int rc;
