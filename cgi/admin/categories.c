@@ -10,15 +10,17 @@
  * new rules give it.  Patterns are compiled by the database
  * (categories_regex_check): a bad one is a 400 naming its field with
  * PostgreSQL's message.  Every change is written to the audit log in the
- * same transaction, with the rule before and after. */
+ * same transaction, with the rule before and after.  The pages around
+ * this API (the list, the editor, the builder) are categories_*.c. */
 #include "config.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "admin.h"
 #include "buf.h"
+#include "categories.h"
 
 static const char *const productivities[] = { "productive", "neutral", "distracting", NULL };
 
@@ -134,15 +136,17 @@ category_json(PGresult *res, int row)
 	    "windows", (json_int_t)atoll(PQgetvalue(res, row, C_CAT_WINDOWS)));
 }
 
-/* JSON only until the page comes with the reports. */
+/* The list: this JSON, or the page (categories_page.c). */
 struct wt_err *
 categories_page(struct wt_req *r)
 {
-	PGresult *res = db_exec(ST_ADMIN_CATEGORIES_LIST, 0, NULL);
+	PGresult *res;
 	json_t *list;
 	long long uncategorised = 0;
 
-	if (res == NULL)
+	if (!req_wants_json(r))
+		return categories_html(r);
+	if ((res = db_exec(ST_ADMIN_CATEGORIES_LIST, 0, NULL)) == NULL)
 		return db_err();
 	list = json_array();
 	for (int i = 0; i < PQntuples(res); i++) {
@@ -172,6 +176,15 @@ category_one(const char *id, json_t **out)
 	*out = category_json(res, 0);
 	PQclear(res);
 	return NULL;
+}
+
+struct wt_err *
+category_answer(struct wt_req *r, const char *id)
+{
+	json_t *body;
+	struct wt_err *e = category_one(id, &body);
+
+	return e != NULL ? e : wt_json(r, 200, body);
 }
 
 /* The rule's row for the audit log (the caller frees it). */
@@ -215,6 +228,7 @@ category_saved(struct wt_req *r, int status, const char *id, const char *action,
 	char *after;
 	json_t *body;
 	struct wt_err *e;
+	char back[64];
 
 	if ((e = category_text(id, &after)) != NULL)
 		return e;
@@ -228,7 +242,9 @@ category_saved(struct wt_req *r, int status, const char *id, const char *action,
 		json_decref(body);
 		return db_err();
 	}
-	return done(r, status, body, "/admin/categories");
+	/* The list, with the rule saved shown. */
+	snprintf(back, sizeof(back), "/admin/categories?saved=%s", id);
+	return done(r, status, body, back);
 }
 
 struct wt_err *
@@ -330,5 +346,5 @@ category_delete(struct wt_req *r)
 	free(name);
 	if (e != NULL)
 		return e;
-	return done(r, 200, json_pack("{ss}", "status", "deleted"), "/admin/categories");
+	return done(r, 200, json_pack("{ss}", "status", "deleted"), "/admin/categories?deleted=1");
 }

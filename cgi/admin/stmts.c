@@ -297,6 +297,22 @@ const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	  " priority = $6, productivity = $7, colour = $8, updated_at = now() WHERE id = $1", 8, 0 },
 	STMT(ST_ADMIN_CATEGORY_DELETE) = { "admin_category_delete",
 	  "DELETE FROM categories WHERE id = $1", 1, 0 },
+	/* Active time of the spans that began in the last 7 days, per
+	 * window, then per category.  Path order: by level, so a rule's
+	 * children follow it ("Work > Docs" before "Work-Life"). */
+	STMT(ST_ADMIN_CATEGORIES_TREE) = { "admin_categories_tree",
+	  "WITH wk AS (SELECT w.category_id, count(*) AS windows, sum(s.ms)::bigint AS ms"
+	  "  FROM (SELECT a.window_id, sum(a.duration_ms) AS ms FROM activity a"
+	  "   WHERE a.started_at >= now() - interval '7 days' AND NOT a.afk"
+	  "   GROUP BY a.window_id) s JOIN windows w ON w.id = s.window_id"
+	  "  GROUP BY w.category_id)"
+	  " SELECT c.id, c.name, lower(c.name), c.depth, c.app_re, c.title_re, c.url_re,"
+	  " c.priority, c.productivity, c.colour, coalesce(wk.windows, 0), coalesce(wk.ms, 0),"
+	  " (SELECT coalesce(sum(windows), 0) FROM wk WHERE category_id IS NULL),"
+	  " (SELECT coalesce(sum(ms), 0) FROM wk WHERE category_id IS NULL)"
+	  " FROM (SELECT 1) one LEFT JOIN categories c ON true"
+	  " LEFT JOIN wk ON wk.category_id = c.id"
+	  " ORDER BY string_to_array(lower(c.name), ' > '), c.id", 0, 1 },
 
 	/* audit */
 	STMT(ST_ADMIN_AUDIT_INSERT) = { "admin_audit_insert",

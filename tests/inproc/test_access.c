@@ -572,6 +572,21 @@ case_category_create(void)
 }
 
 static void
+case_category_new(void)
+{
+	by_role("admin", 200, "GET", "/admin/categories/new", NULL);
+}
+
+static void
+case_category_page(void)
+{
+	const char *id = ip_q("INSERT INTO categories (name) VALUES ($1) RETURNING id",
+	    ip_strf("Acc page %s", tag), NULL);
+
+	by_role("admin", 200, "GET", ip_strf("/admin/categories/%s", id), NULL);
+}
+
+static void
 case_category_edit(void)
 {
 	const char *id = ip_q("INSERT INTO categories (name) VALUES ($1) RETURNING id",
@@ -1001,6 +1016,8 @@ static const struct {
 	{ "POST /admin/settings", case_settings_post },
 	{ "GET /admin/categories", case_categories_list },
 	{ "POST /admin/categories", case_category_create },
+	{ "GET /admin/categories/new", case_category_new },
+	{ "GET /admin/categories/:id", case_category_page },
 	{ "POST /admin/categories/:id", case_category_edit },
 	{ "POST /admin/categories/:id/delete", case_category_delete },
 	{ "GET /admin/audit", case_audit },
