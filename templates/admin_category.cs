@@ -53,8 +53,37 @@ if:Rule.New ?><?cs call:page_head("New rule") ?><?cs else ?><?cs call:page_head(
   </fieldset>
   <div class="form-buttons">
     <button type="submit"><?cs if:Rule.New ?>Save the rule<?cs else ?>Save the changes<?cs /if ?></button>
+    <button type="submit" class="secondary" formaction="/admin/categories/preview" data-preview>Preview: what would it match?</button>
   </div>
 </form>
+<div id="preview" aria-live="polite"><?cs if:Preview.shown ?>
+<section class="panel preview" aria-labelledby="preview-h">
+  <h2 id="preview-h">What this rule would match</h2>
+  <p class="hint">Nothing is saved yet. Windows active in the last 7 days, of everyone.</p>
+  <?cs if:Preview.windows == 0 ?>
+  <p class="empty">No window active in the last 7 days matches these patterns.</p>
+  <?cs else ?>
+  <ul class="preview-facts">
+    <li><strong><?cs var:Preview.windows ?></strong> <?cs if:Preview.windows == 1 ?>window<?cs else ?>windows<?cs /if ?> match, <strong><?cs var:Preview.active_ms ?></strong> of active time.</li>
+    <li><strong><?cs var:Preview.other_windows ?></strong> of them <?cs if:Preview.other_windows == 1 ?>is<?cs else ?>are<?cs /if ?> now in other categories (<?cs var:Preview.other_ms ?>).</li>
+    <li>Saved, the rule would name <strong><?cs var:Preview.takes_windows ?></strong> of them (<?cs var:Preview.takes_ms ?>)<?cs if:Preview.takes_windows != Preview.windows ?>; the others keep a deeper rule or one of higher priority<?cs /if ?>.</li>
+    <?cs if:Preview.loses_windows > 0 ?><li><strong><?cs var:Preview.loses_windows ?></strong> <?cs if:Preview.loses_windows == 1 ?>window it names now would leave it<?cs else ?>windows it names now would leave it<?cs /if ?>.</li><?cs /if ?>
+  </ul>
+  <div class="table-wrap" role="region" aria-label="Windows the rule would match" tabindex="0">
+  <table class="data compact cards-narrow preview-rows">
+    <thead><tr><th scope="col">Window</th><th scope="col" class="num">Active</th><th scope="col">Now in</th></tr></thead>
+    <tbody>
+    <?cs each:w = Preview.rows ?>
+      <tr<?cs if:!w.takes ?> class="expired"<?cs /if ?>><td data-label="Window" class="title"><div><span class="app"><?cs var:w.app ?></span> <?cs var:w.title ?><?cs if:w.url ?> <span class="hint"><?cs var:w.url ?></span><?cs /if ?></div></td>
+        <td class="num" data-label="Active"><?cs var:w.time ?></td>
+        <td data-label="Now in"><div><?cs if:w.category ?><svg class="swatch" viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" fill="<?cs var:w.colour ?>"/></svg> <?cs var:w.category ?><?cs else ?><span class="muted">uncategorised</span><?cs /if ?><?cs if:!w.takes ?> <span class="hint">(keeps it)</span><?cs /if ?></div></td></tr>
+    <?cs /each ?>
+    </tbody>
+  </table>
+  </div>
+  <?cs if:Preview.windows > subcount(Preview.rows) ?><p class="hint">The <?cs var:subcount(Preview.rows) ?> with the most time are shown.</p><?cs /if ?>
+  <?cs /if ?>
+</section><?cs /if ?></div>
 <?cs if:!Rule.New ?>
 <section class="panel form-panel danger" aria-labelledby="delete-h">
   <h2 id="delete-h">Delete the rule</h2>
@@ -69,4 +98,5 @@ if:Rule.New ?><?cs call:page_head("New rule") ?><?cs else ?><?cs call:page_head(
   </details>
 </section>
 <?cs /if ?>
+<script src="/static/js/categories.js" defer></script>
 <?cs call:page_foot() ?>

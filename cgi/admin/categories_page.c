@@ -283,6 +283,23 @@ category_new_page(struct wt_req *r)
 		if (wt_str(r, keys[k]) != NULL)
 			view_setf(v, wt_str(r, keys[k]), "Form.Value.%s", keys[k]);
 	view_set(v, "Form.Autofocus", "name");
+	/* A link with patterns (the builder's "Edit first") opens with the
+	 * preview of that rule; a pattern that is refused says so at its
+	 * field. */
+	if (wt_str(r, "app_re") != NULL || wt_str(r, "title_re") != NULL ||
+	    wt_str(r, "url_re") != NULL) {
+		struct wt_err *e = category_preview_run(r, wt_str(r, "app_re"),
+		    wt_str(r, "title_re"), wt_str(r, "url_re"), NULL, wt_str(r, "name"), NULL,
+		    NULL);
+
+		if (e != NULL) {
+			if (e->status >= 500) {
+				return e;
+			}
+			view_setf(v, e->msg ? e->msg : "", "Form.Error.%s", e->field ? e->field : "_");
+			err_free(e);
+		}
+	}
 	return wt_html(r, 200, "admin_category.cs");
 }
 

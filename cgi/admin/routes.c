@@ -100,6 +100,15 @@ const struct wt_route admin_routes[] = {
 	  WT_ROLE_ADMIN, "admin only: every rule, with how many windows it names"),
 	RF("POST", "/admin/categories", category_create, category_create_fields,
 	  WT_ROLE_ADMIN, "admin only: re-categorises the stored windows", NEW_CATEGORY_FORM),
+	/* Nothing is saved: what a rule would match, shown on the editor. */
+	RF("POST", "/admin/categories/preview", category_preview, category_preview_fields,
+	  WT_ROLE_ADMIN, "admin only: what a rule would match in the last 7 days, unsaved",
+	  "admin_category.cs", category_preview_fill),
+	R("GET", "/admin/categories/builder", category_builder, category_builder_fields,
+	  WT_ROUTE_FORM, WT_ROLE_ADMIN, "admin only: every person's uncategorised windows"),
+	RF("POST", "/admin/categories/quick", category_quick, category_quick_fields,
+	  WT_ROLE_ADMIN, "admin only: a rule from a word or an application; re-categorises "
+	  "the stored windows", "admin_categories_builder.cs", category_builder_fill),
 	R("GET", "/admin/categories/new", category_new_page, category_new_fields, WT_ROUTE_FORM,
 	  WT_ROLE_ADMIN, "admin only: the form of a new rule"),
 	R("GET", "/admin/categories/:id", category_page, category_page_fields, WT_ROUTE_FORM,
