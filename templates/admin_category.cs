@@ -64,7 +64,7 @@ if:Rule.New ?><?cs call:page_head("New rule") ?><?cs else ?><?cs call:page_head(
   <p class="empty">No window active in the last 7 days matches these patterns.</p>
   <?cs else ?>
   <ul class="preview-facts">
-    <li><strong><?cs var:Preview.windows ?></strong> <?cs if:Preview.windows == 1 ?>window<?cs else ?>windows<?cs /if ?> match, <strong><?cs var:Preview.active_ms ?></strong> of active time.</li>
+    <li><strong><?cs var:Preview.windows ?></strong> <?cs if:Preview.windows == 1 ?>window matches<?cs else ?>windows match<?cs /if ?>, <strong><?cs var:Preview.active_ms ?></strong> of active time.</li>
     <li><strong><?cs var:Preview.other_windows ?></strong> of them <?cs if:Preview.other_windows == 1 ?>is<?cs else ?>are<?cs /if ?> now in other categories (<?cs var:Preview.other_ms ?>).</li>
     <li>Saved, the rule would name <strong><?cs var:Preview.takes_windows ?></strong> of them (<?cs var:Preview.takes_ms ?>)<?cs if:Preview.takes_windows != Preview.windows ?>; the others keep a deeper rule or one of higher priority<?cs /if ?>.</li>
     <?cs if:Preview.loses_windows > 0 ?><li><strong><?cs var:Preview.loses_windows ?></strong> <?cs if:Preview.loses_windows == 1 ?>window it names now would leave it<?cs else ?>windows it names now would leave it<?cs /if ?>.</li><?cs /if ?>

@@ -225,7 +225,10 @@ main(void)
 	like(a->body, "href=\"/admin/categories/new\\?name=c%2B%2B&amp;title_re=%5Cmc%5C%2B%5C%2B",
 	    "... with a link to the editor, prefilled");
 	a = get("/admin/categories/new?name=c%2B%2B&title_re=%5Cmc%5C%2B%5C%2B%28%3F%21%5B%5B%3Aalnum%3A%5D_%5D%29");
-	like(a->body, "<strong>2</strong> windows match", "... which opens with the preview of that rule");
+	like(a->body, ip_strf("<h2 id=\"preview-h\">What this rule would match</h2>.*"
+	    "<span class=\"app\">%s</span> C\\+\\+ templates %s</div>", app, tag),
+	    "... which opens with the preview of that rule");
+	unlike(a->body, ip_strf("C\\+\\+11 and the STL %s", tag), "... not matching C++11");
 	range = "from=2000-01-02&to=2000-01-01";
 	a = get(ip_strf("/admin/categories/builder?%s", range));
 	is_status(a, 200, "a range that ends before it starts: the page, with the default range");
