@@ -13,6 +13,10 @@
 #            headers, as counted by the agent from libcurl) per hour, and
 #            TLS connections opened
 #
+# SHOTS=SECONDS turns the organisation's screenshots on (blurred) for the
+# run, one every SECONDS (agent.conf's screenshot_interval_s), to see what
+# they leave resident; the setting is put back at the end.
+#
 # Figures, not assertions: nothing here fails on a number.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,7 +32,11 @@ XWIN=${WT_XWIN_BIN:-$ROOT/build/tests/agent/xwin}
 if [ -z "${WT_AGENT_BIN:-}" ]; then (cd "$ROOT/build" && make -s agent/worktime-agent tests/agent/xwin); fi
 TMP=$(mktemp -d)
 PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$TMP"' EXIT
+restore=""
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null
+	[ -z "$restore" ] || curl -s --cacert "$CA" -H "Authorization: Bearer $token" \
+		-H "Content-Type: application/json" --data-raw "$restore" "$BASE/admin/settings" >/dev/null
+	rm -rf "$TMP"' EXIT
 export XDG_CONFIG_HOME=$TMP/config XDG_STATE_HOME=$TMP/state
 
 email=$(sed -n 's/^email: //p' "$VAR/initial-admin.txt")
@@ -40,6 +48,14 @@ code=$(curl -s --cacert "$CA" -H "Authorization: Bearer $token" -H 'Accept: appl
 	-H 'Content-Type: application/json' --data-raw '{"device_name": "bench agent"}' \
 	"$BASE/admin/devices/codes" | jq -r .code)
 "$AGENT" enroll "$BASE" "$code" --ca-file "$CA" >/dev/null
+if [ -n "${SHOTS:-}" ]; then
+	restore=$(curl -s --cacert "$CA" -H "Authorization: Bearer $token" -H 'Accept: application/json' \
+		"$BASE/admin/settings" | jq -c '{screenshot_mode, screenshot_blur}')
+	curl -s --cacert "$CA" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+		--data-raw '{"screenshot_mode": "interval", "screenshot_blur": true}' \
+		"$BASE/admin/settings" >/dev/null
+	echo "screenshot_interval_s = $SHOTS" >>"$XDG_CONFIG_HOME/worktime/agent.conf"
+fi
 
 Xvfb -displayfd 3 -nolisten tcp 3>"$TMP/display" 2>/dev/null &
 PIDS+=($!)
@@ -79,9 +95,11 @@ conns=$(sed -n 's/^connections //p' "$st")
 secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
 polls=$(awk -v s="$secs" 'BEGIN { printf "%d", s }')
 spans=$(grep -c 'uploaded batch' "$TMP/agent.log" || true)
+shots=$(grep -c 'screenshot [0-9]* taken' "$TMP/agent.log" || true)
 
 echo "worktime-agent footprint: $MIN min under Xvfb, the window in front changing every $SWITCH s"
 echo "  (agent $("$AGENT" --version | cut -d' ' -f2), poll every 1 s, uploads every 60 s, heartbeats every 30 s)"
+[ -z "${SHOTS:-}" ] || echo "  screenshots on, blurred, one every $SHOTS s: $shots taken"
 printf '  memory at the end:  USS %.2f MiB   (RSS %.2f MiB, PSS %.2f MiB)\n' \
 	"$(awk -v v="$uss" 'BEGIN { print v / 1024 }')" "$(awk -v v="$rss" 'BEGIN { print v / 1024 }')" \
 	"$(awk -v v="$pss" 'BEGIN { print v / 1024 }')"
