@@ -36,8 +36,8 @@ async function fits(page) {
   const { doc, win, wide } = await page.evaluate(() => {
     const w = document.documentElement.clientWidth;
     const out = [...document.querySelectorAll('body *')]
-      .filter((e) => e.getBoundingClientRect().right > w + 1 && e.offsetParent !== null &&
-        !e.closest('.table-wrap, .visually-hidden'))
+      .filter((e) => e.getBoundingClientRect().right > w + 1 &&
+        (!e.closest('.table-wrap') || getComputedStyle(e).position === 'absolute'))
       .slice(0, 5).map((e) => `${e.tagName.toLowerCase()}.${e.className} "${e.textContent.slice(0, 30)}"`);
     return { doc: document.documentElement.scrollWidth, win: w, wide: out };
   });
@@ -53,10 +53,10 @@ for (const [width, height] of [[1280, 900], [390, 844]]) {
     await shot(page, `newcomer-${width}-${name}`);
     await fits(page);
   };
-  // The menu: a row of links, or behind "Menu" on a phone.
+  // The menu: rows of links, or behind "Menu" on a phone.
   const menu = async (page, text) => {
     if (phone) {
-      assert.equal(await page.locator('nav.nav-wide').isVisible(), false, 'no wide menu on a phone');
+      assert.equal(await page.locator('nav.nav-wide').first().isVisible(), false, 'no wide menu on a phone');
       await page.click('.nav-narrow summary');
       await page.locator('.nav-narrow nav').getByRole('link', { name: text, exact: true }).click();
     } else {
@@ -95,19 +95,26 @@ for (const [width, height] of [[1280, 900], [390, 844]]) {
     await t.test('the menu folds up on a phone; Sign out stays in reach', async () => {
       const signOut = page.locator('.site-user button', { hasText: 'Sign out' });
       assert.ok(await signOut.isVisible(), 'Sign out is visible without opening anything');
+      const own = ['My day', 'Week', 'Month', 'Sessions', 'Screenshots', 'My data', 'Devices'];
+      const adm = ['Overview', 'People', 'Teams', 'Settings', 'Audit log'];
+      const names = (nav) => page.locator(nav).locator('a').allInnerTexts()
+        .then((a) => a.map((x) => x.trim()));
       if (phone) {
         assert.equal(await page.locator('.nav-narrow nav').isVisible(), false, 'menu closed');
         await page.click('.nav-narrow summary');
         assert.ok(await page.locator('.nav-narrow nav').isVisible(), 'menu open');
+        assert.deepEqual(await names('.nav-narrow nav'), [...own, ...adm, 'Your account']);
         await step(page, '03-menu-open');
         await page.click('.nav-narrow summary');
       } else {
-        assert.ok(await page.locator('nav.nav-wide').isVisible());
+        assert.deepEqual(await names('nav.nav-wide[aria-label="Your pages"]'), own);
+        assert.deepEqual(await names('nav.nav-wide[aria-label="Administration"]'), adm);
+        assert.equal(await page.locator('.nav-narrow').isVisible(), false);
       }
     });
 
     await t.test('the admin home, with the first-run checklist while steps are left', async () => {
-      await menu(page, 'Admin');
+      await menu(page, 'Overview');
       await page.waitForURL(`${BASE}/admin`);
       const done = [
         sql('SELECT count(*) FROM teams') !== '0',
