@@ -24,6 +24,7 @@ def:admin_links() ?>
     <?cs call:nav_link("/admin/users", "people", "People") ?>
     <?cs call:nav_link("/admin/teams", "teams", "Teams") ?>
     <?cs if:User.Role == "admin" ?>
+    <?cs call:nav_link("/admin/categories", "categories", "Categories") ?>
     <?cs call:nav_link("/admin/settings", "settings", "Settings") ?>
     <?cs call:nav_link("/admin/audit", "audit", "Audit log") ?>
     <?cs /if ?><?cs /def ?><?cs
