@@ -96,16 +96,19 @@ for (const [width, height] of [[1280, 900], [390, 844]]) {
       const signOut = page.locator('.site-user button', { hasText: 'Sign out' });
       assert.ok(await signOut.isVisible(), 'Sign out is visible without opening anything');
       const own = ['My day', 'Week', 'Month', 'Sessions', 'Screenshots', 'My data', 'Devices'];
-      const adm = ['Overview', 'People', 'Teams', 'Settings', 'Audit log'];
+      const adm = ['Overview', 'People', 'Teams', 'Categories', 'Settings', 'Audit log'];
       const names = (nav) => page.locator(nav).locator('a').allInnerTexts()
         .then((a) => a.map((x) => x.trim()));
       if (phone) {
         assert.equal(await page.locator('.nav-narrow nav').isVisible(), false, 'menu closed');
         await page.click('.nav-narrow summary');
-        assert.ok(await page.locator('.nav-narrow nav').isVisible(), 'menu open');
-        assert.deepEqual(await names('.nav-narrow nav'), [...own, ...adm, 'Your account']);
-        await step(page, '03-menu-open');
-        await page.click('.nav-narrow summary');
+        try {
+          assert.ok(await page.locator('.nav-narrow nav').isVisible(), 'menu open');
+          assert.deepEqual(await names('.nav-narrow nav'), [...own, ...adm, 'Your account']);
+          await step(page, '03-menu-open');
+        } finally {
+          await page.click('.nav-narrow summary');
+        }
       } else {
         assert.deepEqual(await names('nav.nav-wide[aria-label="Your pages"]'), own);
         assert.deepEqual(await names('nav.nav-wide[aria-label="Administration"]'), adm);
@@ -254,6 +257,13 @@ for (const [width, height] of [[1280, 900], [390, 844]]) {
       await step(page, '16-delete-confirm');
     });
 
+    await t.test('the categories page is in the admins\' menu', async () => {
+      await menu(page, 'Categories');
+      await page.waitForURL(`${BASE}/admin/categories`);
+      assert.match(await page.locator('h1').innerText(), /Categories/);
+      await step(page, '17-categories');
+    });
+
     await t.test('settings: grouped; screenshot fields only when screenshots are on', async () => {
       await menu(page, 'Settings');
       await page.waitForURL(`${BASE}/admin/settings`);
@@ -264,7 +274,7 @@ for (const [width, height] of [[1280, 900], [390, 844]]) {
       await page.check('input[name=screenshot_mode][value=off]');
       assert.equal(await page.locator('#f-screenshot_interval_min').isVisible(), false);
       assert.equal(await page.locator('input[name=screenshot_blur]').isVisible(), false);
-      await step(page, '17-settings-off');
+      await step(page, '18-settings-off');
       await page.check('input[name=screenshot_mode][value=interval]');
       assert.ok(await page.locator('#f-screenshot_interval_min').isVisible());
       assert.equal(await page.locator('#f-screenshot_from_hour').isVisible(), false);
@@ -276,7 +286,7 @@ for (const [width, height] of [[1280, 900], [390, 844]]) {
       // (a select cut them off at 390 px).
       assert.match(await page.locator('fieldset.choice:has(input[name=registration_mode])').innerText(),
         /Anyone, after confirming their e-mail address/);
-      await step(page, '18-settings-interval');
+      await step(page, '19-settings-interval');
       await page.check('input[name=screenshot_mode][value=twice_daily]');
       assert.ok(await page.locator('#f-screenshot_from_hour').isVisible());
       assert.equal(await page.locator('#f-screenshot_interval_min').isVisible(), false);
@@ -290,7 +300,7 @@ for (const [width, height] of [[1280, 900], [390, 844]]) {
       await page.click('form[action="/account"] button[type=submit]');
       await page.waitForURL(`${BASE}/account?saved=1`);
       assert.equal(await page.inputValue('#f-timezone'), 'America/New_York');
-      await step(page, '19-account-zone');
+      await step(page, '20-account-zone');
       sql(`UPDATE users SET timezone = 'UTC' WHERE email = '${admin.email}'`);
     });
 
@@ -304,7 +314,7 @@ for (const [width, height] of [[1280, 900], [390, 844]]) {
       const row = page.locator('tr', { hasText: 'Firefox on Linux' }).last();
       assert.ok(await row.isVisible(), 'Firefox on Linux, not the raw user agent');
       assert.match(await page.locator('tr.current').innerText(), /this browser/);
-      await step(page, '20-sessions');
+      await step(page, '21-sessions');
       await row.locator('button:has-text("Sign out")').click();
       await page.waitForURL(/\/account\/sessions/);
       await other.goto(`${BASE}/account`);
@@ -321,11 +331,11 @@ for (const [width, height] of [[1280, 900], [390, 844]]) {
         await p.goto(`${BASE}/login`);
         assert.equal(await p.locator('a[href="/register"]').count(), 0, `${mode}: no link`);
         assert.match(await p.locator('form + p + p, .aside').allInnerTexts().then((a) => a.join(' ')), expect);
-        await step(p, `21-login-${mode}`);
+        await step(p, `22-login-${mode}`);
         const resp = await p.goto(`${BASE}/register`);
         assert.notEqual(resp.status(), 403, `${mode}: /register explains instead of a 403 page`);
         assert.equal(await p.locator('#f-password').count(), 0, `${mode}: no form to fill in`);
-        await step(p, `22-register-${mode}`);
+        await step(p, `23-register-${mode}`);
       }
       sql("UPDATE settings SET registration_mode = 'open'");
       await p.goto(`${BASE}/login`);
@@ -337,7 +347,7 @@ for (const [width, height] of [[1280, 900], [390, 844]]) {
       await page.goto(`${BASE}/admin`);
       await page.locator('.site-user button', { hasText: 'Sign out' }).click();
       await page.waitForURL(/\/login\?signed_out=1$/);
-      await step(page, '23-signed-out');
+      await step(page, '24-signed-out');
     });
   });
 }
