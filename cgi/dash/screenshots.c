@@ -37,17 +37,9 @@ const struct wt_field shot_id_fields[] = {
 	{ .name = NULL }
 };
 
-/* Where to go back to after reading the notice: a path of this site. */
-static const char *
-check_next(const char *s)
-{
-	return s[0] == '/' && s[1] != '/' && s[1] != '\\' && strpbrk(s, "\r\n") == NULL ? NULL :
-	    "must be a path of this site";
-}
-
 const struct wt_field shots_notice_fields[] = {
 	{ .name = "next", .src = WT_SRC_BODY, .type = WT_T_STRING, .max = 2000,
-	  .check = check_next },
+	  .check = check_local_path },
 	{ .name = NULL }
 };
 

@@ -608,7 +608,22 @@ notice(void)
 	a = IP(DASH, .method = "POST", .path = "/screenshots/notice", .jar = b,
 	    .form = ip_strf("csrf=%s&next=%s", ip_urlenc(csrf), ip_urlenc("//evil.example")));
 	is_status(a, 400, "a next that leaves the site: 400");
-	like(a->body, "must be a path of this site", "... saying why");
+	like(a->body, "must be a path on this site", "... saying why");
+	/* Browsers drop tabs and newlines from a URL and read \ as /: each
+	 * of these is "//evil.example" to them. */
+	{
+		const char *const away[] = { "/\t/evil.example", "/\n/evil.example",
+		    "/\\evil.example", "/x/\\..\\..\\\\evil.example", "/\x01/evil.example" };
+
+		for (size_t i = 0; i < sizeof(away) / sizeof(away[0]); i++) {
+			a = IP(DASH, .method = "POST", .path = "/screenshots/notice", .jar = b,
+			    .form = ip_strf("csrf=%s&next=%s", ip_urlenc(csrf),
+			    ip_urlenc(away[i])));
+			is_status(a, 400, ip_strf("next %s (a browser goes to another host): 400",
+			    ip_urlenc(away[i])));
+			is_str(ip_header(a, "Location"), NULL, "... and no redirect");
+		}
+	}
 	a = IP(DASH, .method = "POST", .path = "/screenshots/notice", .jar = b, .form = "next=/");
 	is_status(a, 403, "without the CSRF token: 403");
 
