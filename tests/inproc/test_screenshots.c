@@ -465,12 +465,22 @@ serving_and_audit(void)
 	is_status(a, 200, "the manager's view of the person's page");
 	is_str(ip_jstr(a, "viewed_by"), NULL, "... without who looked (that is the person's)");
 	is_str(ip_jstr(a, "screenshots.0.deletable"), "false", "... nothing deletable");
+	/* The list shows the windows in front: a look at it is audited as a
+	 * look at the day page is, images opened or not. */
+	is_int(audit_since(mark), 3, "... the look at the list is audited");
+	like(audit_last("report.view", MEM), "\"page\": \"screenshots\"",
+	    "... as report.view of the screenshots page");
+	a = dash_get(MEM_TOKEN, ip_strf("/screenshots?user=%s", MEM));
+	is_int(audit_since(mark), 3, "... the person's own list is not");
 
 	policy("interval", "true", "admins");
 	a = dash_get(MGR_TOKEN, ip_strf("/screenshots/%s/image", id));
 	is_status(a, 404, "visibility admins: the manager gets 404");
 	is_str(ip_header(a, "X-Accel-Redirect"), NULL, "... and no file");
-	is_int(audit_since(mark), 2, "... and nothing audited");
+	is_int(audit_since(mark), 3, "... and nothing audited");
+	a = dash_get(MGR_TOKEN, ip_strf("/screenshots?user=%s", MEM));
+	is_status(a, 404, "... nor the person's list");
+	is_int(audit_since(mark), 3, "... which is not audited either");
 	policy("interval", "true", "managers");
 }
 
