@@ -3,8 +3,9 @@
  * per hour, with its JSON twin.  Managers and admins open the day of
  * someone in their scope with ?user=ID (the look is audited).
  *
- * Every figure comes from report_days() and report_segments() (sql/009);
- * this file only groups the segments for display. */
+ * Every figure comes from report_days() and report_segments() (sql/009;
+ * the segments of a finished day as sql/016 keeps them, segarr.h); this
+ * file only groups the segments for display. */
 #include "config.h"
 
 #include <stdio.h>
@@ -13,6 +14,7 @@
 
 #include "dash.h"
 #include "report.h"
+#include "segarr.h"
 #include "view.h"
 
 const struct wt_field dash_day_fields[] = {
@@ -217,6 +219,7 @@ dash_day(struct wt_req *r)
 	struct seg *segs = NULL;
 	struct group *apps = NULL, *titles = NULL, *cats = NULL;
 	struct bar *bars = NULL;
+	struct sa_windows win = { 0 };
 	int json = req_wants_json(r);
 	int ndays = 0, nseg = 0, napps = 0, ntitles = 0, ncats = 0, nhours = 0, nbars = 0;
 	PGresult *sres = NULL, *hres = NULL, *lres;
@@ -244,7 +247,8 @@ dash_day(struct wt_req *r)
 	params[1] = date;
 	params[2] = date;
 	params[3] = p.view_tz;
-	if ((sres = db_exec(ST_DASH_SEGMENTS, 4, params)) == NULL) {
+	if ((sres = db_exec(ST_DASH_DAY_ARRAYS, 4, params)) == NULL ||
+	    sa_windows_load(&win, sres) != 0) {
 		e = db_err();
 		goto done;
 	}
@@ -266,32 +270,58 @@ dash_day(struct wt_req *r)
 	lo = days[0].lo_ms;
 	hi = days[0].hi_ms;
 	day_min = (hi - lo) / 60000;
-	nseg = PQntuples(sres);
-	segs = xcalloc((size_t)nseg + 1, sizeof(*segs));
-	for (int i = 0; i < nseg; i++) {
-		struct seg *s = &segs[i];
+	for (int i = 0; i < PQntuples(sres); i++) {
+		struct sa_iter it;
+		struct sa_seg g;
+		int rc;
 
-		s->s = atoll(PQgetvalue(sres, i, C_S_START));
-		s->ms = atoll(PQgetvalue(sres, i, C_S_MS));
-		s->away = strcmp(PQgetvalue(sres, i, C_S_AWAY), "t") == 0;
-		s->gap = atoll(PQgetvalue(sres, i, C_S_GAP));
-		s->app = PQgetvalue(sres, i, C_S_APP);
-		s->title = PQgetvalue(sres, i, C_S_TITLE);
-		s->url = PQgetvalue(sres, i, C_S_URL);
-		s->cat = atoll(PQgetvalue(sres, i, C_S_CAT_ID));
-		s->cat_name = PQgetvalue(sres, i, C_S_CAT_NAME);
-		s->colour = PQgetvalue(sres, i, C_S_COLOUR);
-		s->prod = PQgetvalue(sres, i, C_S_PRODUCTIVITY);
-		/* Activity per real hour of the day, split at hour edges. */
-		if (!s->away)
-			for (long long t = s->s, end = s->s + s->ms; t < end; ) {
-				long long h = (t - lo) / 3600000, edge = lo + (h + 1) * 3600000;
-				long long upto = end < edge ? end : edge;
+		sa_begin(&it, sres, i);
+		while ((rc = sa_next(&it, &g)) > 0) {
+			struct seg *s;
+			int w = g.window != 0 ? sa_window(&win, g.window) : -1;
 
-				if (h >= 0 && h < nhours)
-					per_hour[h] += upto - t;
-				t = upto;
+			if (g.window != 0 && w < 0) {
+				rc = -1;
+				break;
 			}
+			if (nseg % 1024 == 0)
+				segs = xrealloc(segs, (size_t)(nseg + 1024) * sizeof(*segs));
+			s = &segs[nseg++];
+			memset(s, 0, sizeof(*s));
+			s->s = g.start;
+			s->ms = g.ms;
+			s->gap = g.gap;
+			s->away = g.window == 0;
+			s->app = s->title = s->url = s->cat_name = s->prod = "";
+			s->colour = "#bdbdbd";
+			if (!s->away) {
+				s->app = PQgetvalue(win.res, w, C_W_APP);
+				s->title = PQgetvalue(win.res, w, C_W_TITLE);
+				s->url = PQgetvalue(win.res, w, C_W_URL);
+				if (!PQgetisnull(win.res, w, C_W_CAT_ID)) {
+					s->cat = atoll(PQgetvalue(win.res, w, C_W_CAT_ID));
+					s->cat_name = PQgetvalue(win.res, w, C_W_CATEGORY);
+					s->colour = PQgetvalue(win.res, w, C_W_COLOUR);
+					s->prod = PQgetvalue(win.res, w, C_W_PRODUCTIVITY);
+				}
+			}
+			/* Activity per real hour of the day, split at hour
+			 * edges. */
+			if (!s->away)
+				for (long long t = s->s, end = s->s + s->ms; t < end; ) {
+					long long h = (t - lo) / 3600000;
+					long long edge = lo + (h + 1) * 3600000;
+					long long upto = end < edge ? end : edge;
+
+					if (h >= 0 && h < nhours)
+						per_hour[h] += upto - t;
+					t = upto;
+				}
+		}
+		if (rc < 0) {
+			e = wt_fail(500, NULL, "the day's segments could not be read");
+			goto done;
+		}
 	}
 	apps = group_by(segs, nseg, by_app, &napps);
 	titles = group_by(segs, nseg, by_title, &ntitles);
@@ -461,6 +491,7 @@ done:
 	free(segs);
 	if (sres != NULL)
 		PQclear(sres);
+	sa_windows_free(&win);
 	if (hres != NULL)
 		PQclear(hres);
 	rp_days_free(days, ndays);

@@ -244,8 +244,8 @@ days_from_civil(long y, unsigned m, unsigned d)
 	return era * 146097 + (long)doe - 719468;
 }
 
-static void
-civil_from_days(long z, int *y, int *m, int *d)
+void
+rp_civil_from_days(long z, int *y, int *m, int *d)
 {
 	long era, yy;
 	unsigned doe, yoe, doy, mp;
@@ -277,7 +277,7 @@ rp_date_add(const char *day, int days, char out[11])
 {
 	int y, m, d;
 
-	civil_from_days(parse_day(day) + days, &y, &m, &d);
+	rp_civil_from_days(parse_day(day) + days, &y, &m, &d);
 	if (bsnprintf(out, 11, "%04d-%02d-%02d", y, m, d) != 0)
 		out[0] = '\0';
 }

@@ -65,6 +65,8 @@ struct wt_err	*rp_categories(json_t **out);
 /* Date arithmetic on YYYY-MM-DD (proleptic Gregorian). */
 void		 rp_date_add(const char *day, int days, char out[11]);
 int		 rp_weekday(const char *day);	/* 0 Monday .. 6 Sunday */
+/* Year, month, day of day z after 1970-01-01. */
+void		 rp_civil_from_days(long z, int *y, int *m, int *d);
 /* Sets Person.* (and whether it is someone else) for the templates. */
 void		 rp_person_view(struct wt_view *, const struct rp_person *);
 /* "&user=ID" for links when the report is about someone else, else "". */

@@ -353,6 +353,39 @@ cache(void)
 	    "a settings change recomputes (same threshold, same breaks)");
 }
 
+/* Finished days keep their segments (sql/016): what the page and the
+ * exports read from the cache is what report_segments computes. */
+static void
+kept_segments(void)
+{
+	static const char *const diff =
+	    "SELECT (SELECT count(*) FROM (SELECT * FROM report_day_segments($1, $2, $3, $4)"
+	    " EXCEPT ALL SELECT * FROM report_segments($1, $2, $3, $4)) a)"
+	    " + (SELECT count(*) FROM (SELECT * FROM report_segments($1, $2, $3, $4)"
+	    " EXCEPT ALL SELECT * FROM report_day_segments($1, $2, $3, $4)) b)";
+
+	get(TP, "/day/2024-03-31");
+	get(TP, "/day/2024-04-02");
+	ok(atoi(ip_q("SELECT count(*) FROM report_day_cache WHERE user_id = $1"
+	    " AND tz = 'Europe/Berlin' AND day = '2024-03-31' AND seg_s IS NOT NULL", P, NULL)) == 1,
+	    "a finished day keeps its segments");
+	is_str(ip_q("SELECT count(*) FROM report_day_segments($1, '2024-03-31', '2024-03-31',"
+	    " 'Europe/Berlin')", P, NULL), ip_q("SELECT count(*) FROM report_segments($1,"
+	    " '2024-03-31', '2024-03-31', 'Europe/Berlin')", P, NULL), "... all of them");
+	is_str(ip_q(diff, P, "2024-03-29", "2024-04-03", "Europe/Berlin", NULL), "0",
+	    "kept and computed segments are the same, DST day and seconds-long spans included");
+	is_str(ip_q(diff, P, "2024-03-29", "2024-04-03", "America/New_York", NULL), "0",
+	    "... in another zone (its own kept days)");
+	is_str(ip_q(diff, N, "2024-11-02", "2024-11-04", "America/New_York", NULL), "0",
+	    "... on New York's 25-hour day");
+	is_str(ip_q(diff, P, ip_q("SELECT (now() AT TIME ZONE 'Europe/Berlin')::date - 3", NULL),
+	    ip_q("SELECT (now() AT TIME ZONE 'Europe/Berlin')::date + 1", NULL), "Europe/Berlin",
+	    NULL), "0", "... up to tomorrow (today and days ahead are computed)");
+	is_str(ip_q("SELECT count(*) FROM report_day_cache WHERE user_id = $1"
+	    " AND day >= (now() AT TIME ZONE 'Europe/Berlin')::date", P, NULL), "0",
+	    "today and days ahead are not kept");
+}
+
 int
 main(void)
 {
@@ -367,5 +400,6 @@ main(void)
 	bad_input();
 	minute_bars();
 	cache();
+	kept_segments();
 	return ip_done();
 }
