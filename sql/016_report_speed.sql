@@ -294,47 +294,59 @@ BEGIN
 END $$;
 
 -- The segments of each day of [p_from, p_to] (at most 401 days) as
--- report_day_cache keeps them, one row a day in order, finished days from
--- the cache: what the day page and the exports read.  Finished days not
--- kept yet are computed and kept first (report_days, which keeps their
--- figures too); today, days ahead and, on a replica, days the primary has
--- not kept are computed from the spans.
+-- report_day_cache keeps them, one row a day in order: what the day page
+-- and the exports read.  Days without kept segments are computed once,
+-- with their figures, and kept as report_days keeps them (finished days
+-- only, on the primary, as 015's trigger lets them in); kept segments
+-- stay right when rules or settings change (report_cache_gen), so any
+-- kept row will do.
 CREATE FUNCTION report_day_arrays(p_user bigint, p_from date, p_to date, p_tz text)
 RETURNS TABLE (day date, lo timestamptz, hi timestamptz, seg_s bigint[], seg_e bigint[],
                seg_w integer[], seg_gap bigint[])
 LANGUAGE plpgsql SET jit = off SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
+    g bigint;
     lo_u date;
     hi_u date;
+    keep boolean := NOT pg_is_in_recovery();
+    computed report_day_cache[];
 BEGIN
     IF p_to < p_from OR p_to - p_from > 400 THEN
         RAISE EXCEPTION 'report_day_arrays: a range of 1 to 401 days, not % to %', p_from, p_to
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    -- Finished days not kept yet: kept now (report_days takes the
-    -- cache's lock).  Reading what is kept needs no lock.
-    IF NOT pg_is_in_recovery() AND EXISTS (
-        SELECT 1 FROM generate_series(p_from::timestamp, p_to::timestamp, interval '1 day') x(d)
-        WHERE (x.d + interval '1 day') AT TIME ZONE p_tz <= now()
-          AND NOT EXISTS (SELECT 1 FROM report_day_cache c
-                          WHERE c.user_id = p_user AND c.tz = p_tz AND c.day = x.d::date
-                            AND c.seg_s IS NOT NULL)) THEN
-        PERFORM 1 FROM report_days(p_user, p_from, p_to, p_tz);
+    IF keep THEN
+        PERFORM pg_advisory_xact_lock_shared(7242009, report_cache_lock_key(p_user));
     END IF;
     SELECT min(x.d), max(x.d) INTO lo_u, hi_u
     FROM generate_series(p_from::timestamp, p_to::timestamp, interval '1 day') x(d)
     WHERE NOT EXISTS (SELECT 1 FROM report_day_cache c
                       WHERE c.user_id = p_user AND c.tz = p_tz AND c.day = x.d::date
                         AND c.seg_s IS NOT NULL);
+    IF lo_u IS NOT NULL THEN
+        SELECT last_value INTO g FROM report_cache_gen;
+        SELECT array_agg(c ORDER BY c.day) INTO computed
+          FROM report_day_fill(p_user, lo_u, hi_u, p_tz, g) c;
+        IF keep THEN
+            INSERT INTO report_day_cache
+            SELECT * FROM unnest(computed) t WHERE t.hi <= now()
+            ON CONFLICT ON CONSTRAINT report_day_cache_pkey DO UPDATE SET
+                gen = EXCLUDED.gen, lo = EXCLUDED.lo, hi = EXCLUDED.hi,
+                tracked_ms = EXCLUDED.tracked_ms, active_ms = EXCLUDED.active_ms,
+                first_at = EXCLUDED.first_at, last_at = EXCLUDED.last_at,
+                breaks = EXCLUDED.breaks, break_ms = EXCLUDED.break_ms,
+                categories = EXCLUDED.categories, seg_s = EXCLUDED.seg_s,
+                seg_e = EXCLUDED.seg_e, seg_w = EXCLUDED.seg_w, seg_gap = EXCLUDED.seg_gap;
+        END IF;
+    END IF;
     RETURN QUERY
+    SELECT t.day, t.lo, t.hi, t.seg_s, t.seg_e, t.seg_w, t.seg_gap FROM unnest(computed) t
+    UNION ALL
     SELECT c.day, c.lo, c.hi, c.seg_s, c.seg_e, c.seg_w, c.seg_gap
     FROM report_day_cache c
     WHERE c.user_id = p_user AND c.tz = p_tz AND c.day BETWEEN p_from AND p_to
       AND c.seg_s IS NOT NULL AND (lo_u IS NULL OR c.day NOT BETWEEN lo_u AND hi_u)
-    UNION ALL
-    SELECT f.day, f.lo, f.hi, f.seg_s, f.seg_e, f.seg_w, f.seg_gap
-    FROM report_day_fill(p_user, lo_u, hi_u, p_tz, 0) f WHERE lo_u IS NOT NULL
     ORDER BY 1;
 END $$;
 
