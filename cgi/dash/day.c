@@ -236,20 +236,21 @@ dash_day(struct wt_req *r)
 		date = p.today;
 	if ((e = rp_look(r, &p, "day", date)) != NULL)
 		goto done;
-	if ((e = rp_days(&p, date, date, &days, &ndays)) != NULL)
-		goto done;
-	if (ndays != 1) {
-		e = wt_fail(500, NULL, "the day's figures could not be computed");
-		goto done;
-	}
 	snprintf(id, sizeof(id), "%lld", p.id);
 	params[0] = id;
 	params[1] = date;
 	params[2] = date;
 	params[3] = p.view_tz;
-	if ((sres = db_exec(ST_DASH_DAY_ARRAYS, 4, params)) == NULL ||
+	/* The figures and the segments in one statement: a day that is not
+	 * kept (today) is computed once (sql/022). */
+	if ((sres = db_exec(ST_DASH_DAY_ONE, 4, params)) == NULL ||
 	    sa_windows_load(&win, sres) != 0) {
 		e = db_err();
+		goto done;
+	}
+	rp_days_read(sres, C_Y_END, &days, &ndays);
+	if (ndays != 1) {
+		e = wt_fail(500, NULL, "the day's figures could not be computed");
 		goto done;
 	}
 	if ((hres = db_exec(ST_DASH_HOURS, 2, (const char *[]){ date, p.view_tz })) == NULL) {

@@ -7,6 +7,7 @@
 #define WT_DASH_REPORT_H
 
 #include <jansson.h>
+#include <libpq-fe.h>
 
 #include "http.h"
 
@@ -51,6 +52,8 @@ struct wt_err	*rp_look(struct wt_req *, const struct rp_person *, const char *pa
 struct wt_err	*rp_days(const struct rp_person *, const char *from, const char *to,
 		    struct rp_day **out, int *n);
 void		 rp_days_free(struct rp_day *, int n);
+/* The days of a result with ST_DASH_DAYS' columns from column base. */
+void		 rp_days_read(PGresult *, int base, struct rp_day **out, int *n);
 
 /* "7 h 05 min", "45 min", "30 s", "0 min". */
 void		 rp_duration(long long ms, char *out, size_t n);
