@@ -100,6 +100,32 @@ for p in "day/$day" "week/$day" "month/$day" healthz; do
 	printf '    %-22s %s\n' "/$p" "$(p95 "$BASE/$p" 300)"
 done
 
+# CPU time per request of each part, from /proc: what a page costs
+# whatever else the machine is doing (latencies above include the queue
+# for the CPUs when it is busy).
+echo "-- CPU per request (100 sequential requests; dash workers, PostgreSQL backends, nginx workers)"
+ticks() {  # ticks PID...: user + system clock ticks
+	local t=0 p
+	for p in "$@"; do
+		[ -r "/proc/$p/stat" ] && t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
+	done
+	echo "$t"
+}
+hz=$(getconf CLK_TCK)
+dash_pids=$(ps --ppid "$(cat "$ROOT/var/run/dash.pid")" -o pid=)
+nginx_pids=$(ps --ppid "$(cat "$ROOT/var/run/nginx.pid")" -o pid=)
+for p in "day/$day" "week/$day" "month/$day" healthz; do
+	curl -s --insecure -o /dev/null "${auth[@]}" "$BASE/$p"
+	pg_pids=$(sql "SELECT pid FROM pg_stat_activity WHERE datname = current_database()
+		AND backend_type = 'client backend' AND pid <> pg_backend_pid()")
+	a=$(ticks $dash_pids); b=$(ticks $pg_pids); c=$(ticks $nginx_pids)
+	for _ in $(seq 1 100); do curl -s --insecure -o /dev/null "${auth[@]}" "$BASE/$p"; done
+	a=$(($(ticks $dash_pids) - a)); b=$(($(ticks $pg_pids) - b)); c=$(($(ticks $nginx_pids) - c))
+	awk -v p="/$p" -v a="$a" -v b="$b" -v c="$c" -v hz="$hz" 'BEGIN {
+		printf "    %-22s dash %4.1f ms  PostgreSQL %4.1f ms  nginx %4.1f ms\n", p,
+		a * 1000 / hz / 100, b * 1000 / hz / 100, c * 1000 / hz / 100 }'
+done
+
 echo "-- a year's export (CSV, $first to $last), streamed"
 sup=$(cat "$ROOT/var/run/dash.pid")
 workers=$(ps --ppid "$sup" -o pid= | tr -s ' \n' ' ')
@@ -114,7 +140,11 @@ echo "    first (days not kept yet): HTTP $code in ${secs}s"
 before=$(rss)
 ( while :; do rss; sleep 0.02; done ) >"$TMP/rss" &
 sampler=$!
+pg_pids=$(sql "SELECT pid FROM pg_stat_activity WHERE datname = current_database()
+	AND backend_type = 'client backend' AND pid <> pg_backend_pid()")
+a=$(ticks $dash_pids); b=$(ticks $pg_pids); c=$(ticks $nginx_pids)
 for _ in 1 2 3 4 5; do export_once; done >"$TMP/export"
+a=$(($(ticks $dash_pids) - a)); b=$(($(ticks $pg_pids) - b)); c=$(($(ticks $nginx_pids) - c))
 kill "$sampler" 2>/dev/null || true
 wait "$sampler" 2>/dev/null || true
 rows=$(($(wc -l <"$TMP/year.csv") - 1))
@@ -123,6 +153,9 @@ sort -k2 -n "$TMP/export" | awk -v rows="$rows" 'NR == 3 { code = $1; bytes = $3
 	{ t[NR] = $2 } END { printf "    kept: HTTP %s, %d rows, %d MiB; 5 runs: median %ss (min %ss, max %ss)\n",
 	code, rows, bytes / 1048576, t[3], t[1], t[5] }'
 echo "    largest dash worker: ${before} kB before, ${peak} kB at most during the exports"
+awk -v a="$a" -v b="$b" -v c="$c" -v hz="$hz" 'BEGIN {
+	printf "    CPU per export: dash %.0f ms, PostgreSQL %.0f ms, nginx %.0f ms\n",
+	a * 1000 / hz / 5, b * 1000 / hz / 5, c * 1000 / hz / 5 }'
 sql "SELECT format('    report_day_cache: %s rows for this person', count(*)) FROM report_day_cache WHERE user_id = $uid"
 
 # 009's insert trigger on activity is gone once ingest forgets the
