@@ -14,6 +14,7 @@ def:nav_links() ?>
     <?cs call:nav_link("/sessions", "sessions", "Sessions") ?>
     <?cs call:nav_link("/screenshots", "screenshots", "Screenshots") ?>
     <?cs if:User.Role == "manager" || User.Role == "admin" ?>
+    <?cs call:nav_link("/team", "team", "Team") ?>
     <?cs call:nav_link("/admin", "admin", "Admin") ?>
     <?cs call:nav_link("/admin/users", "people", "People") ?>
     <?cs call:nav_link("/admin/teams", "teams", "Teams") ?>

@@ -29,6 +29,12 @@
 	" (SELECT screenshot_visibility FROM settings) = 'managers' AND EXISTS (" \
 	"SELECT 1 FROM team_members mm JOIN team_members tm ON tm.team_id = mm.team_id" \
 	" WHERE mm.user_id = $1::bigint AND mm.role = 'manager' AND tm.user_id = " u ")))"
+/* May user v see team t's page?  An admin any team's; a manager the
+ * teams where they are the manager (report_may_see's rule, by team). */
+#define TEAM_SEES(t, v) \
+	"(" v ".role = 'admin' OR (" v ".role = 'manager' AND EXISTS (SELECT 1" \
+	" FROM team_members mm WHERE mm.team_id = " t ".id AND mm.user_id = " v ".id" \
+	" AND mm.role = 'manager')))"
 /* The start of day $4 (a date) in zone $5, and of the day after. */
 #define DAY_START	"(($4::date)::timestamp AT TIME ZONE $5)"
 #define DAY_END		"(($4::date + 1)::timestamp AT TIME ZONE $5)"
@@ -285,4 +291,62 @@ const struct wt_stmt dash_stmts[DASH_NSTMTS] = {
 	  "SELECT screenshot_mode, screenshot_interval_min, screenshot_from_hour,"
 	  " screenshot_to_hour, screenshot_blur, screenshot_visibility,"
 	  " to_char(now() AT TIME ZONE $1, 'YYYY-MM-DD') FROM settings", 1, 1 },
+
+	/* team.c.  $1 viewer: the teams whose page they may open. */
+	STMT(ST_DASH_TEAMS) = { "dash_teams",
+	  "SELECT t.id, t.name, (SELECT count(*) FROM team_members m JOIN users u"
+	  "  ON u.id = m.user_id WHERE m.team_id = t.id AND u.status = 'active')"
+	  " FROM teams t, users v WHERE v.id = $1::bigint AND " TEAM_SEES("t", "v")
+	  " ORDER BY lower(t.name), t.id LIMIT 1000", 1, 1, 1 },
+	/* $1 viewer, $2 team, $3 the viewer's zone. */
+	STMT(ST_DASH_TEAM) = { "dash_team",
+	  "SELECT t.id, t.name, " TEAM_SEES("t", "v") ", (now() AT TIME ZONE $3)::date::text"
+	  " FROM teams t, users v WHERE t.id = $2::bigint AND v.id = $1::bigint", 3, 1, 1 },
+	/* $1 team, $2 Monday, $3 today, $4 the viewer's zone: every member
+	 * in one statement, each with the best state of their devices
+	 * (device_status) and one report_days call for the week to today. */
+	STMT(ST_DASH_TEAM_MEMBERS) = { "dash_team_members",
+	  "SELECT u.id, u.display_name, u.email, u.timezone, m.role,"
+	  " coalesce(st.state, 'never'),"
+	  " coalesce(to_char(st.seen AT TIME ZONE $4, 'YYYY-MM-DD HH24:MI'), ''),"
+	  " to_char(now() AT TIME ZONE u.timezone, 'HH24:MI'),"
+	  " d.t_tracked, d.t_active, d.t_productive, d.t_worked, d.t_first, d.t_last,"
+	  " d.w_tracked, d.w_active, d.w_productive, d.w_worked, d.w_days"
+	  " FROM team_members m JOIN users u ON u.id = m.user_id"
+	  " LEFT JOIN LATERAL (SELECT (ARRAY['online', 'idle', 'offline', 'never'])[min("
+	  "  CASE s.state WHEN 'online' THEN 1 WHEN 'idle' THEN 2 WHEN 'offline' THEN 3"
+	  "  ELSE 4 END)] AS state, max(s.seen_at) AS seen"
+	  "  FROM device_status s WHERE s.user_id = u.id) st ON true"
+	  " CROSS JOIN LATERAL (SELECT"
+	  "  coalesce(sum(r.tracked_ms) FILTER (WHERE r.day = $3::date), 0) AS t_tracked,"
+	  "  coalesce(sum(r.active_ms) FILTER (WHERE r.day = $3::date), 0) AS t_active,"
+	  "  coalesce(sum(r.productive_ms) FILTER (WHERE r.day = $3::date), 0) AS t_productive,"
+	  "  coalesce(sum(r.worked_ms) FILTER (WHERE r.day = $3::date), 0) AS t_worked,"
+	  "  coalesce(max(to_char(r.first_at AT TIME ZONE $4, 'HH24:MI'))"
+	  "   FILTER (WHERE r.day = $3::date), '') AS t_first,"
+	  "  coalesce(max(CASE WHEN r.last_at = r.hi THEN '24:00'"
+	  "   ELSE to_char(r.last_at AT TIME ZONE $4, 'HH24:MI') END)"
+	  "   FILTER (WHERE r.day = $3::date), '') AS t_last,"
+	  "  coalesce(sum(r.tracked_ms), 0) AS w_tracked, coalesce(sum(r.active_ms), 0) AS w_active,"
+	  "  coalesce(sum(r.productive_ms), 0) AS w_productive,"
+	  "  coalesce(sum(r.worked_ms), 0) AS w_worked,"
+	  "  count(*) FILTER (WHERE r.active_ms > 0) AS w_days"
+	  "  FROM report_days(u.id, $2::date, $3::date, $4) r) d"
+	  " WHERE m.team_id = $1::bigint AND u.status = 'active'"
+	  " ORDER BY lower(u.display_name), u.id", 4, 1, 1 },
+	/* $1 viewer, $2 team, $3 the day, $4 address: the look at each
+	 * member's figures, audited as report_look does (once in ten
+	 * minutes per viewer, person and page), in one statement. */
+	STMT(ST_DASH_TEAM_LOOK) = { "dash_team_look",
+	  "INSERT INTO audit_log (actor_id, actor_email, action, target_type, target_id,"
+	  " target_label, after, ip)"
+	  " SELECT v.id, v.email, 'report.view', 'user', t.id, t.email,"
+	  "  jsonb_build_object('page', 'team', 'what', $3::text), $4"
+	  " FROM users v, team_members m JOIN users t ON t.id = m.user_id"
+	  " WHERE v.id = $1::bigint AND m.team_id = $2::bigint AND t.id <> v.id"
+	  " AND t.status = 'active' AND NOT EXISTS (SELECT 1 FROM audit_log a"
+	  "  WHERE a.target_type = 'user' AND a.target_id = t.id"
+	  "  AND a.at > now() - interval '10 minutes' AND a.actor_id = v.id"
+	  "  AND a.action = 'report.view'"
+	  "  AND a.after = jsonb_build_object('page', 'team', 'what', $3::text))", 4, 0 },
 };
