@@ -12,10 +12,10 @@
 <p class="notice">Days and times are in your zone (<?cs var:Team.timezone ?>). Each person can see, on their
   <em>My data</em> page, that you looked at their figures, and when you open their day.</p>
 
-<div class="cards figures" aria-label="Status">
+<div class="cards figures team-counts" aria-label="Status">
   <div class="card"><span class="big"><?cs var:Team.counts.online ?></span>online</div>
   <div class="card"><span class="big"><?cs var:Team.counts.idle ?></span>idle</div>
-  <div class="card"><span class="big"><?cs var:Team.counts.offline + Team.counts.never ?></span>offline</div>
+  <div class="card"><span class="big"><?cs var:#Team.counts.offline + #Team.counts.never ?></span>offline</div>
   <div class="card"><span class="big"><?cs var:Team.median.text.today_worked ?></span>median worked today
     <span class="hint">(<?cs var:Team.median.people_today ?> of <?cs var:Team.counts.members ?> working)</span></div>
 </div>
