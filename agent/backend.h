@@ -10,7 +10,10 @@ struct sample {
 	const char	*app;		/* the application (WM_CLASS's class) */
 	const char	*title;		/* the window's title, UTF-8 */
 	int64_t		 idle_ms;	/* since the last keyboard or mouse input */
+	int		 locked;	/* the screen saver is on (blanked or locked) */
 };
+
+struct shrink;
 
 struct backend {
 	const char	*name;
@@ -21,6 +24,11 @@ struct backend {
 	 * the connection is lost: the agent closes it and opens again. */
 	int		 (*poll)(void *, struct sample *);
 	void		 (*close)(void *);
+	/* The screen's size in pixels; 0 or -1. */
+	int		 (*screen_size)(void *, int *w, int *h);
+	/* Reads the whole screen into the shrink (shotimg.h), top to bottom,
+	 * a band of rows at a time; 0 or -1. */
+	int		 (*capture)(void *, struct shrink *);
 };
 
 extern const struct backend x11_backend;

@@ -206,7 +206,7 @@ poll_once(struct agent *a)
 		const char *title = policy_title(&a->pol, s.title);
 		char *app = xstrndup(s.app, utf8_prefix(s.app, strlen(s.app), 256));
 		char *t = xstrndup(title, utf8_prefix(title, strlen(title), 1024));
-		struct sample cut = { app, t, s.idle_ms };
+		struct sample cut = { app, t, s.idle_ms, s.locked };
 
 		tracker_poll(&a->tr, wall, now, &cut);
 		a->afk = s.idle_ms >= a->tr.idle_timeout_ms;

@@ -2,7 +2,11 @@
  * in front; its title is _NET_WM_NAME (UTF-8), else WM_NAME (Latin-1 or
  * compound text); the application is WM_CLASS's class; the idle time is
  * the XScreenSaver extension's.  Three round trips a poll while the same
- * window stays in front (its class is read once). */
+ * window stays in front (its class is read once).
+ *
+ * Screenshots read the root window with XGetImage in bands of rows, each
+ * converted to RGB and handed to the shrink at once, so the agent holds
+ * one band of the screen (64 rows), never all of it. */
 #include "config.h"
 
 #include <stdio.h>
@@ -15,6 +19,7 @@
 #include <X11/extensions/scrnsaver.h>
 
 #include "backend.h"
+#include "shotimg.h"
 #include "util.h"
 
 struct x11 {
@@ -229,13 +234,16 @@ x11_poll(void *p, struct sample *s)
 		x->title = xstrdup("");
 		x->cached = None;
 	}
-	if (!XScreenSaverQueryInfo(x->dpy, x->root, x->ssi))
+	if (!XScreenSaverQueryInfo(x->dpy, x->root, x->ssi)) {
 		x->ssi->idle = 0;
+		x->ssi->state = ScreenSaverOff;
+	}
 	if (x->lost)
 		return -1;
 	s->app = x->app;
 	s->title = x->title;
 	s->idle_ms = (int64_t)x->ssi->idle;
+	s->locked = x->ssi->state == ScreenSaverOn;
 	return 0;
 }
 
@@ -255,4 +263,98 @@ x11_close(void *p)
 	free(x);
 }
 
-const struct backend x11_backend = { "x11", x11_open, x11_poll, x11_close };
+static int
+x11_screen_size(void *p, int *w, int *h)
+{
+	struct x11 *x = p;
+	XWindowAttributes wa;
+
+	if (x->lost || !XGetWindowAttributes(x->dpy, x->root, &wa) || x->lost)
+		return -1;
+	*w = wa.width;
+	*h = wa.height;
+	return 0;
+}
+
+/* The shift that brings a colour mask's top 8 bits down to 0..255. */
+static int
+mask_shift(unsigned long m)
+{
+	int top = 0;
+
+	while (top < (int)(8 * sizeof(m)) && (m >> top) > 1)
+		top++;
+	return top - 7;	/* the mask's highest bit, minus 7 */
+}
+
+static unsigned char
+channel(unsigned long px, unsigned long mask, int shift)
+{
+	unsigned long v = px & mask;
+
+	return (unsigned char)(shift >= 0 ? v >> shift : v << -shift);
+}
+
+#define BAND_ROWS	64
+
+static int
+x11_capture(void *p, struct shrink *s)
+{
+	struct x11 *x = p;
+	unsigned char *rgb = malloc((size_t)s->sw * 3);
+	int rc = 0;
+
+	if (rgb == NULL)
+		return -1;
+	for (int y0 = 0; y0 < s->sh && rc == 0; y0 += BAND_ROWS) {
+		int rows = s->sh - y0 < BAND_ROWS ? s->sh - y0 : BAND_ROWS;
+		XImage *im;
+		int rs, gs, bs, fast;
+
+		x_error = 0;
+		im = XGetImage(x->dpy, x->root, 0, y0, (unsigned)s->sw, (unsigned)rows, AllPlanes,
+		    ZPixmap);
+		if (im == NULL || x->lost) {
+			if (im)
+				XDestroyImage(im);
+			rc = -1;
+			break;
+		}
+		rs = mask_shift(im->red_mask);
+		gs = mask_shift(im->green_mask);
+		bs = mask_shift(im->blue_mask);
+		/* The usual 24-bit TrueColor in 32-bit pixels, read directly;
+		 * anything else through XGetPixel. */
+		fast = im->bits_per_pixel == 32 && im->byte_order == LSBFirst &&
+		    im->red_mask == 0xff0000 && im->green_mask == 0xff00 && im->blue_mask == 0xff;
+		for (int y = 0; y < rows; y++) {
+			if (fast) {
+				const unsigned char *src = (const unsigned char *)im->data +
+				    (size_t)y * im->bytes_per_line;
+
+				for (int i = 0; i < s->sw; i++) {
+					rgb[3 * i] = src[4 * i + 2];
+					rgb[3 * i + 1] = src[4 * i + 1];
+					rgb[3 * i + 2] = src[4 * i];
+				}
+			} else
+				for (int i = 0; i < s->sw; i++) {
+					unsigned long px = XGetPixel(im, i, y);
+
+					rgb[3 * i] = channel(px, im->red_mask, rs);
+					rgb[3 * i + 1] = channel(px, im->green_mask, gs);
+					rgb[3 * i + 2] = channel(px, im->blue_mask, bs);
+				}
+			shrink_row(s, rgb);
+		}
+		/* The band leaves memory before the next is read. */
+		memset(im->data, 0, (size_t)im->bytes_per_line * (size_t)im->height);
+		XDestroyImage(im);
+	}
+	memset(rgb, 0, (size_t)s->sw * 3);
+	free(rgb);
+	return rc;
+}
+
+const struct backend x11_backend = { "x11", x11_open, x11_poll, x11_close, x11_screen_size,
+    x11_capture };

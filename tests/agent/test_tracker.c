@@ -40,7 +40,7 @@ static void
 poll_at(struct tracker *t, long long wall, long long mono, const char *app, const char *title,
     long long idle)
 {
-	struct sample s = { app, title, idle };
+	struct sample s = { app, title, idle, 0 };
 
 	tracker_poll(t, wall, mono, app ? &s : NULL);
 }
