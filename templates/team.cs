@@ -6,6 +6,7 @@
   <h1><?cs var:Team.team.name ?>
     <span class="sub">today, <?cs var:Team.today ?> · this week from <?cs var:Team.week.from ?></span></h1>
   <nav class="day-nav" aria-label="Team">
+    <a href="/team/<?cs var:Team.team.id ?>/hours">Working hours</a>
     <a href="/team">All teams</a>
   </nav>
 </div>

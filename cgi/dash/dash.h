@@ -45,6 +45,8 @@ enum dash_stmt {
 	ST_DASH_TEAM,
 	ST_DASH_TEAM_MEMBERS,
 	ST_DASH_TEAM_LOOK,
+	/* hours.c */
+	ST_DASH_TEAM_HOURS,
 	ST_DASH_END
 };
 #define DASH_NSTMTS	(ST_DASH_END - WT_STMT_BASE(WT_SLOT_APP))
@@ -97,6 +99,9 @@ enum { C_TM_ID, C_TM_NAME, C_TM_EMAIL, C_TM_TZ, C_TM_ROLE, C_TM_STATE, C_TM_SEEN
 	C_TM_LOCAL_NOW, C_TM_T_TRACKED, C_TM_T_ACTIVE, C_TM_T_PRODUCTIVE, C_TM_T_WORKED,
 	C_TM_T_FIRST, C_TM_T_LAST, C_TM_W_TRACKED, C_TM_W_ACTIVE, C_TM_W_PRODUCTIVE,
 	C_TM_W_WORKED, C_TM_W_DAYS, C_TM_NCOLS };
+/* Columns of ST_DASH_TEAM_HOURS: a person's day. */
+enum { C_H_ID, C_H_NAME, C_H_EMAIL, C_H_DAY, C_H_FIRST, C_H_LAST, C_H_BREAKS, C_H_BREAK_MS,
+	C_H_WORKED };
 
 extern const struct wt_stmt dash_stmts[DASH_NSTMTS];
 
@@ -133,6 +138,11 @@ extern const struct wt_field dash_delete_fields[];
 extern const struct wt_field dash_team_fields[];
 struct wt_err	*dash_team_list(struct wt_req *);
 struct wt_err	*dash_team_page(struct wt_req *);
+/* hours.c */
+extern const struct wt_field dash_hours_fields[];
+struct wt_err	*dash_hours(struct wt_req *);
+struct wt_err	*dash_hours_fill(struct wt_req *);
+struct wt_err	*dash_hours_csv(struct wt_req *);
 
 /* screenshots.c */
 extern const struct wt_field shots_page_fields[];

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "csv.h"
 #include "dash.h"
 #include "log.h"
 #include "report.h"
@@ -66,31 +67,6 @@ local_iso(long long ms, int off_min, char out[40])
 	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac,
 	    off_min < 0 ? '-' : '+', (a / 60) % 100, a % 60) != 0)
 		snprintf(out, 40, "?");
-}
-
-static void
-csv_cell(struct wt_stream *s, const char *v)
-{
-	int quote = strpbrk(v, ",\"\r\n") != NULL;
-
-	stream_puts(s, ",");
-	if (quote)
-		stream_puts(s, "\"");
-	if (strchr("=+-@\t\r", v[0]) != NULL && v[0] != '\0')
-		stream_puts(s, "'");
-	for (const char *p = v; *p; p++) {
-		const char *q = strchr(p, '"');
-
-		if (q == NULL) {
-			stream_puts(s, p);
-			break;
-		}
-		stream_write(s, p, (size_t)(q - p));
-		stream_puts(s, "\"\"");
-		p = q;
-	}
-	if (quote)
-		stream_puts(s, "\"");
 }
 
 static int

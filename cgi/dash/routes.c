@@ -15,6 +15,9 @@
 #define TEAM_SEES	"admin: any team; manager: a team they manage (each member's figures " \
 	"and status; the look is audited for each member)"
 
+#define HOURS_SEES	"as /team/:id: each member's working hours per day of a range " \
+	"(audited for each member)"
+
 static const struct wt_route routes[] = {
 	WT_CORE_ROUTES,
 	{ .method = "GET", .pattern = "/", .handler = dash_home, .fields = dash_day_fields,
@@ -67,6 +70,11 @@ static const struct wt_route routes[] = {
 	  "they manage (names and head counts)" } },
 	{ .method = "GET", .pattern = "/team/:id", .handler = dash_team_page, .fields = dash_team_fields,
 	  .access = { WT_ROLE_MANAGER | WT_ROLE_ADMIN, TEAM_SEES } },
+	{ .method = "GET", .pattern = "/team/:id/hours", .handler = dash_hours,
+	  .fields = dash_hours_fields, .form = "team_hours.cs", .form_page = dash_hours_fill,
+	  .access = { WT_ROLE_MANAGER | WT_ROLE_ADMIN, HOURS_SEES } },
+	{ .method = "GET", .pattern = "/team/:id/hours.csv", .handler = dash_hours_csv,
+	  .fields = dash_hours_fields, .access = { WT_ROLE_MANAGER | WT_ROLE_ADMIN, HOURS_SEES } },
 	/* Screenshots (screenshots.c): whose follows the organisation's
 	 * setting, applied in SQL; the images go out through nginx. */
 	{ .method = "GET", .pattern = "/screenshots", .handler = shots_page,

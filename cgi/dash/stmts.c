@@ -334,19 +334,32 @@ const struct wt_stmt dash_stmts[DASH_NSTMTS] = {
 	  "  FROM report_days(u.id, $2::date, $3::date, $4) r) d"
 	  " WHERE m.team_id = $1::bigint AND u.status = 'active'"
 	  " ORDER BY lower(u.display_name), u.id", 4, 1, 1 },
-	/* $1 viewer, $2 team, $3 the day, $4 address: the look at each
-	 * member's figures, audited as report_look does (once in ten
-	 * minutes per viewer, person and page), in one statement. */
+	/* $1 viewer, $2 team, $3 page, $4 what (the day, the range), $5
+	 * address: the look at each member's figures, audited as
+	 * report_look does (once in ten minutes per viewer, person, page
+	 * and what), in one statement. */
 	STMT(ST_DASH_TEAM_LOOK) = { "dash_team_look",
 	  "INSERT INTO audit_log (actor_id, actor_email, action, target_type, target_id,"
 	  " target_label, after, ip)"
 	  " SELECT v.id, v.email, 'report.view', 'user', t.id, t.email,"
-	  "  jsonb_build_object('page', 'team', 'what', $3::text), $4"
+	  "  jsonb_build_object('page', $3::text, 'what', $4::text), $5"
 	  " FROM users v, team_members m JOIN users t ON t.id = m.user_id"
 	  " WHERE v.id = $1::bigint AND m.team_id = $2::bigint AND t.id <> v.id"
 	  " AND t.status = 'active' AND NOT EXISTS (SELECT 1 FROM audit_log a"
 	  "  WHERE a.target_type = 'user' AND a.target_id = t.id"
 	  "  AND a.at > now() - interval '10 minutes' AND a.actor_id = v.id"
 	  "  AND a.action = 'report.view'"
-	  "  AND a.after = jsonb_build_object('page', 'team', 'what', $3::text))", 4, 0 },
+	  "  AND a.after = jsonb_build_object('page', $3::text, 'what', $4::text))", 5, 0 },
+	/* hours.c.  $1 team, $2 from, $3 to, $4 the viewer's zone: each
+	 * member's days in order, for the page and (row by row) the CSV. */
+	STMT(ST_DASH_TEAM_HOURS) = { "dash_team_hours",
+	  "SELECT u.id, u.display_name, u.email, r.day::text,"
+	  " coalesce(to_char(r.first_at AT TIME ZONE $4, 'HH24:MI'), ''),"
+	  " CASE WHEN r.last_at = r.hi THEN '24:00'"
+	  "  ELSE coalesce(to_char(r.last_at AT TIME ZONE $4, 'HH24:MI'), '') END,"
+	  " r.breaks, r.break_ms, r.worked_ms"
+	  " FROM team_members m JOIN users u ON u.id = m.user_id"
+	  " CROSS JOIN LATERAL report_days(u.id, $2::date, $3::date, $4) r"
+	  " WHERE m.team_id = $1::bigint AND u.status = 'active'"
+	  " ORDER BY lower(u.display_name), u.id, r.day", 4, 1, 1 },
 };

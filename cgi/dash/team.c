@@ -329,7 +329,7 @@ dash_team_page(struct wt_req *r)
 	}
 	/* Each member's figures were seen: audited as a look at their day. */
 	snprintf(viewer, sizeof(viewer), "%lld", r->user->id);
-	if ((lres = db_exec(ST_DASH_TEAM_LOOK, 4, (const char *[]){ viewer, t.id, t.today,
+	if ((lres = db_exec(ST_DASH_TEAM_LOOK, 5, (const char *[]){ viewer, t.id, "team", t.today,
 	    r->remote_addr ? r->remote_addr : "" })) == NULL) {
 		e = db_err();
 		goto done;

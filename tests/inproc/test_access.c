@@ -853,6 +853,40 @@ case_team_page(void)
 		}
 }
 
+/* The working hours of a team: as the team page. */
+static void
+team_hours(const char *suffix)
+{
+	for (size_t i = 0; i < NWALK; i++)
+		for (int t = 0; t < 2; t++) {
+			enum actor a = ACTORS[i];
+			int want = a == ANON ? 401 : !allowed("manager admin", a) ? 403 :
+			    a == ADMIN_A || a == (t ? MGRB : MGRA) ? 200 : 404;
+			struct ip_resp *r = dash_call(a, ip_strf("/team/%s/hours%s?from=2024-05-06"
+			    "&to=2024-05-07", t ? TEAM_B : TEAM_A, suffix));
+
+			expect(r, want, a, ip_strf("GET /team/:id/hours%s for team %s", suffix,
+			    t ? "B" : "A"));
+			ok(strstr(r->body, ip_strf("%s %s", NAME[t ? MEMA : MEMB], tag)) == NULL,
+			    "%s: team %s's hours name nobody outside it", NAME[a], t ? "B" : "A");
+			if (want == 200)
+				ok(strstr(r->body, ip_strf("%s %s", NAME[t ? MEMB : MEMA], tag)) != NULL,
+				    "%s: team %s's hours list its member", NAME[a], t ? "B" : "A");
+		}
+}
+
+static void
+case_team_hours(void)
+{
+	team_hours("");
+}
+
+static void
+case_team_hours_csv(void)
+{
+	team_hours(".csv");
+}
+
 static void
 case_front(void)
 {
@@ -1070,6 +1104,8 @@ static const struct {
 	{ "POST /sessions/:id/tasks/:n/delete", case_task_delete },
 	{ "GET /team", case_team_list },
 	{ "GET /team/:id", case_team_page },
+	{ "GET /team/:id/hours", case_team_hours },
+	{ "GET /team/:id/hours.csv", case_team_hours_csv },
 	{ "GET /screenshots", case_shots_page },
 	{ "GET /screenshots/:id/image", case_shots_image },
 	{ "GET /screenshots/:id/thumb", case_shots_thumb },

@@ -11,6 +11,7 @@
 
 #include "dash.h"
 #include "check.h"
+#include "csvread.h"
 #include "flows.h"
 
 static const struct wt_app *dash = &dash_app;
@@ -54,50 +55,6 @@ jint(const struct ip_resp *a, const char *path)
 	const char *s = ip_jstr(a, path);
 
 	return s != NULL ? atoll(s) : -1;
-}
-
-/* One CSV record from *p (RFC 4180); its cells in out (at most n).
- * Returns the number of cells, 0 at the end. */
-static int
-csv_record(const char **p, char **out, int n)
-{
-	const char *s = *p;
-	int k = 0;
-
-	if (*s == '\0')
-		return 0;
-	while (k < n) {
-		struct wt_buf b;
-
-		buf_init(&b);
-		buf_puts(&b, "");
-		if (*s == '"') {
-			for (s++; *s; s++) {
-				if (*s == '"' && s[1] == '"')
-					buf_append(&b, s++, 1);
-				else if (*s == '"') {
-					s++;
-					break;
-				} else
-					buf_append(&b, s, 1);
-			}
-		} else
-			while (*s && *s != ',' && *s != '\r' && *s != '\n')
-				buf_append(&b, s++, 1);
-		out[k++] = ip_strf("%s", b.data);
-		buf_free(&b);
-		if (*s == ',') {
-			s++;
-			continue;
-		}
-		break;
-	}
-	if (*s == '\r')
-		s++;
-	if (*s == '\n')
-		s++;
-	*p = s;
-	return k;
 }
 
 static long long
