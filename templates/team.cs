@@ -13,6 +13,9 @@
 <p class="notice">Days and times are in your zone (<?cs var:Team.timezone ?>). Each person can see, on their
   <em>My data</em> page, that you looked at their figures, and when you open their day.</p>
 
+<?cs if:Team.kept.out_of_date > 0 ?>
+<p class="hint" role="status">The figures of <?cs var:Team.kept.out_of_date ?> people are as of <?cs var:Team.kept.as_of ?>; they are being brought up to date and show on the next refresh.</p>
+<?cs /if ?>
 <div class="cards figures team-counts" aria-label="Status">
   <div class="card"><span class="big"><?cs var:Team.counts.online ?></span>online</div>
   <div class="card"><span class="big"><?cs var:Team.counts.idle ?></span>idle</div>

@@ -302,38 +302,32 @@ const struct wt_stmt dash_stmts[DASH_NSTMTS] = {
 	STMT(ST_DASH_TEAM) = { "dash_team",
 	  "SELECT t.id, t.name, " TEAM_SEES("t", "v") ", (now() AT TIME ZONE $3)::date::text"
 	  " FROM teams t, users v WHERE t.id = $2::bigint AND v.id = $1::bigint", 3, 1, 1 },
-	/* $1 team, $2 Monday, $3 today, $4 the viewer's zone: every member
-	 * in one statement, each with the best state of their devices
-	 * (device_status) and one report_days call for the week to today. */
+	/* $1 team, $2 the viewer's zone, $3 how many out-of-date members
+	 * are computed now (the rest after the answer): every member in one
+	 * statement, each with the best state of their devices
+	 * (device_status) and their row of report_days over the week to
+	 * today, as team_today() keeps it (sql/018). */
 	STMT(ST_DASH_TEAM_MEMBERS) = { "dash_team_members",
 	  "SELECT u.id, u.display_name, u.email, u.timezone, m.role,"
 	  " coalesce(st.state, 'never'),"
-	  " coalesce(to_char(st.seen AT TIME ZONE $4, 'YYYY-MM-DD HH24:MI'), ''),"
+	  " coalesce(to_char(st.seen AT TIME ZONE $2, 'YYYY-MM-DD HH24:MI'), ''),"
 	  " to_char(now() AT TIME ZONE u.timezone, 'HH24:MI'),"
-	  " d.t_tracked, d.t_active, d.t_productive, d.t_worked, d.t_first, d.t_last,"
-	  " d.w_tracked, d.w_active, d.w_productive, d.w_worked, d.w_days"
-	  " FROM team_members m JOIN users u ON u.id = m.user_id"
+	  " (t.r).t_tracked, (t.r).t_active, (t.r).t_productive, (t.r).t_worked,"
+	  " coalesce(to_char((t.r).t_first AT TIME ZONE $2, 'HH24:MI'), ''),"
+	  " CASE WHEN (t.r).t_last_is_end THEN '24:00'"
+	  "  ELSE coalesce(to_char((t.r).t_last AT TIME ZONE $2, 'HH24:MI'), '') END,"
+	  " (t.r).w_tracked, (t.r).w_active, (t.r).w_productive, (t.r).w_worked, (t.r).w_days,"
+	  " t.exact, to_char((t.r).computed_at AT TIME ZONE $2, 'HH24:MI:SS')"
+	  " FROM team_today($1::bigint, $2, $3::integer) t JOIN users u ON u.id = t.user_id"
+	  " JOIN team_members m ON m.team_id = $1::bigint AND m.user_id = u.id"
 	  " LEFT JOIN LATERAL (SELECT (ARRAY['online', 'idle', 'offline', 'never'])[min("
 	  "  CASE s.state WHEN 'online' THEN 1 WHEN 'idle' THEN 2 WHEN 'offline' THEN 3"
 	  "  ELSE 4 END)] AS state, max(s.seen_at) AS seen"
 	  "  FROM device_status s WHERE s.user_id = u.id) st ON true"
-	  " CROSS JOIN LATERAL (SELECT"
-	  "  coalesce(sum(r.tracked_ms) FILTER (WHERE r.day = $3::date), 0) AS t_tracked,"
-	  "  coalesce(sum(r.active_ms) FILTER (WHERE r.day = $3::date), 0) AS t_active,"
-	  "  coalesce(sum(r.productive_ms) FILTER (WHERE r.day = $3::date), 0) AS t_productive,"
-	  "  coalesce(sum(r.worked_ms) FILTER (WHERE r.day = $3::date), 0) AS t_worked,"
-	  "  coalesce(max(to_char(r.first_at AT TIME ZONE $4, 'HH24:MI'))"
-	  "   FILTER (WHERE r.day = $3::date), '') AS t_first,"
-	  "  coalesce(max(CASE WHEN r.last_at = r.hi THEN '24:00'"
-	  "   ELSE to_char(r.last_at AT TIME ZONE $4, 'HH24:MI') END)"
-	  "   FILTER (WHERE r.day = $3::date), '') AS t_last,"
-	  "  coalesce(sum(r.tracked_ms), 0) AS w_tracked, coalesce(sum(r.active_ms), 0) AS w_active,"
-	  "  coalesce(sum(r.productive_ms), 0) AS w_productive,"
-	  "  coalesce(sum(r.worked_ms), 0) AS w_worked,"
-	  "  count(*) FILTER (WHERE r.active_ms > 0) AS w_days"
-	  "  FROM report_days(u.id, $2::date, $3::date, $4) r) d"
-	  " WHERE m.team_id = $1::bigint AND u.status = 'active'"
-	  " ORDER BY lower(u.display_name), u.id", 4, 1, 1 },
+	  " ORDER BY lower(u.display_name), u.id", 3, 0 },
+	/* $1 team, $2 zone: after the answer, the out-of-date rows. */
+	STMT(ST_DASH_TEAM_REFRESH) = { "dash_team_refresh",
+	  "SELECT team_today_refresh($1::bigint, $2)", 2, 0 },
 	/* $1 viewer, $2 team, $3 page, $4 what (the day, the range), $5
 	 * address: the look at each member's figures, audited as
 	 * report_look does (once in ten minutes per viewer, person, page

@@ -15,9 +15,15 @@
 #include <string.h>
 
 #include "dash.h"
+#include "log.h"
 #include "report.h"
 #include "team.h"
 #include "view.h"
+
+/* Out-of-date members (whose figures changed since they were kept) up to
+ * this many are computed before the answer; more wait for the refresh
+ * after it (a busy team of 200 costs seconds to compute). */
+#define SYNC_ROWS	"8"
 
 const struct wt_field dash_team_fields[] = {
 	{ .name = "id", .src = WT_SRC_PATH, .type = WT_T_INT, .flags = WT_REQUIRED,
@@ -272,6 +278,24 @@ live_json(json_t *mj)
 	return o;
 }
 
+struct refresh {
+	char	 team[24];
+	char	 tz[128];
+};
+
+/* After the answer: the members whose kept figures are out of date. */
+static void
+refresh(void *arg)
+{
+	struct refresh *rf = arg;
+	PGresult *res = db_exec(ST_DASH_TEAM_REFRESH, 2, (const char *[]){ rf->team, rf->tz });
+
+	if (res == NULL)
+		log_error("team_refresh", "team %s: %s", rf->team, db_sqlstate());
+	else
+		PQclear(res);
+}
+
 struct wt_err *
 dash_team_load(struct wt_req *r, struct team *t)
 {
@@ -312,18 +336,18 @@ dash_team_page(struct wt_req *r)
 	struct medians md;
 	PGresult *res = NULL, *lres;
 	char monday[11], viewer[24];
-	const char *params[4];
+	const char *params[3];
 	json_t *out = NULL, *jm, *live, *counts, *med;
-	int n = 0, online = 0, idle = 0, offline = 0, never = 0;
+	int n = 0, online = 0, idle = 0, offline = 0, never = 0, stale = 0;
+	const char *as_of = NULL;
 
 	if ((e = dash_team_load(r, &t)) != NULL)
 		return e;
 	rp_date_add(t.today, -rp_weekday(t.today), monday);
 	params[0] = t.id;
-	params[1] = monday;
-	params[2] = t.today;
-	params[3] = t.tz;
-	if ((res = db_exec(ST_DASH_TEAM_MEMBERS, 4, params)) == NULL) {
+	params[1] = t.tz;
+	params[2] = SYNC_ROWS;
+	if ((res = db_exec(ST_DASH_TEAM_MEMBERS, 3, params)) == NULL) {
 		e = db_err();
 		goto done;
 	}
@@ -363,6 +387,11 @@ dash_team_page(struct wt_req *r)
 		x->w_prod = num(res, i, C_TM_W_PRODUCTIVE);
 		x->w_worked = num(res, i, C_TM_W_WORKED);
 		x->w_days = num(res, i, C_TM_W_DAYS);
+		if (strcmp(PQgetvalue(res, i, C_TM_EXACT), "t") != 0) {
+			stale++;
+			if (as_of == NULL || strcmp(PQgetvalue(res, i, C_TM_AS_OF), as_of) < 0)
+				as_of = PQgetvalue(res, i, C_TM_AS_OF);
+		}
 		if (strcmp(x->state, "online") == 0)
 			online++;
 		else if (strcmp(x->state, "idle") == 0)
@@ -394,10 +423,20 @@ dash_team_page(struct wt_req *r)
 	    "people_tracked", md.n_tracked, "people_first", md.n_first,
 	    "text", "today_worked", duration_json(md.t_worked),
 	    "week_worked", duration_json(md.w_worked));
-	out = json_pack("{s{sI ss} ss ss s{ss ss} so so so so}", "team", "id",
+	/* Figures kept from before a change: the page says how old, and
+	 * they are brought up to date once this answer has gone. */
+	if (stale > 0) {
+		struct refresh *rf = xcalloc(1, sizeof(*rf));
+
+		snprintf(rf->team, sizeof(rf->team), "%s", t.id);
+		snprintf(rf->tz, sizeof(rf->tz), "%s", t.tz);
+		app_defer(refresh, rf, free);
+	}
+	out = json_pack("{s{sI ss} ss ss s{ss ss} so so so so s{si ss*}}", "team", "id",
 	    (json_int_t)atoll(t.id),
 	    "name", t.name, "timezone", t.tz, "today", t.today, "week", "from", monday,
-	    "to", t.today, "counts", counts, "median", med, "members", jm, "live", live);
+	    "to", t.today, "counts", counts, "median", med, "members", jm, "live", live,
+	    "kept", "out_of_date", stale, "as_of", as_of);
 
 	if (req_wants_json(r)) {
 		e = wt_json(r, 200, out);

@@ -230,6 +230,45 @@ audit(void)
 	is_str(seen, ip_strf("Manager %s", tag), "A sees the manager's look on their My data page");
 }
 
+/* The figures kept between requests (sql/018): exact while nothing they
+ * come from changed; a change makes a member's row out of date, and it
+ * is computed again (now when few are, after the answer when many). */
+static void
+kept(void)
+{
+	const char *q = "SELECT count(*) FROM team_today($1, 'Europe/Berlin', 0) WHERE NOT exact";
+	const char *dev = ip_q("SELECT id FROM devices WHERE user_id = $1", A, NULL);
+	const char *w = ip_q("SELECT window_id FROM activity WHERE device_id = $1 LIMIT 1", dev, NULL);
+	struct ip_resp *a, *d;
+
+	is_str(ip_q("SELECT count(*) FROM report_team_rows WHERE user_id IN"
+	    " (SELECT user_id FROM team_members WHERE team_id = $1) AND tz = 'Europe/Berlin'",
+	    TEAM, NULL), "5", "each member's row is kept");
+	is_str(ip_q(q, TEAM, NULL), "0", "... and exact");
+	span(dev, "06:00", 30, w, 0);
+	is_str(ip_q(q, TEAM, NULL), "1", "new activity: A's row is out of date");
+	is_str(ip_q("SELECT ((r).t_worked / 60000)::text FROM team_today($1, 'Europe/Berlin', 0)"
+	    " WHERE user_id = $2", TEAM, A, NULL), "180", "... served as kept (3 h) when none are computed now");
+	is_str(ip_q("SELECT team_today_refresh($1, 'Europe/Berlin')::text", TEAM, NULL), "1",
+	    "the refresh computes the one");
+	is_str(ip_q(q, TEAM, NULL), "0", "... all exact again");
+	a = get(TMGR, ip_strf("/team/%s", TEAM));
+	is_int(atoll(mf(a, A, "today.worked")), 210 * MIN,
+	    "A: 06:00 to 11:00 less a break of 1 h 30 (the new half hour counts)");
+	is_str(mf(a, A, "today.first"), "06:00", "... from 06:00");
+	is_str(ip_jstr(a, "kept.out_of_date"), "0", "... nothing out of date");
+	/* An open heartbeat span grows without touching activity. */
+	ip_exec("UPDATE device_presence SET span_started_at = ($1::date + time '12:00')"
+	    " AT TIME ZONE 'Europe/Berlin', span_duration_ms = 600000, span_window_id = $2,"
+	    " span_afk = false WHERE device_id = $3", TODAY, w, dev, NULL);
+	is_str(ip_q(q, TEAM, NULL), "1", "an open span grew: out of date");
+	a = get(TMGR, ip_strf("/team/%s", TEAM));
+	d = get(TMGR, ip_strf("/day/%s?user=%s", TODAY, A));
+	is_int(atoll(mf(a, A, "today.worked")), jint(d, "totals.worked"),
+	    "one out of date is computed before the answer: the day page's figure");
+	is_str(mf(a, A, "today.last"), "12:10", "... last activity the open span's end");
+}
+
 static void
 page(void)
 {
@@ -276,6 +315,7 @@ main(void)
 	figures();
 	access();
 	audit();
+	kept();
 	page();
 	list();
 	return ip_done();
