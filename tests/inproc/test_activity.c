@@ -336,6 +336,41 @@ pipeline_failures(void)
 	is_str(rows(dev), "2/2000", "... both batches' spans are there");
 }
 
+/* A batch that interned a new window and then failed: its transaction
+ * rolled back, so the window's id names nothing, and the worker's window
+ * cache must not hand it to the next batch (which would store spans
+ * pointing at no window).  The failure is a real one: a trigger that
+ * refuses this batch's record. */
+static void
+cache_after_rollback(void)
+{
+	const char *dev, *tok = new_device(ip_strf("rollback %s", tag), &dev);
+	const char *fn = ip_strf("refuse_batch_%s", tag);
+	const char *title = ip_strf("Rolled back 漢字 %s", tag);
+	struct ip_resp *a;
+
+	ip_exec(ip_strf("CREATE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN"
+	    " IF NEW.device_id = %s AND NEW.seq = 666 THEN RAISE EXCEPTION 'refused by the test';"
+	    " END IF; RETURN NEW; END $f$", fn, dev), NULL);
+	ip_exec(ip_strf("CREATE TRIGGER %s BEFORE INSERT ON activity_batches"
+	    " FOR EACH ROW EXECUTE FUNCTION %s()", fn, fn), NULL);
+	a = post(tok, ip_strf("{\"batch\": 666, \"spans\": [{\"start\": \"%s\", "
+	    "\"duration_ms\": 1000, \"app\": \"rollback\", \"title\": \"%s\"}]}",
+	    at(-400, NULL), title));
+	is_status(a, 500, "a batch whose record fails: 500");
+	ip_exec(ip_strf("DROP TRIGGER %s ON activity_batches", fn), NULL);
+	ip_exec(ip_strf("DROP FUNCTION %s()", fn), NULL);
+	is_str(ip_q("SELECT count(*) FROM windows WHERE title = $1", title, NULL), "0",
+	    "... and the window it interned is gone with it");
+	a = post(tok, ip_strf("{\"batch\": 667, \"spans\": [{\"start\": \"%s\", "
+	    "\"duration_ms\": 1000, \"app\": \"rollback\", \"title\": \"%s\"}]}",
+	    at(-300, NULL), title));
+	is_status(a, 200, "the same window in the next batch: stored");
+	is_str(ip_q("SELECT string_agg(w.app || '|' || w.title, ',') FROM activity s"
+	    " JOIN windows w ON w.id = s.window_id WHERE s.device_id = $1", dev, NULL),
+	    ip_strf("rollback|%s", title), "... pointing at the window, interned again");
+}
+
 int
 main(void)
 {
@@ -349,5 +384,6 @@ main(void)
 	bad_input();
 	long_text();
 	pipeline_failures();
+	cache_after_rollback();
 	return ip_done();
 }
