@@ -3,8 +3,11 @@
 # one run beside /healthz:
 #   1. GET /healthz through nginx over HTTPS: the floor;
 #   2. /team/ID (HTML, signed in as the team's manager with an access
-#      token): the first request with no finished day cached, then p50
-#      and p95 with wrk (a Lua `done` prints the 95th percentile), warm;
+#      token): the first request with nothing kept (every member's week
+#      computed), with the finished days cached, with the members' rows
+#      kept (sql/018); the whole team out of date and what the refresh
+#      after the answer costs; then p50 and p95 with wrk (a Lua `done`
+#      prints the 95th percentile) beside /healthz, warm;
 #   3. /team/ID/hours for the month and its CSV (/team/ID/hours.csv), and
 #      the resident memory of the dash workers during the CSV.
 #
@@ -86,10 +89,20 @@ once() {  # once URL
 	curl -s --insecure -o /dev/null -w '%{http_code} %{time_total}s %{size_download} bytes' "${auth[@]}" "$1"
 }
 
-echo "-- first requests, no finished day cached (each member's week computed from its spans)"
-sql "DELETE FROM report_day_cache WHERE user_id IN (SELECT user_id FROM team_members WHERE team_id = $team)" >/dev/null
+members="SELECT user_id FROM team_members WHERE team_id = $team"
+echo "-- first requests: nothing kept (no member's row, no finished day cached)"
+sql "DELETE FROM report_day_cache WHERE user_id IN ($members)" >/dev/null
+sql "DELETE FROM report_team_rows WHERE user_id IN ($members)" >/dev/null
 printf '    %-28s %s\n' "/team/$team" "$(once "$BASE/team/$team")"
-printf '    %-28s %s\n' "/team/$team (again)" "$(once "$BASE/team/$team")"
+sql "DELETE FROM report_team_rows WHERE user_id IN ($members)" >/dev/null
+printf '    %-28s %s\n' "/team/$team (days cached)" "$(once "$BASE/team/$team")"
+printf '    %-28s %s\n' "/team/$team (rows kept)" "$(once "$BASE/team/$team")"
+echo "-- the whole team out of date (as when all are at work): served as kept, refreshed after"
+sql "UPDATE report_user_changes SET n = n + 1 WHERE user_id IN ($members)" >/dev/null
+printf '    %-28s %s\n' "/team/$team" "$(once "$BASE/team/$team")"
+sql "UPDATE report_user_changes SET n = n + 1 WHERE user_id IN ($members)" >/dev/null
+printf '    %-28s %s\n' "team_today_refresh (psql)" \
+	"$(psql -X -q -At -c '\timing on' -c "SELECT team_today_refresh($team, '$tz')" | tr '\n' ' ')"
 
 echo "-- warm: wrk, $CONNS connections, beside /healthz"
 wrk_run healthz "$BASE/healthz"
