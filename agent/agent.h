@@ -3,9 +3,9 @@
  * checkpoint of the open span) when they are due, with every request
  * going through one curl multi handle so the loop never blocks.
  *
- * To add work (screenshots, say): a struct task with its own schedule
- * (agent_add_task), and/or a hook called after every poll with the sample
- * (agent_on_poll). */
+ * To add work: a struct task with its own schedule (agent_add_task),
+ * and/or a hook called after every poll with the sample (agent_on_poll);
+ * screenshots (shots.c) use both. */
 #ifndef WA_AGENT_H
 #define WA_AGENT_H
 
@@ -55,7 +55,7 @@ struct agent {
 	int64_t		 conf_mtime;
 
 	/* uploads */
-	struct req	 up, hb, cfg;
+	struct req	 up, hb, cfg, shot_req;
 	struct buf	 up_body, hb_body;
 	int		 fails;		/* uploads failed in a row */
 	int		 revoked;	/* the server refused the token */
@@ -66,6 +66,7 @@ struct agent {
 	char		 last_error[512];
 	uint64_t	 flushes;
 	char		 flush_result[512];
+	char		 shots[256];	/* the screenshot policy in force, for people */
 };
 
 /* Effective settings: the local override, else the policy. */
@@ -89,6 +90,23 @@ void	 uploads_init(struct agent *);
 void	 uploads_free(struct agent *);
 /* A flush was asked for: upload everything now. */
 void	 uploads_flush(struct agent *);
+/* The wait before try fails + 1 of an upload (doubling, with jitter). */
+int64_t	 agent_backoff_ms(const struct agent *, int fails, long retry_after);
+/* The server refused the device's token: uploads stop until a new one. */
+void	 agent_revoked(struct agent *, const struct req *);
+
+/* shots.c: screenshots on the policy's schedule, spooled and uploaded. */
+struct jv;
+struct shotsched;
+void	 shots_init(struct agent *);
+void	 shots_free(struct agent *);
+/* The schedule and blur a policy document asks for (interval_s, when not
+ * 0, replaces the interval: agent.conf's screenshot_interval_s). */
+void	 shots_policy(const struct jv *doc, int interval_s, struct shotsched *, int *blur);
+/* "off", or "on: one screenshot every 30 min ..., blurred ...". */
+void	 shots_describe(const struct shotsched *, int blur, char *out, size_t outsz);
+/* Screenshots waiting in state_dir's spool, and its counters. */
+uint64_t shots_pending(const char *state_dir, uint64_t *dropped, uint64_t *rejected);
 
 /* status.c: the status file the daemon writes and the commands read. */
 struct status {
@@ -100,6 +118,7 @@ struct status {
 	uint64_t	 flushes;
 	char		 flush_result[512];
 	char		 etag[128];
+	char		 shots[256];
 	uint64_t	 bytes_sent, bytes_received, connections;
 };
 int	 status_read(const char *state_dir, struct status *);

@@ -37,6 +37,9 @@ static const struct key keys[] = {
 	{ "retry_initial_s", K_INT, OFF(retry_initial_s), 1, 3600, NULL },
 	{ "retry_max_s", K_INT, OFF(retry_max_s), 1, 3600, NULL },
 	{ "checkpoint_s", K_INT, OFF(checkpoint_s), 1, 3600, NULL },
+	{ "screenshot_interval_s", K_INT, OFF(screenshot_interval_s), 1, 86400, NULL },
+	{ "screenshot_spool_max", K_INT, OFF(screenshot_spool_max), 1, 10000, NULL },
+	{ "screenshot_spool_mb", K_INT, OFF(screenshot_spool_mb), 1, 4096, NULL },
 };
 
 static const char *const levels[] = { "debug", "info", "warning", "error", NULL };

@@ -29,6 +29,9 @@ struct conf {
 	int	 retry_initial_s;	/* the first wait after a failed upload */
 	int	 retry_max_s;		/* the longest wait */
 	int	 checkpoint_s;		/* how often the open span is saved */
+	int	 screenshot_interval_s;	/* replaces the policy's interval (tests) */
+	int	 screenshot_spool_max;	/* screenshots kept for upload (100) */
+	int	 screenshot_spool_mb;	/* and their megabytes (50) */
 };
 
 /* Fills c from the environment's paths and the file, if it exists.  0, or

@@ -77,11 +77,11 @@ agent_write_status(struct agent *a)
 	buf_addf(&b, "pid %ld\nstarted_ms %" PRId64 "\nlast_upload_ms %" PRId64
 	    "\nlast_error_ms %" PRId64 "\nlast_error %s\nrevoked %d\ndisplay %s\nflushes %"
 	    PRIu64 "\nflush_result %s\netag %s\nbytes_sent %" PRIu64 "\nbytes_received %"
-	    PRIu64 "\nconnections %" PRIu64 "\n", (long)getpid(), a->started_ms,
+	    PRIu64 "\nconnections %" PRIu64 "\nscreenshots %s\n", (long)getpid(), a->started_ms,
 	    a->last_upload_ms, a->last_error_ms, a->last_error, a->revoked,
 	    a->bs ? "connected" : a->be_why, a->flushes, a->flush_result,
 	    a->pol.etag ? a->pol.etag : "", net_stats.sent, net_stats.received,
-	    net_stats.connections);
+	    net_stats.connections, a->shots[0] ? a->shots : "off");
 	if (write_atomic(path, b.p, b.len, 0600) != 0)
 		log_warn("cannot write %s: %s", path, strerror(errno));
 	buf_free(&b);
@@ -358,6 +358,7 @@ agent_run(struct conf *conf)
 	agent_add_task(a, &checkpoint);
 	agent_add_task(a, &conf_watch);
 	uploads_init(a);
+	shots_init(a);
 	checkpoint.due = mono_ms() + 1000;
 	conf_watch.due = mono_ms() + 5000;
 	log_info("started (version %s): %s as device %" PRId64 ", %" PRIu64 " spans waiting in "
@@ -398,6 +399,7 @@ agent_run(struct conf *conf)
 	}
 	log_info("stopping (signal %d)", (int)stop_sig);
 	tracker_close(&a->tr, wall_ms());
+	shots_free(a);
 	uploads_free(a);
 	net_free(&a->net);
 	if (a->bs)

@@ -70,9 +70,9 @@ on_header(char *p, size_t size, size_t n, void *ctx)
 	return len;
 }
 
-void
-req_prepare(struct req *r, const struct conf *c, const char *method, const char *path,
-    const struct buf *body, const char *etag, const char *token)
+static void
+prepare(struct req *r, const struct conf *c, const char *method, const char *path,
+    const struct buf *body, const char *ctype, const char *etag, const char *token)
 {
 	struct buf url = { 0 }, h = { 0 };
 
@@ -121,13 +121,29 @@ req_prepare(struct req *r, const struct conf *c, const char *method, const char 
 	}
 	buf_free(&h);
 	if (strcmp(method, "POST") == 0) {
-		r->hdrs = curl_slist_append(r->hdrs, "Content-Type: application/json");
+		buf_addf(&h, "Content-Type: %s", ctype);
+		r->hdrs = curl_slist_append(r->hdrs, h.p);
+		buf_free(&h);
 		curl_easy_setopt(r->easy, CURLOPT_POST, 1L);
 		curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, body && body->p ? body->p : "{}");
 		curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE, (long)(body && body->p ?
 		    body->len : 2));
 	}
 	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->hdrs);
+}
+
+void
+req_prepare(struct req *r, const struct conf *c, const char *method, const char *path,
+    const struct buf *body, const char *etag, const char *token)
+{
+	prepare(r, c, method, path, body, "application/json", etag, token);
+}
+
+void
+req_prepare_raw(struct req *r, const struct conf *c, const char *path, const struct buf *body,
+    const char *ctype, const char *token)
+{
+	prepare(r, c, "POST", path, body, ctype, NULL, token);
 }
 
 static void

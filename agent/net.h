@@ -46,6 +46,9 @@ void	 net_free(struct net *);
  * If-None-Match; token adds the device's Authorization. */
 void	 req_prepare(struct req *r, const struct conf *c, const char *method, const char *path,
 	    const struct buf *body, const char *etag, const char *token);
+/* POST path with a raw body of content type ctype (an image). */
+void	 req_prepare_raw(struct req *r, const struct conf *c, const char *path,
+	    const struct buf *body, const char *ctype, const char *token);
 /* Runs r to its end: 0 when an answer came (see status), -1 when not. */
 int	 req_run(struct req *r);
 int	 req_start(struct net *, struct req *);

@@ -16,6 +16,7 @@
 
 #include "agent.h"
 #include "json.h"
+#include "shotsched.h"
 
 int
 lock_take(const char *state_dir)
@@ -102,6 +103,8 @@ status_read(const char *state_dir, struct status *st)
 			st->bytes_received = strtoull(v, NULL, 10);
 		else if (strcmp(line, "connections") == 0)
 			st->connections = strtoull(v, NULL, 10);
+		else if (strcmp(line, "screenshots") == 0)
+			snprintf(st->shots, sizeof(st->shots), "%s", v);
 	}
 	free(text);
 	return 0;
@@ -171,6 +174,18 @@ cmd_status(struct conf *c)
 		printf("server:      not reachable: %s\n", line);
 		rc = 1;
 	}
+	/* The screenshot policy: the server's, else what the daemon uses. */
+	if (r.status == 200) {
+		struct jv *doc = json_parse(buf_str(&r.resp), r.resp.len, NULL, 0);
+		struct shotsched p;
+		int blur;
+
+		shots_policy(doc, c->screenshot_interval_s, &p, &blur);
+		shots_describe(&p, blur, line, sizeof(line));
+		printf("screenshots: %s\n", line);
+		json_free(doc);
+	} else if (have_status && st.shots[0])
+		printf("screenshots: %s\n", st.shots);
 	req_free(&r);
 
 	if (spool_open(&sp, c->state_dir, c->spool_max_bytes, 1) == 0) {
@@ -183,6 +198,19 @@ cmd_status(struct conf *c)
 			    sp.set_aside == 1 ? "" : "es", sp.rejected_path);
 		printf("\n");
 		spool_close(&sp);
+	}
+	{
+		uint64_t dropped, rejected, n = shots_pending(c->state_dir, &dropped, &rejected);
+
+		if (n || dropped || rejected) {
+			printf("             %" PRIu64 " screenshot%s waiting to be uploaded", n,
+			    n == 1 ? "" : "s");
+			if (dropped)
+				printf("; %" PRIu64 " dropped for space", dropped);
+			if (rejected)
+				printf("; %" PRIu64 " refused by the server", rejected);
+			printf("\n");
+		}
 	}
 	if (have_status && st.last_upload_ms) {
 		ago(st.last_upload_ms, line, sizeof(line));

@@ -44,13 +44,13 @@ config_s(const struct agent *a)
 	return a->conf.config_interval_s ? a->conf.config_interval_s : a->pol.config_interval_s;
 }
 
-static int64_t
-backoff_ms(const struct agent *a, long retry_after)
+int64_t
+agent_backoff_ms(const struct agent *a, int fails, long retry_after)
 {
 	double lo = (a->conf.retry_initial_s ? a->conf.retry_initial_s : 5) * 1000.0;
 	double hi = (a->conf.retry_max_s ? a->conf.retry_max_s : 300) * 1000.0, w = lo;
 
-	for (int i = 1; i < a->fails && w < hi; i++)
+	for (int i = 1; i < fails && w < hi; i++)
 		w *= 2;
 	if (w > hi)
 		w = hi;
@@ -72,8 +72,8 @@ finish_flush(struct agent *a, const char *result)
 	agent_write_status(a);
 }
 
-static void
-revoked(struct agent *a, const struct req *r)
+void
+agent_revoked(struct agent *a, const struct req *r)
 {
 	char why[300];
 
@@ -111,7 +111,7 @@ upload_done(struct req *r, void *ctx)
 		json_free(j);
 		if (spool_ack(&a->spool) != 0) {
 			agent_error(a, "cannot record the upload in the spool's state");
-			upload_task.due = now + backoff_ms(a, 0);
+			upload_task.due = now + agent_backoff_ms(a, a->fails, 0);
 			return;
 		}
 		a->fails = 0;
@@ -128,7 +128,7 @@ upload_done(struct req *r, void *ctx)
 		return;
 	}
 	if (st == 401) {
-		revoked(a, r);
+		agent_revoked(a, r);
 		upload_task.due = now + upload_s(a) * 1000LL;
 		return;
 	}
@@ -140,7 +140,7 @@ upload_done(struct req *r, void *ctx)
 		    "it is set aside in %s and the next batch goes", a->spool.inflight_seq,
 		    a->spool.inflight_to - a->spool.acked, why, a->spool.rejected_path);
 		if (spool_set_aside(&a->spool, st, answer, &a->up_body) != 0)
-			upload_task.due = now + backoff_ms(a, 0);
+			upload_task.due = now + agent_backoff_ms(a, a->fails, 0);
 		else
 			upload_task.due = now;
 		snprintf(a->last_error, sizeof(a->last_error), "batch set aside: %s", answer);
@@ -150,7 +150,7 @@ upload_done(struct req *r, void *ctx)
 		return;
 	}
 	a->fails++;
-	upload_task.due = now + backoff_ms(a, r->retry_after);
+	upload_task.due = now + agent_backoff_ms(a, a->fails, r->retry_after);
 	agent_error(a, "upload of batch %" PRId64 " failed (%s); try %d again in %.1f s",
 	    a->spool.inflight_seq, why, a->fails + 1, (upload_task.due - now) / 1000.0);
 	finish_flush(a, a->last_error);
@@ -186,7 +186,7 @@ upload_run(struct agent *a, struct task *t)
 	    a->conf.token);
 	if (req_start(&a->net, &a->up) != 0) {
 		agent_error(a, "cannot start an upload");
-		t->due = mono_ms() + backoff_ms(a, 0);
+		t->due = mono_ms() + agent_backoff_ms(a, a->fails, 0);
 	}
 }
 
@@ -205,7 +205,7 @@ heartbeat_done(struct req *r, void *ctx)
 	struct agent *a = ctx;
 
 	if (r->status == 401)
-		revoked(a, r);
+		agent_revoked(a, r);
 	else if (r->status < 200 || r->status >= 300) {
 		char why[300];
 
@@ -242,7 +242,7 @@ config_done(struct req *r, void *ctx)
 	if (r->status == 304)
 		return;
 	if (r->status == 401) {
-		revoked(a, r);
+		agent_revoked(a, r);
 		return;
 	}
 	if (r->status != 200) {

@@ -29,10 +29,10 @@
 
 <section class="panel" aria-labelledby="bars-h">
   <h2 id="bars-h">Active time per day</h2>
-  <svg class="weekbars" viewBox="0 -16 <?cs var:Period.Width ?> 244" preserveAspectRatio="xMidYMid meet" role="img"
-       aria-label="A bar per day, stacked by category">
+  <svg class="weekbars" viewBox="0 -16 <?cs var:Period.Width ?> 244" preserveAspectRatio="xMidYMid meet" role="group"
+       aria-label="A bar per day, stacked by category; each opens its day">
     <?cs each:gl = Grid ?><line x1="0" x2="<?cs var:Period.Width ?>" y1="<?cs var:gl.y ?>" y2="<?cs var:gl.y ?>" stroke="#e3e7eb"/><text class="grid" x="0" y="<?cs var:gl.y ?>" dy="-3" font-size="13" fill="#78909c"><?cs var:gl.label ?></text><?cs /each ?>
-    <?cs each:d = Days ?><a href="/day/<?cs var:d.date ?><?cs var:Period.UserQuery ?>"><g class="day"><title><?cs var:d.date ?>: <?cs var:d.active ?> active, <?cs var:d.worked ?> worked</title>
+    <?cs each:d = Days ?><a href="/day/<?cs var:d.date ?><?cs var:Period.UserQuery ?>" aria-label="<?cs var:d.date ?>: <?cs var:d.active ?> active, <?cs var:d.worked ?> worked"><g class="day"><title><?cs var:d.date ?>: <?cs var:d.active ?> active, <?cs var:d.worked ?> worked</title>
       <rect class="dayhit" x="<?cs var:d.x ?>" y="0" width="<?cs var:d.w ?>" height="200" fill="transparent"/>
       <?cs each:s = d.segs ?><rect class="seg" x="<?cs var:d.x ?>" y="<?cs var:s.y ?>" width="<?cs var:d.w ?>" height="<?cs var:s.h ?>" fill="<?cs var:s.colour ?>"><title><?cs var:d.date ?> <?cs var:s.name ?>: <?cs var:s.time ?></title></rect><?cs /each ?>
       <text x="<?cs var:d.cx ?>" y="220" font-size="14" text-anchor="middle" fill="#546e7a"><?cs var:d.dom ?></text></g></a><?cs /each ?>

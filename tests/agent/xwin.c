@@ -12,6 +12,12 @@
  *   sleep MS                  waits
  *   mark NAME                 prints NAME and the time, nothing else
  *   wait FILE                 waits until FILE exists (the test's go-ahead)
+ *   text ID SCALE WORDS...    a window over the whole screen, white, with
+ *                             WORDS in black, several to a line, in the
+ *                             server's built-in "fixed" font magnified SCALE
+ *                             times (a screenshot's known text; Xvfb has no
+ *                             other fonts here)
+ *   saver on|off              turns the screen saver on (as a locker does) or off
  *
  * For every command that changes what is in front it prints
  * "<wall ms> <command line>" on stdout, flushed, taken right after the X
@@ -67,6 +73,72 @@ set_title(Window w, const char *title, int legacy)
 	XStoreName(dpy, w, title);
 }
 
+/* The words drawn with "fixed" into a pixmap, read back and painted
+ * SCALE times larger as the window's background, which the X server then
+ * keeps on screen by itself (no Expose handling). */
+static Window
+text_window(Window root, int scale, const char *words)
+{
+	int sw = DisplayWidth(dpy, DefaultScreen(dpy)), sh = DisplayHeight(dpy, DefaultScreen(dpy));
+	int depth = DefaultDepth(dpy, DefaultScreen(dpy));
+	unsigned long black = BlackPixel(dpy, DefaultScreen(dpy));
+	unsigned long white = WhitePixel(dpy, DefaultScreen(dpy));
+	XFontStruct *f = XLoadQueryFont(dpy, "fixed");
+	int cw, ch, cols, line = 0, x = 0, lw;
+	Pixmap small, big;
+	GC gc;
+	XImage *im;
+	Window w;
+	char buf[2048];
+
+	if (f == NULL) {
+		fprintf(stderr, "xwin: no font \"fixed\"\n");
+		exit(2);
+	}
+	cw = f->max_bounds.width;
+	ch = f->ascent + f->descent;
+	cols = (sw / scale - 8) / cw;
+	small = XCreatePixmap(dpy, root, (unsigned)(sw / scale), (unsigned)(sh / scale),
+	    (unsigned)depth);
+	gc = XCreateGC(dpy, small, 0, NULL);
+	XSetFont(dpy, gc, f->fid);
+	XSetForeground(dpy, gc, white);
+	XFillRectangle(dpy, small, gc, 0, 0, (unsigned)(sw / scale), (unsigned)(sh / scale));
+	XSetForeground(dpy, gc, black);
+	snprintf(buf, sizeof(buf), "%s", words);
+	/* Word by word, wrapped, a blank line between lines of text. */
+	for (char *save = NULL, *wd = strtok_r(buf, " ", &save); wd; wd = strtok_r(NULL, " ", &save)) {
+		lw = (int)strlen(wd);
+		if (x > 0 && x + 1 + lw > cols) {
+			x = 0;
+			line++;
+		}
+		if (x > 0)
+			x++;
+		XDrawString(dpy, small, gc, 4 + x * cw, 4 + f->ascent + line * ch * 2, wd, lw);
+		x += lw;
+	}
+	im = XGetImage(dpy, small, 0, 0, (unsigned)(sw / scale), (unsigned)(sh / scale), AllPlanes,
+	    ZPixmap);
+	big = XCreatePixmap(dpy, root, (unsigned)sw, (unsigned)sh, (unsigned)depth);
+	XSetForeground(dpy, gc, white);
+	XFillRectangle(dpy, big, gc, 0, 0, (unsigned)sw, (unsigned)sh);
+	XSetForeground(dpy, gc, black);
+	for (int y = 0; y < sh / scale; y++)
+		for (int i = 0; i < sw / scale; i++)
+			if (XGetPixel(im, i, y) == black)
+				XFillRectangle(dpy, big, gc, i * scale, y * scale, (unsigned)scale,
+				    (unsigned)scale);
+	XDestroyImage(im);
+	w = XCreateSimpleWindow(dpy, root, 0, 0, (unsigned)sw, (unsigned)sh, 0, black, white);
+	XSetWindowBackgroundPixmap(dpy, w, big);
+	XFreePixmap(dpy, big);
+	XFreePixmap(dpy, small);
+	XFreeGC(dpy, gc);
+	XFreeFont(dpy, f);
+	return w;
+}
+
 static int
 win_id(const char *s)
 {
@@ -120,6 +192,26 @@ main(void)
 			set_title(wins[id], line + off + o2, strcmp(cmd, "legacy") == 0);
 			XMapWindow(dpy, wins[id]);
 			XSync(dpy, False);
+		} else if (strcmp(cmd, "text") == 0) {
+			int o2 = 0, id;
+			XClassHint ch = { "text", "Text" };
+
+			if (sscanf(line + off, "%255s %255s %n", a, b, &o2) < 2 || atoi(b) < 1) {
+				fprintf(stderr, "xwin: text ID SCALE WORDS\n");
+				return 2;
+			}
+			id = win_id(a);
+			wins[id] = text_window(root, atoi(b), line + off + o2);
+			XSetClassHint(dpy, wins[id], &ch);
+			set_title(wins[id], "Known text", 0);
+			XMapRaised(dpy, wins[id]);
+			XSync(dpy, False);
+			printf("%lld %s\n", now_ms(), line);
+		} else if (strcmp(cmd, "saver") == 0) {
+			XForceScreenSaver(dpy, strcmp(line + off, "on") == 0 ? ScreenSaverActive :
+			    ScreenSaverReset);
+			XSync(dpy, False);
+			printf("%lld %s\n", now_ms(), line);
 		} else if (strcmp(cmd, "title") == 0) {
 			int o2 = 0;
 

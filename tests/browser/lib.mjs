@@ -5,6 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { watchContext, audit, settle } from './axe.mjs';
+
+export { audit };
 
 export const BASE = process.env.WT_BASE;
 export const STATE = process.env.WT_STATE;
@@ -21,6 +24,19 @@ export async function launch() {
   });
   // The instance's certificate is self-signed; the API tests verify it
   // with curl, here we only need the browser to accept it.
+  // Every context the test makes, this one or later ones, runs axe on
+  // each page it loads (see axe.mjs); closing the browser reports what
+  // was still pending.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => watchContext(await newContext(options), options);
+  const close = browser.close.bind(browser);
+  browser.close = async () => {
+    try {
+      for (const c of browser.contexts()) for (const p of c.pages()) await settle(p);
+    } finally {
+      await close();
+    }
+  };
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
   return { browser, context };
 }
@@ -31,7 +47,10 @@ export function sql(statement) {
     { encoding: 'utf8', env: process.env }).trim();
 }
 
+// A screenshot is taken of a state worth seeing, so that state is
+// checked by axe too (menus opened, errors shown, a narrow viewport).
 export async function shot(page, name) {
+  await audit(page);
   await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
 }
 

@@ -24,7 +24,7 @@ const PAGE = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <body style="font: 16px sans-serif; margin: 2rem; max-width: 40rem">
 <h1>Task: rate this search result</h1>
 <p>Query: <b>café near the station</b>. How well does the result answer it?</p>
-<select id="rating"><option>Fully meets</option><option>Highly meets</option></select>
+<p><label>Rating <select id="rating"><option>Fully meets</option><option>Highly meets</option></select></label></p>
 <p><label>Comment <textarea id="comment" rows="4" cols="50"></textarea></label></p>
 <button id="submit">Submit</button>
 </body></html>`;
