@@ -21,6 +21,7 @@ def:nav_links() ?>
     <?cs /if ?>
     <?cs call:nav_link("/admin/devices", "devices", "Devices") ?>
     <?cs if:User.Role == "admin" ?>
+    <?cs call:nav_link("/admin/categories", "categories", "Categories") ?>
     <?cs call:nav_link("/admin/settings", "settings", "Settings") ?>
     <?cs call:nav_link("/admin/audit", "audit", "Audit log") ?>
     <?cs /if ?><?cs /def ?><?cs

@@ -88,6 +88,14 @@ enum admin_stmt {
 	ST_ADMIN_CATEGORY_INSERT,	/* $1 name .. $7 colour (C_CLOCK_* order) */
 	ST_ADMIN_CATEGORY_UPDATE,	/* $1 id, $2 name .. $8 colour */
 	ST_ADMIN_CATEGORY_DELETE,	/* $1 id */
+	/* the categories page (categories_page.c) */
+	ST_ADMIN_CATEGORIES_TREE,	/* every rule with its last 7 days */
+	ST_ADMIN_CATEGORY_TIMEOUT,	/* $1 statement_timeout for the transaction */
+	ST_ADMIN_CATEGORY_REGEX_CHECK,	/* $1 app_re, $2 title_re, $3 url_re: compiled */
+	ST_ADMIN_CATEGORY_PREVIEW,	/* $1..$3 patterns, $4 the rule's id (or after
+					 * every id), $5 depth, $6 priority, $7 rows */
+	ST_ADMIN_CATEGORY_BUILDER,	/* $1 from, $2 to (dates or NULL: the last 7
+					 * days), $3 time zone, $4 rows per list */
 
 	/* audit */
 	ST_ADMIN_AUDIT_INSERT,		/* $1 actor id .. $9 ip */
@@ -160,6 +168,21 @@ enum { C_CLOCK_NAME, C_CLOCK_APP_RE, C_CLOCK_TITLE_RE, C_CLOCK_URL_RE, C_CLOCK_P
 	C_CLOCK_PRODUCTIVITY, C_CLOCK_COLOUR, C_CLOCK_JSON };
 /* ST_ADMIN_CATEGORY_INSERT */
 enum { C_CATINS_ID };
+/* ST_ADMIN_CATEGORIES_TREE: in tree order (one row with NULLs when there
+ * is no rule); the last two columns are the same on every row */
+enum { C_TREE_ID, C_TREE_NAME, C_TREE_KEY, C_TREE_DEPTH, C_TREE_APP_RE, C_TREE_TITLE_RE,
+	C_TREE_URL_RE, C_TREE_PRIORITY, C_TREE_PRODUCTIVITY, C_TREE_COLOUR, C_TREE_WEEK_WINDOWS,
+	C_TREE_WEEK_MS, C_TREE_UNCAT_WINDOWS, C_TREE_UNCAT_MS };
+/* ST_ADMIN_CATEGORY_PREVIEW: the top windows matched, each with the
+ * totals (one row with NULLs and the lost count when none matches) */
+enum { C_PREV_APP, C_PREV_TITLE, C_PREV_URL, C_PREV_MS, C_PREV_CATEGORY, C_PREV_COLOUR,
+	C_PREV_OTHER, C_PREV_TAKES, C_PREV_N, C_PREV_N_MS, C_PREV_OTHER_N, C_PREV_OTHER_MS,
+	C_PREV_TAKES_N, C_PREV_TAKES_MS, C_PREV_LOSES_N };
+/* ST_ADMIN_CATEGORY_BUILDER: the range and totals on every row, then one
+ * list entry: kind w (a window: app, title, url), a (an application),
+ * k (a word, in a), or NULL when nothing is uncategorised */
+enum { C_BLD_FROM, C_BLD_TO, C_BLD_UNCAT_N, C_BLD_UNCAT_MS, C_BLD_ALL_MS, C_BLD_KIND,
+	C_BLD_A, C_BLD_T, C_BLD_L, C_BLD_MS, C_BLD_N };
 /* ST_ADMIN_AUDIT_LIST: one row with NULLs and the total on an empty page */
 enum { C_ALIST_ID, C_ALIST_AT, C_ALIST_ACTOR, C_ALIST_ACTION, C_ALIST_TARGET_TYPE,
 	C_ALIST_TARGET_ID, C_ALIST_TARGET_LABEL, C_ALIST_BEFORE, C_ALIST_AFTER,
@@ -257,6 +280,7 @@ struct wt_err	*categories_page(struct wt_req *);
 struct wt_err	*category_create(struct wt_req *);
 struct wt_err	*category_edit(struct wt_req *);
 struct wt_err	*category_delete(struct wt_req *);
+/* The categories page, the rule editor and the builder: categories.h. */
 
 extern const struct wt_field settings_page_fields[], settings_fields[];
 struct wt_err	*settings_page(struct wt_req *);

@@ -10,15 +10,17 @@
  * new rules give it.  Patterns are compiled by the database
  * (categories_regex_check): a bad one is a 400 naming its field with
  * PostgreSQL's message.  Every change is written to the audit log in the
- * same transaction, with the rule before and after. */
+ * same transaction, with the rule before and after.  The pages around
+ * this API (the list, the editor, the builder) are categories_*.c. */
 #include "config.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "admin.h"
 #include "buf.h"
+#include "categories.h"
 
 static const char *const productivities[] = { "productive", "neutral", "distracting", NULL };
 
@@ -29,8 +31,8 @@ static const char *const productivities[] = { "productive", "neutral", "distract
 
 /* Levels separated by " > ", none empty, none with a '>' in it or a space
  * at either end (the table's CHECK on name, said in words). */
-static const char *
-name_check(const char *s)
+const char *
+category_name_check(const char *s)
 {
 	static const char why[] = "must be levels separated by \" > \", as in "
 	    "\"Work > Programming\", none of them empty or starting or ending with a space";
@@ -52,8 +54,8 @@ name_check(const char *s)
 }
 
 /* #rrggbb */
-static const char *
-colour_check(const char *s)
+const char *
+category_colour_check(const char *s)
 {
 	static const char hex[] = "0123456789abcdefABCDEF";
 
@@ -79,11 +81,11 @@ colour_check(const char *s)
 	{ .name = "productivity", .src = WT_SRC_BODY, .type = WT_T_ENUM, \
 	  .choices = productivities, .label = "Productivity" }, \
 	{ .name = "colour", .src = WT_SRC_BODY, .type = WT_T_STRING, .max = 7, \
-	  .check = colour_check, .label = "Colour" }
+	  .check = category_colour_check, .label = "Colour" }
 
 const struct wt_field category_create_fields[] = {
 	{ .name = "name", .src = WT_SRC_BODY, .type = WT_T_STRING, .flags = WT_REQUIRED,
-	  .min = 1, .max = 200, .check = name_check, .label = "Name" },
+	  .min = 1, .max = 200, .check = category_name_check, .label = "Name" },
 	RULE_FIELDS,
 	{ .name = NULL }
 };
@@ -91,7 +93,7 @@ const struct wt_field category_create_fields[] = {
 const struct wt_field category_edit_fields[] = {
 	CATEGORY_ID,
 	{ .name = "name", .src = WT_SRC_BODY, .type = WT_T_STRING, .min = 1, .max = 200,
-	  .check = name_check, .label = "Name" },
+	  .check = category_name_check, .label = "Name" },
 	RULE_FIELDS,
 	/* The body is the whole rule: what is not sent takes its default
 	 * (no pattern, priority 0, neutral, grey).  Without it only what is
@@ -134,15 +136,17 @@ category_json(PGresult *res, int row)
 	    "windows", (json_int_t)atoll(PQgetvalue(res, row, C_CAT_WINDOWS)));
 }
 
-/* JSON only until the page comes with the reports. */
+/* The list: this JSON, or the page (categories_page.c). */
 struct wt_err *
 categories_page(struct wt_req *r)
 {
-	PGresult *res = db_exec(ST_ADMIN_CATEGORIES_LIST, 0, NULL);
+	PGresult *res;
 	json_t *list;
 	long long uncategorised = 0;
 
-	if (res == NULL)
+	if (!req_wants_json(r))
+		return categories_html(r);
+	if ((res = db_exec(ST_ADMIN_CATEGORIES_LIST, 0, NULL)) == NULL)
 		return db_err();
 	list = json_array();
 	for (int i = 0; i < PQntuples(res); i++) {
@@ -172,6 +176,15 @@ category_one(const char *id, json_t **out)
 	*out = category_json(res, 0);
 	PQclear(res);
 	return NULL;
+}
+
+struct wt_err *
+category_answer(struct wt_req *r, const char *id)
+{
+	json_t *body;
+	struct wt_err *e = category_one(id, &body);
+
+	return e != NULL ? e : wt_json(r, 200, body);
 }
 
 /* The rule's row for the audit log (the caller frees it). */
@@ -210,11 +223,12 @@ category_write_failed(const char *name)
  * read before the commit so it is the rule this request saved. */
 static struct wt_err *
 category_saved(struct wt_req *r, int status, const char *id, const char *action,
-    const char *name, const char *before)
+    const char *name, const char *before, const char *back_prefix)
 {
 	char *after;
 	json_t *body;
 	struct wt_err *e;
+	struct wt_buf back;
 
 	if ((e = category_text(id, &after)) != NULL)
 		return e;
@@ -228,22 +242,34 @@ category_saved(struct wt_req *r, int status, const char *id, const char *action,
 		json_decref(body);
 		return db_err();
 	}
-	return done(r, status, body, "/admin/categories");
+	/* Where the browser came from, with the rule saved named. */
+	buf_init(&back);
+	buf_printf(&back, "%s%s", back_prefix, id);
+	e = done(r, status, body, back.data);
+	buf_free(&back);
+	return e;
 }
 
 struct wt_err *
 category_create(struct wt_req *r)
 {
 	const char *params[NRULE];
-	char *id;
-	struct wt_err *e;
-	PGresult *res;
 
 	for (int k = 0; k < NRULE; k++) {
 		params[k] = wt_str(r, rule_keys[k]);
 		if (params[k] == NULL)
 			params[k] = rule_defaults[k];
 	}
+	return category_create_rule(r, params, "/admin/categories?saved=");
+}
+
+struct wt_err *
+category_create_rule(struct wt_req *r, const char *const *params, const char *back)
+{
+	char *id;
+	struct wt_err *e;
+	PGresult *res;
+
 	if (db_begin() != 0)
 		return db_err();
 	/* The triggers categorise the stored windows here. */
@@ -251,7 +277,7 @@ category_create(struct wt_req *r)
 		return category_write_failed(params[0]);
 	id = xstrdup(PQgetvalue(res, 0, C_CATINS_ID));
 	PQclear(res);
-	e = category_saved(r, 201, id, "category.create", params[0], NULL);
+	e = category_saved(r, 201, id, "category.create", params[0], NULL, back);
 	free(id);
 	return e;
 }
@@ -293,7 +319,8 @@ category_edit(struct wt_req *r)
 	if (db_exec_count(ST_ADMIN_CATEGORY_UPDATE, NRULE + 1, params) < 0)
 		e = category_write_failed(name);
 	else
-		e = category_saved(r, 200, id, "category.update", name, before);
+		e = category_saved(r, 200, id, "category.update", name, before,
+		    "/admin/categories?saved=");
 	PQclear(res);
 	free(before);
 	free(name);
@@ -330,5 +357,5 @@ category_delete(struct wt_req *r)
 	free(name);
 	if (e != NULL)
 		return e;
-	return done(r, 200, json_pack("{ss}", "status", "deleted"), "/admin/categories");
+	return done(r, 200, json_pack("{ss}", "status", "deleted"), "/admin/categories?deleted=1");
 }

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "admin.h"
+#include "categories.h"
 
 #define MANAGER_ADMIN	(WT_ROLE_MANAGER | WT_ROLE_ADMIN)
 #define SEES_ALL_TEAM \
@@ -34,6 +35,8 @@
 #define TEAM_FORM	"admin_team.cs", team_fill
 #define DEVICES_FORM	"admin_devices.cs", devices_fill
 #define INVITES_FORM	"admin_invitations.cs", invitations_fill
+#define CATEGORY_FORM	"admin_category.cs", category_fill
+#define NEW_CATEGORY_FORM	"admin_category.cs", category_new_fill
 #define SEES_INVITES \
 	"admin: every invitation; manager: invitations of members into the teams they manage"
 
@@ -91,16 +94,29 @@ const struct wt_route admin_routes[] = {
 	{ .method = "POST", .pattern = "/admin/settings", .handler = settings_post,
 	  .fields = settings_fields, .form = "admin_settings.cs",
 	  .access = { WT_ROLE_ADMIN, "admin only" } },
-	/* The JSON API of the category rules; saving re-categorises the
-	 * stored windows.  (The page comes with the reports.) */
-	R("GET", "/admin/categories", categories_page, NULL, 0,
+	/* Category rules: the page and its JSON twin, the editor (a new
+	 * rule, one rule).  Saving re-categorises the stored windows. */
+	R("GET", "/admin/categories", categories_page, categories_page_fields, WT_ROUTE_FORM,
 	  WT_ROLE_ADMIN, "admin only: every rule, with how many windows it names"),
-	R("POST", "/admin/categories", category_create, category_create_fields, 0,
-	  WT_ROLE_ADMIN, "admin only: re-categorises the stored windows"),
-	R("POST", "/admin/categories/:id", category_edit, category_edit_fields, 0,
-	  WT_ROLE_ADMIN, "admin only: re-categorises the stored windows"),
-	R("POST", "/admin/categories/:id/delete", category_delete, category_fields, 0,
-	  WT_ROLE_ADMIN, "admin only: re-categorises the stored windows"),
+	RF("POST", "/admin/categories", category_create, category_create_fields,
+	  WT_ROLE_ADMIN, "admin only: re-categorises the stored windows", NEW_CATEGORY_FORM),
+	/* Nothing is saved: what a rule would match, shown on the editor. */
+	RF("POST", "/admin/categories/preview", category_preview, category_preview_fields,
+	  WT_ROLE_ADMIN, "admin only: what a rule would match in the last 7 days, unsaved",
+	  "admin_category.cs", category_preview_fill),
+	R("GET", "/admin/categories/builder", category_builder, category_builder_fields,
+	  WT_ROUTE_FORM, WT_ROLE_ADMIN, "admin only: every person's uncategorised windows"),
+	RF("POST", "/admin/categories/quick", category_quick, category_quick_fields,
+	  WT_ROLE_ADMIN, "admin only: a rule from a word or an application; re-categorises "
+	  "the stored windows", "admin_categories_builder.cs", category_builder_fill),
+	R("GET", "/admin/categories/new", category_new_page, category_new_fields, WT_ROUTE_FORM,
+	  WT_ROLE_ADMIN, "admin only: the form of a new rule"),
+	R("GET", "/admin/categories/:id", category_page, category_page_fields, WT_ROUTE_FORM,
+	  WT_ROLE_ADMIN, "admin only: one rule"),
+	RF("POST", "/admin/categories/:id", category_edit, category_edit_fields,
+	  WT_ROLE_ADMIN, "admin only: re-categorises the stored windows", CATEGORY_FORM),
+	RF("POST", "/admin/categories/:id/delete", category_delete, category_fields,
+	  WT_ROLE_ADMIN, "admin only: re-categorises the stored windows", CATEGORY_FORM),
 	R("GET", "/admin/audit", audit_page, audit_fields, 0,
 	  WT_ROLE_ADMIN, "admin only: every action"),
 	R("GET", "/admin/system", system_page, NULL, 0,

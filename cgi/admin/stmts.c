@@ -297,6 +297,84 @@ const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	  " priority = $6, productivity = $7, colour = $8, updated_at = now() WHERE id = $1", 8, 0 },
 	STMT(ST_ADMIN_CATEGORY_DELETE) = { "admin_category_delete",
 	  "DELETE FROM categories WHERE id = $1", 1, 0 },
+	/* Active time of the spans that began in the last 7 days, per
+	 * window, then per category.  Path order: by level, so a rule's
+	 * children follow it ("Work > Docs" before "Work-Life"). */
+	STMT(ST_ADMIN_CATEGORIES_TREE) = { "admin_categories_tree",
+	  "WITH wk AS (SELECT w.category_id, count(*) AS windows, sum(s.ms)::bigint AS ms"
+	  "  FROM (SELECT a.window_id, sum(a.duration_ms) AS ms FROM activity a"
+	  "   WHERE a.started_at >= now() - interval '7 days' AND NOT a.afk"
+	  "   GROUP BY a.window_id) s JOIN windows w ON w.id = s.window_id"
+	  "  GROUP BY w.category_id)"
+	  " SELECT c.id, c.name, lower(c.name), c.depth, c.app_re, c.title_re, c.url_re,"
+	  " c.priority, c.productivity, c.colour, coalesce(wk.windows, 0), coalesce(wk.ms, 0),"
+	  " (SELECT coalesce(sum(windows), 0) FROM wk WHERE category_id IS NULL),"
+	  " (SELECT coalesce(sum(ms), 0) FROM wk WHERE category_id IS NULL)"
+	  " FROM (SELECT 1) one LEFT JOIN categories c ON true"
+	  " LEFT JOIN wk ON wk.category_id = c.id"
+	  " ORDER BY string_to_array(lower(c.name), ' > '), c.id", 0, 1 },
+	STMT(ST_ADMIN_CATEGORY_TIMEOUT) = { "admin_category_timeout",
+	  "SELECT set_config('statement_timeout', $1, true)", 1, 0 },
+	STMT(ST_ADMIN_CATEGORY_REGEX_CHECK) = { "admin_category_regex_check",
+	  "SELECT regex_check($1, 'categories', 'app_re'), regex_check($2, 'categories', 'title_re'),"
+	  " regex_check($3, 'categories', 'url_re')", 3, 1 },
+	/* The windows active in the last 7 days that the patterns match
+	 * (the test of category_match, sql/005), with the category they
+	 * have, whether the rule would take them (deepest, then priority,
+	 * then smallest id wins), and how many of the rule's own windows it
+	 * would let go of. */
+	STMT(ST_ADMIN_CATEGORY_PREVIEW) = { "admin_category_preview",
+	  "WITH wk AS (SELECT a.window_id, sum(a.duration_ms)::bigint AS ms FROM activity a"
+	  "  WHERE a.started_at >= now() - interval '7 days' AND NOT a.afk GROUP BY a.window_id),"
+	  " ww AS MATERIALIZED (SELECT w.id, w.app, w.title, w.url, w.category_id, wk.ms,"
+	  "  coalesce(w.app ~* $1 OR w.title ~* $2 OR (w.url <> '' AND w.url ~* $3), false) AS hit"
+	  "  FROM wk JOIN windows w ON w.id = wk.window_id),"
+	  " r AS (SELECT ww.*, c.name AS cname, c.colour AS ccolour,"
+	  "  (ww.category_id IS NOT NULL AND ww.category_id <> $4::int) AS other,"
+	  "  (ww.category_id IS NULL OR ww.category_id = $4::int"
+	  "   OR ROW(c.depth::int, c.priority, -c.id) < ROW($5::int, $6::int, -$4::int)) AS takes"
+	  "  FROM ww LEFT JOIN categories c ON c.id = ww.category_id WHERE ww.hit),"
+	  " lost AS (SELECT count(*) AS n FROM ww WHERE ww.category_id = $4::int AND NOT ww.hit)"
+	  " SELECT r.app, r.title, r.url, r.ms, r.cname, coalesce(r.ccolour, ''), r.other, r.takes,"
+	  " count(r.id) OVER (), coalesce(sum(r.ms) OVER (), 0),"
+	  " count(r.id) FILTER (WHERE r.other) OVER (),"
+	  " coalesce(sum(r.ms) FILTER (WHERE r.other) OVER (), 0),"
+	  " count(r.id) FILTER (WHERE r.takes) OVER (),"
+	  " coalesce(sum(r.ms) FILTER (WHERE r.takes) OVER (), 0), lost.n"
+	  " FROM lost LEFT JOIN r ON true ORDER BY r.ms DESC NULLS LAST, r.id LIMIT $7::int", 7, 1 },
+	/* The uncategorised windows of the range (days in the time zone $3),
+	 * their applications, and the words of their titles (see the top of
+	 * categories_builder.c), each list by active time. */
+	STMT(ST_ADMIN_CATEGORY_BUILDER) = { "admin_category_builder",
+	  "WITH wk AS (SELECT a.window_id, sum(a.duration_ms)::bigint AS ms FROM activity a"
+	  "  WHERE a.started_at >= coalesce($1::date, (now() AT TIME ZONE $3)::date - 6)::timestamp"
+	  "   AT TIME ZONE $3"
+	  "  AND a.started_at < (coalesce($2::date, (now() AT TIME ZONE $3)::date) + 1)::timestamp"
+	  "   AT TIME ZONE $3"
+	  "  AND NOT a.afk GROUP BY a.window_id),"
+	  " u AS MATERIALIZED (SELECT w.id, w.app, w.title, w.url, wk.ms FROM wk"
+	  "  JOIN windows w ON w.id = wk.window_id WHERE w.category_id IS NULL),"
+	  " x AS ("
+	  "  (SELECT 'w' AS kind, u.app AS a, u.title AS t, u.url AS l, u.ms, 1::bigint AS n FROM u"
+	  "   ORDER BY u.ms DESC, u.id LIMIT $4::int)"
+	  "  UNION ALL"
+	  "  (SELECT 'a', u.app, '', '', sum(u.ms)::bigint, count(*) FROM u GROUP BY u.app"
+	  "   ORDER BY 5 DESC, 2 LIMIT $4::int)"
+	  "  UNION ALL"
+	  "  (SELECT 'k', k.word, '', '', sum(k.ms)::bigint, count(*)"
+	  "   FROM (SELECT DISTINCT u.id, u.ms, m[1] AS word FROM u,"
+	  "    regexp_matches(lower(u.title),"
+	  "     '[[:alnum:]_](?:[[:alnum:]_.''&+#-]*[[:alnum:]_+#])?', 'g') m) k"
+	  "   WHERE char_length(k.word) >= 2 AND k.word ~ '[[:alpha:]]'"
+	  "    AND k.word <> ALL ('{the,and,for,with,from,this,that,you,your,are,was,not,but,all,"
+	  "new,tab,of,to,in,on,at,by,is,it,an,or,be,as,my,de,la,le,les,et,du,des,un,une,der,die,"
+	  "das,und,mit,von,den,dem,ein,eine,untitled,unbenannt}'::text[])"
+	  "   GROUP BY k.word ORDER BY 5 DESC, 2 LIMIT $4::int))"
+	  " SELECT coalesce($1::date, (now() AT TIME ZONE $3)::date - 6)::text,"
+	  " coalesce($2::date, (now() AT TIME ZONE $3)::date)::text,"
+	  " (SELECT count(*) FROM u), (SELECT coalesce(sum(ms), 0) FROM u),"
+	  " (SELECT coalesce(sum(ms), 0) FROM wk), x.kind, x.a, x.t, x.l, x.ms, x.n"
+	  " FROM (SELECT 1) one LEFT JOIN x ON true", 4, 1 },
 
 	/* audit */
 	STMT(ST_ADMIN_AUDIT_INSERT) = { "admin_audit_insert",

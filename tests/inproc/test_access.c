@@ -571,6 +571,56 @@ case_category_create(void)
 	by_role("admin", 201, "POST", "/admin/categories", category_body);
 }
 
+static const char *
+preview_body(enum actor a)
+{
+	(void)a;
+	return ip_json("{ss}", "title_re", "^nothing at all$");
+}
+
+static void
+case_category_preview(void)
+{
+	by_role("admin", 200, "POST", "/admin/categories/preview", preview_body);
+}
+
+static void
+case_category_builder(void)
+{
+	by_role("admin", 200, "GET", "/admin/categories/builder", NULL);
+}
+
+static void
+case_category_quick(void)
+{
+	for (size_t i = 0; i < NWALK; i++) {
+		enum actor a = ACTORS[i];
+		const char *word = ip_strf("accq%s%s", NAME[a], tag);
+		struct ip_resp *r = call(a, "POST", "/admin/categories/quick",
+		    ip_json("{ss}", "word", word));
+
+		expect(r, want_admin_only(a, 201), a, "POST /admin/categories/quick");
+		is_str(ip_q("SELECT count(*) FROM categories WHERE name = $1", word, NULL),
+		    a == ADMIN_A ? "1" : "0", ip_strf("%s: a rule %s", NAME[a],
+		    a == ADMIN_A ? "made" : "not made"));
+	}
+}
+
+static void
+case_category_new(void)
+{
+	by_role("admin", 200, "GET", "/admin/categories/new", NULL);
+}
+
+static void
+case_category_page(void)
+{
+	const char *id = ip_q("INSERT INTO categories (name) VALUES ($1) RETURNING id",
+	    ip_strf("Acc page %s", tag), NULL);
+
+	by_role("admin", 200, "GET", ip_strf("/admin/categories/%s", id), NULL);
+}
+
 static void
 case_category_edit(void)
 {
@@ -1072,6 +1122,11 @@ static const struct {
 	{ "POST /admin/settings", case_settings_post },
 	{ "GET /admin/categories", case_categories_list },
 	{ "POST /admin/categories", case_category_create },
+	{ "POST /admin/categories/preview", case_category_preview },
+	{ "GET /admin/categories/builder", case_category_builder },
+	{ "POST /admin/categories/quick", case_category_quick },
+	{ "GET /admin/categories/new", case_category_new },
+	{ "GET /admin/categories/:id", case_category_page },
 	{ "POST /admin/categories/:id", case_category_edit },
 	{ "POST /admin/categories/:id/delete", case_category_delete },
 	{ "GET /admin/audit", case_audit },
