@@ -18,7 +18,8 @@
 <section class="panel" aria-labelledby="all-h">
   <h2 id="all-h">Everything about me</h2>
   <p>One JSON file with your account, teams, devices, sessions, the audit log entries by or
-    about you, and every span of activity stored.</p>
+    about you, every span of activity stored, and your task sessions with their tasks and
+    events.</p>
   <p><a class="button" href="/me/data/everything.json" download>Download everything</a></p>
 </section>
 

@@ -4,8 +4,8 @@
  *
  * Everything (/me/data/everything.json) is one JSON document: the
  * account, teams, devices (never their secrets), sessions, the audit
- * rows by or about the person, and every stored span, streamed as the
- * exports are. */
+ * rows by or about the person, every stored span, and their task
+ * sessions, tasks and task events, streamed as the exports are. */
 #include "config.h"
 
 #include <stdio.h>
@@ -161,6 +161,40 @@ span_row(PGresult *res, void *arg)
 	return x->out->failed ? -1 : 0;
 }
 
+/* A row that is one JSON object already (built by its statement). */
+static int
+json_row(PGresult *res, void *arg)
+{
+	struct everything *x = arg;
+
+	stream_puts(x->out, x->rows++ ? ",\n" : "\n");
+	stream_puts(x->out, PQgetvalue(res, 0, 0));
+	return x->out->failed ? -1 : 0;
+}
+
+/* ,"name":[a row each] -- 0, or -1 when it stopped (logged; the
+ * document is then left unfinished, so it cannot pass for complete). */
+static int
+stream_array(struct everything *x, const char *name, int stmt,
+    int (*row)(PGresult *, void *))
+{
+	char id[24];
+	const char *params[1] = { id };
+
+	snprintf(id, sizeof(id), "%lld", x->id);
+	stream_puts(x->out, ",\"");
+	stream_puts(x->out, name);
+	stream_puts(x->out, "\":[");
+	x->rows = 0;
+	if (db_each(stmt, 1, params, row, x) != 0) {
+		log_error("everything", "%s: stopped after %lld rows (%s)", name, x->rows,
+		    db_sqlstate());
+		return -1;
+	}
+	stream_puts(x->out, "\n]");
+	return 0;
+}
+
 static void
 write_everything(struct wt_req *r, struct wt_stream *s)
 {
@@ -177,16 +211,17 @@ write_everything(struct wt_req *r, struct wt_stream *s)
 			PQclear(res);
 		return;
 	}
-	/* {"profile": {...}, "activity": [spans...]} */
+	/* {"profile": {...}, "activity": [spans...], "task_sessions": [...],
+	 *  "tasks": [...], "task_events": [...]} */
 	stream_puts(s, "{\"profile\":");
 	stream_puts(s, PQgetvalue(res, 0, 0));
-	stream_puts(s, ",\"activity\":[");
 	PQclear(res);
-	if (db_each(ST_DASH_ALL_SPANS, 1, params, span_row, x) != 0) {
-		log_error("everything", "stopped after %lld spans (%s)", x->rows, db_sqlstate());
+	if (stream_array(x, "activity", ST_DASH_ALL_SPANS, span_row) != 0 ||
+	    stream_array(x, "task_sessions", ST_DASH_ALL_TASK_SESSIONS, json_row) != 0 ||
+	    stream_array(x, "tasks", ST_DASH_ALL_TASKS, json_row) != 0 ||
+	    stream_array(x, "task_events", ST_DASH_ALL_TASK_EVENTS, json_row) != 0)
 		return;
-	}
-	stream_puts(s, "\n]}\n");
+	stream_puts(s, "}\n");
 }
 
 struct wt_err *

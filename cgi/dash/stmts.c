@@ -156,6 +156,32 @@ const struct wt_stmt dash_stmts[DASH_NSTMTS] = {
 	  " c.name FROM devices d JOIN activity a ON a.device_id = d.id"
 	  " JOIN windows w ON w.id = a.window_id LEFT JOIN categories c ON c.id = w.category_id"
 	  " WHERE d.user_id = $1::bigint ORDER BY d.id, a.started_at", 1, 1, 1 },
+	/* The person's task sessions, their tasks (deleted ones too, said
+	 * so) and the widget's events, one JSON object a row, times as the
+	 * API writes them. */
+	STMT(ST_DASH_ALL_TASK_SESSIONS) = { "dash_all_task_sessions",
+	  "SELECT json_build_object('id', s.id, 'started_at', task_time(s.started_at),"
+	  " 'ended_at', task_time(s.ended_at), 'end_reason', s.end_reason,"
+	  " 'target_pace_min', s.target_pace_min, 'task', s.task_no,"
+	  " 'task_started_at', task_time(s.task_started_at), 'task_paused_ms', s.task_paused_ms,"
+	  " 'paused_since', task_time(s.paused_since), 'last_event_at', task_time(s.last_event_at),"
+	  " 'tasks_done', s.tasks_done, 'done_active_ms', s.done_active_ms,"
+	  " 'created_at', task_time(s.created_at))"
+	  " FROM task_sessions s WHERE s.user_id = $1::bigint ORDER BY s.started_at, s.id",
+	  1, 1, 1 },
+	STMT(ST_DASH_ALL_TASKS) = { "dash_all_tasks",
+	  "SELECT json_build_object('session_id', t.session_id, 'number', t.number,"
+	  " 'started_at', task_time(t.started_at), 'ended_at', task_time(t.ended_at),"
+	  " 'raw_ms', t.raw_ms, 'paused_ms', t.paused_ms, 'active_ms', t.active_ms,"
+	  " 'deleted', t.deleted)"
+	  " FROM task_sessions s JOIN task_tasks t ON t.session_id = s.id"
+	  " WHERE s.user_id = $1::bigint ORDER BY s.started_at, s.id, t.number", 1, 1, 1 },
+	STMT(ST_DASH_ALL_TASK_EVENTS) = { "dash_all_task_events",
+	  "SELECT json_build_object('id', e.client_id, 'session_id', e.session_id,"
+	  " 'type', e.type, 'at', task_time(e.client_at), 'received_at', task_time(e.server_at),"
+	  " 'task', e.task_no, 'task_deleted', e.task_deleted)"
+	  " FROM task_events e WHERE e.user_id = $1::bigint"
+	  " ORDER BY e.client_at, e.id", 1, 1, 1 },
 	/* Task sessions.  $1 person, $2 idle minutes: ends an idle session
 	 * as the API would (under the person's lock). */
 	STMT(ST_DASH_TASK_TOUCH) = { "dash_task_touch",

@@ -227,10 +227,30 @@ bad_ranges(void)
 	    "more than 3,660 days: 400");
 }
 
+/* A task session of the person as the widget makes it: three events,
+ * task 1 done (60 s, 20 of them paused), task 2 running. */
+static void
+task_fixture(void)
+{
+	static const char *const evs[][2] = {
+		{ "NEXT", "5 minutes" }, { "PAUSE", "4 minutes 40 seconds" },
+		{ "PAUSE", "4 minutes 20 seconds" }, { "NEXT", "4 minutes" },
+	};
+
+	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
+		is_str(ip_q("SELECT status FROM task_event($1, $2, $3,"
+		    " date_trunc('second', now()) - $4::interval, interval '60 minutes', NULL)",
+		    P, ip_strf("%s-data-%zu", tag, i), evs[i][0], evs[i][1], NULL), "200",
+		    ip_strf("task event %zu (%s) for the person", i + 1, evs[i][0]));
+}
+
 static void
 everything(void)
 {
-	struct ip_resp *a = get(TP, "/me/data/everything.json");
+	struct ip_resp *a;
+
+	task_fixture();
+	a = get(TP, "/me/data/everything.json");
 
 	is_status(a, 200, "everything about me: 200");
 	ok(a->json != NULL, "... one JSON document");
@@ -244,6 +264,24 @@ everything(void)
 	    "... and every stored span");
 	unlike(a->body, "token_hash|hmac_secret|password", "... and no secrets");
 	is_str(ip_jstr(a, "activity.0.device"), "laptop", "spans name their device");
+	is_str(ip_strf("%zu %s %s %s", json_array_size(ip_jget(a, "task_sessions")),
+	    ip_jstr(a, "task_sessions.0.task"), ip_jstr(a, "task_sessions.0.tasks_done"),
+	    ip_jstr(a, "task_sessions.0.done_active_ms")), "1 2 1 40000",
+	    "the task session: task 2 running, one done with 40 s active");
+	is_str(ip_jstr(a, "task_sessions.0.id"),
+	    ip_q("SELECT id FROM task_sessions WHERE user_id = $1", P, NULL), "... its id");
+	is_str(ip_strf("%zu %s %s %s %s", json_array_size(ip_jget(a, "tasks")),
+	    ip_jstr(a, "tasks.0.number"), ip_jstr(a, "tasks.0.raw_ms"),
+	    ip_jstr(a, "tasks.0.paused_ms"), ip_jstr(a, "tasks.0.deleted")),
+	    "1 1 60000 20000 false", "its task: 60 s raw, 20 paused, not deleted");
+	is_str(ip_strf("%zu %s %s %s", json_array_size(ip_jget(a, "task_events")),
+	    ip_jstr(a, "task_events.0.id"), ip_jstr(a, "task_events.1.type"),
+	    ip_jstr(a, "task_events.3.task")), ip_strf("4 %s-data-0 PAUSE 2", tag),
+	    "its four events as sent, in order, with the task each left running");
+	like(ip_jstr(a, "task_events.0.at"), "^20[0-9-]{8}T[0-9:]{8}\\.000Z$",
+	    "... times as the API writes them");
+	is_str(ip_jstr(a, "task_events.0.session_id"), ip_jstr(a, "task_sessions.0.id"),
+	    "... naming their session");
 }
 
 static void
