@@ -154,8 +154,6 @@ struct wt_err	*lockout_error(long wait, const char *field, const char *what);
 
 /* util.c */
 int		 auth_worker_init(void);
-/* Field check: a local path to go back to after sign-in. */
-const char	*check_local_path(const char *);
 const char	*check_token_shape(const char *);
 /* NULL when the new password can be used by this user (policy and the
  * last five passwords); else a 400 next to field "password", the reason

@@ -50,16 +50,6 @@ password_matches(const char *mcf, const char *pw)
 }
 
 const char *
-check_local_path(const char *s)
-{
-	/* "/x" only: not "//host", not "/\host" (browsers read it as
-	 * "//host"), no scheme, nothing that leaves this site. */
-	if (s[0] != '/' || s[1] == '/' || s[1] == '\\' || strpbrk(s, "\r\n\t\\") != NULL)
-		return "must be a path on this site";
-	return NULL;
-}
-
-const char *
 check_token_shape(const char *s)
 {
 	if (strlen(s) != 64)

@@ -210,6 +210,11 @@ struct wt_err	*validate_fields(struct wt_req *);
 int		 validate_value(const struct wt_field *, const char *s,
 		    size_t len, struct wt_buf *why);
 int		 valid_email(const char *);
+/* A date's year is 1970 .. WT_DATE_MAX_YEAR: the pages and exports add
+ * up to ten years to the dates they are given (the next week, month, the
+ * last day of an export) and must still get a YYYY-MM-DD; nobody tracks
+ * work in the year 9000. */
+#define WT_DATE_MAX_YEAR	9000
 int		 valid_date(const char *);
 /* Field check (.check) for a name that can end up in e-mail or a header
  * (a person's, a team's): no control characters (C0, DEL, C1) and no
@@ -217,6 +222,10 @@ int		 valid_date(const char *);
  * message.  Applied field by field: multi-line fields (the agents'
  * title_exclude_text, one pattern a line) keep their newlines. */
 const char	*check_one_line(const char *);
+/* Field check for where to send the browser next (?next= after sign-in,
+ * after the screenshot notice): a path of this site, never a URL a
+ * browser would take to another host. */
+const char	*check_local_path(const char *);
 
 /* Accessors for handlers; asking for an undeclared field is a bug and
  * aborts, so a handler cannot read unvalidated input by mistake. */

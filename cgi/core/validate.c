@@ -42,6 +42,21 @@ check_one_line(const char *s)
 	return NULL;
 }
 
+const char *
+check_local_path(const char *s)
+{
+	/* "/x" only: not "//host", not "/\\host" (browsers read a
+	 * backslash as a slash), and no control character anywhere:
+	 * browsers drop tabs and newlines from a URL, so "/<TAB>/host" is
+	 * "//host" to them. */
+	if (s[0] != '/' || s[1] == '/' || strchr(s, '\\') != NULL)
+		return "must be a path on this site";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return "must be a path on this site";
+	return NULL;
+}
+
 int
 valid_email(const char *s)
 {
@@ -97,7 +112,7 @@ valid_date(const char *s)
 	y = atoi(s);
 	m = atoi(s + 5);
 	d = atoi(s + 8);
-	if (y < 1970 || m < 1 || m > 12 || d < 1)
+	if (y < 1970 || y > WT_DATE_MAX_YEAR || m < 1 || m > 12 || d < 1)
 		return 0;
 	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 	return d <= mdays[m - 1] + (m == 2 && leap);
@@ -246,7 +261,8 @@ validate_value(const struct wt_field *f, const char *s, size_t len, struct wt_bu
 		break;
 	case WT_T_DATE:
 		if (!valid_date(s)) {
-			buf_puts(why, "must be a date as YYYY-MM-DD");
+			buf_printf(why, "must be a date as YYYY-MM-DD, from 1970 to %d",
+			    WT_DATE_MAX_YEAR);
 			return -1;
 		}
 		break;

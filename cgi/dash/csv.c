@@ -9,7 +9,10 @@
 void
 csv_cell(struct wt_stream *s, const char *v)
 {
-	int quote = strpbrk(v, ",\"\r\n") != NULL;
+	/* Quoted also when it holds ; or a tab: a spreadsheet set to split
+	 * on those would otherwise start a new cell, unguarded, inside it
+	 * ("x;=HYPERLINK(...)"). */
+	int quote = strpbrk(v, ",;\"\t\r\n") != NULL;
 
 	stream_puts(s, ",");
 	if (quote)

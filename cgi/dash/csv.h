@@ -4,7 +4,8 @@
 
 struct wt_stream;
 
-/* Writes ",v": quoted when v holds a comma, quote or line break, and
+/* Writes ",v": quoted when v holds a comma, semicolon, tab, quote or
+ * line break, and
  * with a leading ' when a spreadsheet would run it as a formula
  * (starting with = + - @, tab or CR). */
 void	csv_cell(struct wt_stream *, const char *v);

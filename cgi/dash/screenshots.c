@@ -20,6 +20,7 @@
 
 #include "dash.h"
 #include "log.h"
+#include "report.h"
 #include "shotstore.h"
 #include "view.h"
 
@@ -37,17 +38,9 @@ const struct wt_field shot_id_fields[] = {
 	{ .name = NULL }
 };
 
-/* Where to go back to after reading the notice: a path of this site. */
-static const char *
-check_next(const char *s)
-{
-	return s[0] == '/' && s[1] != '/' && s[1] != '\\' && strpbrk(s, "\r\n") == NULL ? NULL :
-	    "must be a path of this site";
-}
-
 const struct wt_field shots_notice_fields[] = {
 	{ .name = "next", .src = WT_SRC_BODY, .type = WT_T_STRING, .max = 2000,
-	  .check = check_next },
+	  .check = check_local_path },
 	{ .name = NULL }
 };
 
@@ -209,6 +202,15 @@ shots_page(struct wt_req *r)
 	date = wt_has(r, "date") ? wt_str(r, "date") : today;
 	if ((e = owner(r, me, uid, &who)) != NULL || (e = people(r, me, &ppl)) != NULL)
 		goto fail;
+	/* Someone else's list shows the windows they had in front, as their
+	 * day page does: the look is audited as a look at that page is,
+	 * whether or not an image is opened after it. */
+	if (!own) {
+		struct rp_person p = { .id = atoll(uid) };
+
+		if ((e = rp_look(r, &p, "screenshots", date)) != NULL)
+			goto fail;
+	}
 	{
 		const char *params[5] = { me, r->user->role, uid, date, r->user->timezone };
 

@@ -156,6 +156,11 @@ parse_span(json_t *o, size_t i, const struct batch_rules *rules, struct span *s)
 		return span_fail(i, "duration_ms", "must be an integer from 0 to 86400000 "
 		    "(24 hours)");
 	s->duration_ms = json_integer_value(j);
+	/* A span is time that has passed: one that ends later than the
+	 * start may begin would count hours not yet worked. */
+	if (s->start_us + s->duration_ms * 1000 > rules->now_us + WT_FUTURE_SLACK_US)
+		return span_fail(i, "duration_ms", "makes the span end more than 5 minutes in "
+		    "the future; check the device's clock");
 	if ((e = text_member(o, i, "app", 1, &s->app, &len)) != NULL)
 		return e;
 	if (len == 0)

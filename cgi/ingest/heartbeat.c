@@ -126,6 +126,10 @@ heartbeat_post(struct wt_req *r)
 		    "device's clock");
 	if (t < oldest)
 		return wt_fail(400, "at", "at is older than the retention period");
+	/* The span it makes ends at + duration_ms: no later than a batch's. */
+	if (t + wt_int(r, "duration_ms", 0) * 1000 > now_us() + WT_FUTURE_SLACK_US)
+		return wt_fail(400, "duration_ms", "at + duration_ms is more than 5 minutes in "
+		    "the future; check the device's clock");
 	if (w != NULL && ((e = window_of(w, &app, &title, &url)) != NULL ||
 	    (e = window_id(app, title, url, wid)) != NULL))
 		goto out;

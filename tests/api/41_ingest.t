@@ -112,6 +112,28 @@ codes=$(curl -s --cacert "$WT_CACERT" -H "Authorization: Bearer $twin" \
 	-H 'Content-Type: application/json' -d '{}' -w '%{http_code}\n' -K "$TMPD/urls" | sort -u | paste -sd,)
 like "$codes" '429' "the .json spelling meets the same limit ($codes)"
 
+# The scheme's case does not matter to the program ("bearer", "BEARER"):
+# each of its 64 spellings must not be a bucket of its own at nginx.
+cased=$(device cased-spelling)
+word=Bearer
+for i in $(seq 0 399); do
+	s=
+	for k in 0 1 2 3 4 5; do
+		c=${word:k:1}
+		if [ $(((i >> k) & 1)) = 1 ]; then s+=${c^^}; else s+=${c,,}; fi
+	done
+	printf 'url = "%s"\noutput = "/dev/null"\nheader = "Authorization: %s %s"\n' \
+		"$WT_BASE/api/v1/heartbeat" "$s" "$cased"
+	# "next" forgets every option: each request has them all.
+	printf 'header = "Content-Type: application/json"\ndata = "{}"\nwrite-out = "%%{http_code}\\n"\n'
+	printf 'silent\ncacert = "%s"\n' "$WT_CACERT"
+	[ "$i" = 399 ] || echo next
+done >"$TMPD/urls"
+codes=$(curl -K "$TMPD/urls" | sort | uniq -c |
+	awk '{ printf "%s:%s ", $2, $1 }')
+like "$codes" '429:' "400 heartbeats from one device, spelling Bearer 64 ways: some get 429 ($codes)"
+like "$codes" '200:' "... and every spelling is accepted by the program"
+
 # --- bodies over the cap ---------------------------------------------------
 tok=$(device big)
 head -c 1500000 /dev/zero | tr '\0' 'x' | sed 's/^/{"batch":1,"spans":[],"pad":"/; s/$/"}/' >"$TMPD/big"

@@ -232,6 +232,8 @@ bad_input(void)
 	    "a start as a number");
 	refused(tok, dev, one_span("start", ip_strf("\"%s\"", at(600, NULL))), 400,
 	    "spans[1].start", "a start 10 minutes in the future");
+	refused(tok, dev, one_span("duration_ms", "3600000"), 400, "spans[1].duration_ms",
+	    "a span that ends an hour from now (time not yet worked)");
 	refused(tok, dev, one_span("start", "\"2001-01-01T00:00:00Z\""), 400, "spans[1].start",
 	    "an ancient start, older than the retention period");
 	refused(tok, dev, one_span("duration_ms", "-1"), 400, "spans[1].duration_ms",

@@ -147,6 +147,10 @@ bad_beats(void)
 	is_error(beat(tok, "{\"duration_ms\": -5}"), 400, "duration_ms", "a negative duration");
 	is_error(beat(tok, "{\"duration_ms\": 86400001}"), 400, "duration_ms",
 	    "a duration past 24 hours");
+	is_error(beat(tok, "{\"duration_ms\": 3600000}"), 400, "duration_ms",
+	    "a heartbeat now lasting an hour: it would end in the future");
+	is_error(beat(tok, ip_json("{ss sI}", "at", at(-600), "duration_ms", (json_int_t)1500000)),
+	    400, "duration_ms", "... one 10 minutes ago lasting 25");
 	is_error(beat(tok, "{\"window\": \"vim\"}"), 400, "window", "a window that is a string");
 	is_error(beat(tok, "{\"window\": {\"title\": \"x\"}}"), 400, "window.app",
 	    "a window without app");

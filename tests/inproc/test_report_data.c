@@ -96,6 +96,9 @@ fixtures(void)
 	span(D1, "2024-03-31 13:00+02", 10, formula, 0);
 	span(D1, "2024-03-31 13:10+02", 10, quoted, 0);
 	span(D1, "2024-03-31 23:30+02", 60, tube, 0);	/* out of it */
+	/* A day of its own (csv_separators). */
+	span(D1, "2024-04-10 09:00+02", 10, win(ip_strf("a;=1+2 %s", tag),
+	    ip_strf("x;=HYPERLINK(https://evil.example)\t@SUM(A1) %s", tag)), 0);
 }
 
 /* Per day and state, the milliseconds of an export must be the page's. */
@@ -153,6 +156,21 @@ csv_export(void)
 	is_int(active[1], 230 * MIN, "2024-03-31: 3 h 50 active in the export");
 }
 
+/* A spreadsheet set to split cells on ; or tabs (as many are, by
+ * locale) must not find a cell starting with = or @ inside a title: a
+ * text cell holding either is quoted whole. */
+static void
+csv_separators(void)
+{
+	struct ip_resp *a = IP(dash, .path = "/export.csv?from=2024-04-10&to=2024-04-10",
+	    .bearer = TP, .accept = "text/csv");
+
+	is_status(a, 200, "CSV export of a title with ; and a tab: 200");
+	like(a->body, ip_strf(",\"a;=1\\+2 %s\",", tag), "an application with a ; is quoted");
+	like(a->body, ip_strf(",\"x;=HYPERLINK\\(https://evil.example\\)\t@SUM\\(A1\\) %s\",",
+	    tag), "... a title with ; and a tab too");
+}
+
 static void
 json_export(void)
 {
@@ -181,7 +199,7 @@ json_export(void)
 
 	a = get(TP, "/export.json?from=2024-01-01&to=2024-12-31");
 	is_status(a, 200, "a year's export");
-	is_int(jint(a, "totals.active_ms"), 350 * MIN,
+	is_int(jint(a, "totals.active_ms"), (350 + 10) * MIN,
 	    "... holds every active minute of the year");
 }
 
@@ -363,6 +381,7 @@ main(void)
 	tag = ip_tag();
 	fixtures();
 	csv_export();
+	csv_separators();
 	json_export();
 	access();
 	bad_ranges();

@@ -144,6 +144,31 @@ month(void)
 	    "anonymous: 401");
 }
 
+/* The far end of the calendar: the pages add days to the date they are
+ * given (next week, next month, an export's last day); a date whose
+ * neighbours have five-digit years is refused with a 400, never a 500. */
+static void
+far_future(void)
+{
+	const char *const far[] = { "/week/9999-12-31", "/month/9999-12-01", "/day/9999-12-31",
+	    "/week/9001-01-01", "/export.csv?from=9999-12-01&to=9999-12-31",
+	    "/export?from=2024-01-01&to=9999-12-31", "/sessions?from=9999-12-30&to=9999-12-31",
+	    "/screenshots?date=9999-12-31" };
+	struct ip_resp *a;
+
+	for (size_t i = 0; i < sizeof(far) / sizeof(far[0]); i++) {
+		a = get(far[i]);
+		is_status(a, 400, ip_strf("%s: 400", far[i]));
+		like(ip_jstr(a, "message"), "from 1970 to 9000", "... saying which dates are");
+	}
+	a = get("/week/9000-12-31");
+	is_status(a, 200, "the last week that may be asked for: 200");
+	like(ip_jstr(a, "period.to"), "^(9000-12-31|9001-01-0[1-6])$", "... to a real date");
+	is_int(json_array_size(ip_jget(a, "days")), 7, "... seven days");
+	is_status(get("/month/9000-12-01"), 200, "the last month: 200");
+	is_status(get("/day/9000-12-31"), 200, "the last day: 200");
+}
+
 int
 main(void)
 {
@@ -153,5 +178,6 @@ main(void)
 	fixtures();
 	week();
 	month();
+	far_future();
 	return ip_done();
 }

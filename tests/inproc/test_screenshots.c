@@ -465,12 +465,22 @@ serving_and_audit(void)
 	is_status(a, 200, "the manager's view of the person's page");
 	is_str(ip_jstr(a, "viewed_by"), NULL, "... without who looked (that is the person's)");
 	is_str(ip_jstr(a, "screenshots.0.deletable"), "false", "... nothing deletable");
+	/* The list shows the windows in front: a look at it is audited as a
+	 * look at the day page is, images opened or not. */
+	is_int(audit_since(mark), 3, "... the look at the list is audited");
+	like(audit_last("report.view", MEM), "\"page\": \"screenshots\"",
+	    "... as report.view of the screenshots page");
+	a = dash_get(MEM_TOKEN, ip_strf("/screenshots?user=%s", MEM));
+	is_int(audit_since(mark), 3, "... the person's own list is not");
 
 	policy("interval", "true", "admins");
 	a = dash_get(MGR_TOKEN, ip_strf("/screenshots/%s/image", id));
 	is_status(a, 404, "visibility admins: the manager gets 404");
 	is_str(ip_header(a, "X-Accel-Redirect"), NULL, "... and no file");
-	is_int(audit_since(mark), 2, "... and nothing audited");
+	is_int(audit_since(mark), 3, "... and nothing audited");
+	a = dash_get(MGR_TOKEN, ip_strf("/screenshots?user=%s", MEM));
+	is_status(a, 404, "... nor the person's list");
+	is_int(audit_since(mark), 3, "... which is not audited either");
 	policy("interval", "true", "managers");
 }
 
@@ -608,7 +618,22 @@ notice(void)
 	a = IP(DASH, .method = "POST", .path = "/screenshots/notice", .jar = b,
 	    .form = ip_strf("csrf=%s&next=%s", ip_urlenc(csrf), ip_urlenc("//evil.example")));
 	is_status(a, 400, "a next that leaves the site: 400");
-	like(a->body, "must be a path of this site", "... saying why");
+	like(a->body, "must be a path on this site", "... saying why");
+	/* Browsers drop tabs and newlines from a URL and read \ as /: each
+	 * of these is "//evil.example" to them. */
+	{
+		const char *const away[] = { "/\t/evil.example", "/\n/evil.example",
+		    "/\\evil.example", "/x/\\..\\..\\\\evil.example", "/\x01/evil.example" };
+
+		for (size_t i = 0; i < sizeof(away) / sizeof(away[0]); i++) {
+			a = IP(DASH, .method = "POST", .path = "/screenshots/notice", .jar = b,
+			    .form = ip_strf("csrf=%s&next=%s", ip_urlenc(csrf),
+			    ip_urlenc(away[i])));
+			is_status(a, 400, ip_strf("next %s (a browser goes to another host): 400",
+			    ip_urlenc(away[i])));
+			is_str(ip_header(a, "Location"), NULL, "... and no redirect");
+		}
+	}
 	a = IP(DASH, .method = "POST", .path = "/screenshots/notice", .jar = b, .form = "next=/");
 	is_status(a, 403, "without the CSRF token: 403");
 

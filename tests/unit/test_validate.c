@@ -282,14 +282,14 @@ test_date(void)
 	const struct wt_field f = { .name = "d", .type = WT_T_DATE };
 	const char *const good[] = {
 		"2024-02-29", "2000-02-29", "1970-01-01", "2023-12-31", "2024-04-30",
-		"9999-12-31", "2023-02-28",
+		"9000-12-31", "2023-02-28",
 	};
 	const char *const bad[] = {
 		"2023-02-29", "2100-02-29", "2024-02-30", "2024-13-01", "2024-00-10",
 		"2024-01-00", "2024-04-31", "2024-01-32", "2024-1-01", "2024-01-1",
 		"1969-12-31", "0000-01-01", "", "2024/01/01", "2024-01-01T00:00",
 		" 2024-01-01", "2024-01-01 ", "+024-01-01", "2024-0a-01", "20240101",
-		"-024-01-01",
+		"-024-01-01", "9001-01-01", "9999-12-31",
 	};
 
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
@@ -297,7 +297,8 @@ test_date(void)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		ok(!valid_date(bad[i]), "!valid_date('%s')", bad[i]);
 	accepts(&f, "2024-02-29", "a leap day as a field");
-	why_is(&f, "2023-02-29", "must be a date as YYYY-MM-DD", "date message");
+	why_is(&f, "2023-02-29", "must be a date as YYYY-MM-DD, from 1970 to 9000",
+	    "date message");
 }
 
 static const char *const kinds[] = { "day", "week", "month", NULL };
@@ -572,7 +573,7 @@ test_fields_fail(void)
 	fails(&person_route, FORM, NULL, "name=x&kind=year", "1", 400, "kind",
 	    "kind must be one of: day, week, month", "form ENUM");
 	fails(&person_route, FORM, NULL, "name=x&day=2023-02-29", "1", 400, "day",
-	    "day must be a date as YYYY-MM-DD", "form DATE");
+	    "day must be a date as YYYY-MM-DD, from 1970 to 9000", "form DATE");
 	fails(&person_route, FORM, NULL, "name=x&user=admin", "1", 400, "user",
 	    "user is reserved", "check() failure");
 	fails(&person_route, FORM, NULL, "name=x&extra=1", "1", 400, "extra",
