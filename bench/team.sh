@@ -9,7 +9,9 @@
 #      after the answer costs; then p50 and p95 with wrk (a Lua `done`
 #      prints the 95th percentile) beside /healthz, warm;
 #   3. /team/ID/hours for the month and its CSV (/team/ID/hours.csv), and
-#      the resident memory of the dash workers during the CSV.
+#      the resident memory of the dash workers during the CSV;
+#   4. what the count of activity changes (sql/018's statement trigger)
+#      costs 1,000-span INSERTs.
 #
 #   ./stack up
 #   bench/team.sh [DURATION] [CONNECTIONS]          (default 15s 4)
@@ -123,3 +125,33 @@ printf '    %-28s %s\n' "CSV" "$(once "$BASE/team/$team/hours.csv?from=$month&to
 kill "$sampler" 2>/dev/null || true
 wait "$sampler" 2>/dev/null || true
 echo "    largest dash worker: ${before} kB before, $(sort -n "$TMP/rss" | tail -1) kB at most during the CSV"
+
+echo "-- what counting changes costs inserts: 60,000 of the manager's spans again into a scratch"
+echo "   device, 1,000-span INSERT statements, with report_user_activity_inserted and without"
+uid=$(sql "SELECT id FROM users WHERE email = '$email'")
+dev=$(sql "INSERT INTO devices (user_id, name) VALUES ($uid, 'team-bench-scratch') RETURNING id")
+timed_load() {
+	sql "DO \$\$
+	DECLARE t0 timestamptz; n integer := 60000; i integer := 0;
+	BEGIN
+		CREATE TEMP TABLE src AS SELECT row_number() OVER (ORDER BY a.started_at) AS k, a.*
+		FROM activity a JOIN devices d ON d.id = a.device_id
+		WHERE d.user_id = $uid AND a.device_id <> $dev ORDER BY a.started_at LIMIT 60000;
+		t0 := clock_timestamp();
+		WHILE i < n LOOP
+			INSERT INTO activity (started_at, device_id, duration_ms, window_id, afk)
+			SELECT started_at, $dev, duration_ms, window_id, afk FROM src WHERE k > i AND k <= i + 1000;
+			i := i + 1000;
+		END LOOP;
+		RAISE NOTICE '%', round(n / extract(epoch FROM clock_timestamp() - t0));
+	END \$\$" 2>&1 | sed -n 's/.*NOTICE: *//p'
+	sql "DELETE FROM activity WHERE device_id = $dev" >/dev/null
+}
+for _ in 1 2 3; do
+	with=$(timed_load)
+	sql "ALTER TABLE activity DISABLE TRIGGER report_user_activity_inserted" >/dev/null
+	without=$(timed_load)
+	sql "ALTER TABLE activity ENABLE TRIGGER report_user_activity_inserted" >/dev/null
+	echo "    $with spans/s with the trigger, $without without"
+done
+sql "DELETE FROM devices WHERE id = $dev" >/dev/null
