@@ -13,10 +13,11 @@
     <div class="field<?cs if:Form.Error.role ?> has-error<?cs /if ?>">
       <label for="f-role">Role</label>
       <select id="f-role" name="role"<?cs call:error_attrs("role") ?>>
-        <?cs call:option("role", "member", "Member: sees their own data") ?>
-        <?cs call:option("role", "manager", "Manager: also sees the teams they manage") ?>
-        <?cs call:option("role", "admin", "Admin: sees and changes everything") ?>
+        <?cs call:option("role", "member", "Member") ?>
+        <?cs call:option("role", "manager", "Manager") ?>
+        <?cs call:option("role", "admin", "Admin") ?>
       </select>
+      <p class="hint">A member sees their own data; a manager also the teams they manage; an admin sees and changes everything.</p>
       <?cs call:field_error("role") ?>
     </div>
     <div class="field<?cs if:Form.Error.team_id ?> has-error<?cs /if ?>">

@@ -6,29 +6,23 @@
   <input type="hidden" name="form" value="1">
   <fieldset>
     <legend>Registration</legend>
-    <div class="field<?cs if:Form.Error.registration_mode ?> has-error<?cs /if ?>">
-      <label for="f-registration_mode">Who can create an account</label>
-      <select id="f-registration_mode" name="registration_mode"<?cs call:error_attrs("registration_mode") ?>>
-        <?cs call:option("registration_mode", "invite", "Invited people only") ?>
-        <?cs call:option("registration_mode", "open", "Anyone, after confirming their e-mail address") ?>
-        <?cs call:option("registration_mode", "closed", "Nobody: admins create accounts") ?>
-      </select>
+    <?cs call:choice_start("registration_mode", "Who can create an account") ?>
+      <?cs call:radio("registration_mode", "invite", "Invited people only", "1") ?>
+      <?cs call:radio("registration_mode", "open", "Anyone, after confirming their e-mail address", "") ?>
+      <?cs call:radio("registration_mode", "closed", "Nobody: admins create accounts", "") ?>
       <?cs call:field_error("registration_mode") ?>
-    </div>
+    </fieldset>
   </fieldset>
 
   <fieldset class="shots">
     <legend>Screenshots</legend>
-    <div class="field<?cs if:Form.Error.screenshot_mode ?> has-error<?cs /if ?>">
-      <label for="f-screenshot_mode">Take screenshots</label>
-      <select id="f-screenshot_mode" name="screenshot_mode"<?cs call:error_attrs("screenshot_mode") ?>>
-        <?cs call:option("screenshot_mode", "off", "Never") ?>
-        <?cs call:option("screenshot_mode", "interval", "Every few minutes, at a random moment") ?>
-        <?cs call:option("screenshot_mode", "twice_daily", "Twice a day, at random times within working hours") ?>
-      </select>
+    <?cs call:choice_start("screenshot_mode", "Take screenshots") ?>
+      <?cs call:radio("screenshot_mode", "off", "Never", "1") ?>
+      <?cs call:radio("screenshot_mode", "interval", "Every few minutes, at a random moment", "") ?>
+      <?cs call:radio("screenshot_mode", "twice_daily", "Twice a day, at random times within working hours", "") ?>
       <p class="hint">The settings below apply only when screenshots are taken.</p>
       <?cs call:field_error("screenshot_mode") ?>
-    </div>
+    </fieldset>
     <div class="when-shots when-interval">
       <?cs call:field("screenshot_interval_min", "Every how many minutes", "number", "off", "5 to 1440.") ?>
     </div>
@@ -41,14 +35,11 @@
         <label><input type="checkbox" name="screenshot_blur" value="1"<?cs if:Form.Value.screenshot_blur == "t" || Form.Value.screenshot_blur == "1" || Form.Value.screenshot_blur == "true" ?> checked<?cs /if ?>> Blur screenshots on the device</label>
         <p class="hint">Text becomes unreadable before the picture leaves the computer.</p>
       </div>
-      <div class="field<?cs if:Form.Error.screenshot_visibility ?> has-error<?cs /if ?>">
-        <label for="f-screenshot_visibility">Who sees screenshots</label>
-        <select id="f-screenshot_visibility" name="screenshot_visibility"<?cs call:error_attrs("screenshot_visibility") ?>>
-          <?cs call:option("screenshot_visibility", "managers", "The person, their managers and admins") ?>
-          <?cs call:option("screenshot_visibility", "admins", "The person and admins only") ?>
-        </select>
+      <?cs call:choice_start("screenshot_visibility", "Who sees screenshots") ?>
+        <?cs call:radio("screenshot_visibility", "managers", "The person, their managers and admins", "1") ?>
+        <?cs call:radio("screenshot_visibility", "admins", "The person and admins only", "") ?>
         <?cs call:field_error("screenshot_visibility") ?>
-      </div>
+      </fieldset>
     </div>
   </fieldset>
 

@@ -51,8 +51,9 @@
       <label for="f-role">Role in the team</label>
       <select id="f-role" name="role"<?cs call:error_attrs("role") ?>>
         <?cs call:option("role", "member", "Member") ?>
-        <?cs call:option("role", "manager", "Manager: sees the team's work") ?>
+        <?cs call:option("role", "manager", "Manager") ?>
       </select>
+      <p class="hint">A manager sees the work of the team's people.</p>
       <?cs call:field_error("role") ?>
     </div>
     <button type="submit">Add to the team</button>
@@ -71,8 +72,9 @@
   <details class="confirm">
     <summary class="button danger-outline">Delete the team…</summary>
     <div class="confirm-box">
-      <p>Delete <strong><?cs var:Team.Name ?></strong>? Its <?cs var:Team.Size ?> <?cs if:Team.Size == 1 ?>person keeps their account<?cs else ?>people keep their accounts<?cs /if ?> and data,
-      but its managers no longer see their work.</p>
+      <p>Delete <strong><?cs var:Team.Name ?></strong>? <?cs if:Team.Size == 0 ?>Nobody is in it.<?cs
+      else ?>Its <?cs var:Team.Size ?> <?cs if:Team.Size == 1 ?>person keeps their account<?cs else ?>people keep their accounts<?cs /if ?> and data,
+      but its managers no longer see their work.<?cs /if ?></p>
       <form method="post" action="/admin/teams/<?cs var:Team.Id ?>/delete">
         <?cs call:csrf_field() ?><button type="submit" class="danger">Yes, delete the team</button>
       </form>

@@ -6,7 +6,12 @@
        so after a refused post the cursor is where the mistake is.  A page
        whose form is its purpose names its first field in Form.Autofocus
        (set:Form.Autofocus = "email"); it gets autofocus only when no field
-       has an error, so a page never has two. ?><?cs
+       has an error, so a page never has two.
+
+       A choice whose options need a sentence each is a group of radio
+       buttons (choice_start, radio with first = 1 for the one that takes
+       the focus, field_error, </fieldset>): a select would cut the
+       sentence off on a phone. ?><?cs
 def:csrf_field() ?><input type="hidden" name="csrf" value="<?cs var:CSRF.Token ?>"><?cs /def ?><?cs
 def:form_errors() ?><?cs if:Form.Error._ ?><p class="form-error" role="alert"><?cs var:Form.Error._ ?></p><?cs /if ?><?cs
   if:Notice ?><p class="notice" role="status"><?cs var:Notice ?></p><?cs /if ?><?cs /def ?><?cs
@@ -30,5 +35,11 @@ def:field(name, label, type, autocomplete, hint) ?>
   <?cs call:field_error(name) ?>
 </div>
 <?cs /def ?><?cs
+def:radio(name, value, text, first) ?><label class="radio"><input type="radio" name="<?cs var:name ?>" value="<?cs var:value ?>"<?cs
+  if:Form.Value[name] == value ?> checked<?cs /if ?><?cs
+  if:first ?><?cs call:focus_attr(name) ?><?cs /if ?>> <span><?cs var:text ?></span></label><?cs /def ?><?cs
+def:choice_start(name, legend) ?><fieldset class="choice<?cs if:Form.Error[name] ?> has-error<?cs /if ?>"<?cs
+  if:Form.Error[name] ?> aria-describedby="e-<?cs var:name ?>"<?cs /if ?>>
+  <legend><?cs var:legend ?></legend><?cs /def ?><?cs
 def:option(name, value, text) ?><option value="<?cs var:value ?>"<?cs
   if:Form.Value[name] == value ?> selected<?cs /if ?>><?cs var:text ?></option><?cs /def ?>

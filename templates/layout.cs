@@ -1,25 +1,31 @@
 <?cs # The shared page frame.  Pages call page_head() and page_foot().
        Every var: here is HTML-escaped (Config.VarEscapeMode = html).
 
-       The menu is written twice from one macro: a row of links for wide
-       screens and a <details> "Menu" for phones, one of them hidden by CSS
-       (display: none also hides it from screen readers), so it folds up
-       without any script.  Sign out stays in the header at every width.
+       The menu: one's own pages (day, week, month, task sessions,
+       screenshots, data, devices; for managers and admins their team) in
+       the header; managers and admins get a
+       second row with the administration.  On a phone both fold into one
+       <details> "Menu"; which is shown is decided by CSS (display: none
+       also hides the other from screen readers), so it works without any
+       script.  Sign out stays in the header at every width.
        The request id is not shown: it is in the X-Request-Id header. ?><?cs
 include:"shots_notice.cs" ?><?cs
 def:nav_link(href, nav, text) ?><a href="<?cs var:href ?>"<?cs
   if:Page.Nav == nav ?> aria-current="page"<?cs /if ?>><?cs var:text ?></a><?cs /def ?><?cs
 def:nav_links() ?>
     <?cs call:nav_link("/", "home", "My day") ?>
+    <?cs call:nav_link("/week", "week", "Week") ?>
+    <?cs call:nav_link("/month", "month", "Month") ?>
     <?cs call:nav_link("/sessions", "sessions", "Sessions") ?>
     <?cs call:nav_link("/screenshots", "screenshots", "Screenshots") ?>
     <?cs if:User.Role == "manager" || User.Role == "admin" ?>
-    <?cs call:nav_link("/team", "team", "Team") ?>
-    <?cs call:nav_link("/admin", "admin", "Admin") ?>
+    <?cs call:nav_link("/team", "team", "Team") ?><?cs /if ?>
+    <?cs call:nav_link("/me/data", "mydata", "My data") ?>
+    <?cs call:nav_link("/admin/devices", "devices", "Devices") ?><?cs /def ?><?cs
+def:admin_links() ?>
+    <?cs call:nav_link("/admin", "admin", "Overview") ?>
     <?cs call:nav_link("/admin/users", "people", "People") ?>
     <?cs call:nav_link("/admin/teams", "teams", "Teams") ?>
-    <?cs /if ?>
-    <?cs call:nav_link("/admin/devices", "devices", "Devices") ?>
     <?cs if:User.Role == "admin" ?>
     <?cs call:nav_link("/admin/categories", "categories", "Categories") ?>
     <?cs call:nav_link("/admin/settings", "settings", "Settings") ?>
@@ -39,11 +45,15 @@ def:page_head(title) ?><!DOCTYPE html>
 <header class="site-header">
   <a class="brand" href="/"><span class="brand-mark" aria-hidden="true"></span><?cs var:Site.Name ?></a>
   <?cs if:User.Name ?>
-  <nav class="site-nav nav-wide" aria-label="Main"><?cs call:nav_links() ?>
+  <nav class="site-nav nav-wide" aria-label="Your pages"><?cs call:nav_links() ?>
   </nav>
   <details class="nav-narrow">
     <summary>Menu</summary>
-    <nav class="site-nav" aria-label="Main"><?cs call:nav_links() ?>
+    <nav class="site-nav" aria-label="Menu"><?cs call:nav_links() ?>
+      <?cs if:User.Role == "manager" || User.Role == "admin" ?>
+      <p class="nav-heading">Administration</p><?cs call:admin_links() ?>
+      <?cs /if ?>
+      <p class="nav-heading">Account</p>
       <?cs call:nav_link("/account", "account", "Your account") ?>
     </nav>
   </details>
@@ -58,6 +68,10 @@ def:page_head(title) ?><!DOCTYPE html>
   <div class="site-user"><a href="/login">Sign in</a></div>
   <?cs /if ?>
 </header>
+<?cs if:User.Role == "manager" || User.Role == "admin" ?>
+<nav class="site-nav admin-nav nav-wide" aria-label="Administration"><span class="admin-nav-label" aria-hidden="true">Admin</span><?cs call:admin_links() ?>
+</nav>
+<?cs /if ?>
 <main id="main" class="site-main" tabindex="-1">
 <?cs call:shots_notice() ?>
 <?cs /def ?><?cs

@@ -30,8 +30,10 @@ const struct wt_config_key wt_config_keys[] = {
 	{ "server.workers", "2", "worker processes per program",
 	  CK_INT, OFF(server_workers), 0, 64, NULL },
 	/* Ingest waits for its commits to reach the disk more than it
-	 * computes: more workers share those waits (group commit). */
-	{ "ingest.workers", "6", "worker processes of ingest.fcgi",
+	 * computes: more workers share those waits (group commit).  With 6,
+	 * task events spent nearly all their time waiting for the WAL
+	 * (bench/BENCHMARKS.md, "Task events"); 16 doubled them. */
+	{ "ingest.workers", "16", "worker processes of ingest.fcgi",
 	  CK_INT, OFF(ingest_workers), 0, 64, NULL },
 	{ "server.socket", "", "unix socket path (or :port) the program listens on",
 	  CK_STR, OFF(server_socket), 0, 0, NULL },

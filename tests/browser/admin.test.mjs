@@ -41,7 +41,7 @@ test('admin sets up a team and its new manager sees only that team', async (t) =
   });
 
   await t.test('the admin creates a team', async () => {
-    await admin.click('nav >> text=Teams');
+    await admin.click('nav:visible >> text=Teams');
     await admin.fill('#f-name', team);
     await admin.click('form[action="/admin/teams"] button[type=submit]');
     await admin.waitForURL(/\/admin\/teams\/\d+$/);
@@ -51,7 +51,7 @@ test('admin sets up a team and its new manager sees only that team', async (t) =
 
   const started = Date.now() - 1000;
   await t.test('the admin invites a person into the team', async () => {
-    await admin.click('nav >> text=People');
+    await admin.click('nav:visible >> text=People');
     await admin.click('text=Invite a person');
     await admin.fill('#f-email', email);
     await admin.selectOption('#f-team_id', { label: team });
@@ -78,7 +78,7 @@ test('admin sets up a team and its new manager sees only that team', async (t) =
   });
 
   await t.test('the admin makes them the team manager', async () => {
-    await admin.click('nav >> text=Teams');
+    await admin.click('nav:visible >> text=Teams');
     await admin.click(`text=${team}`);
     const row = admin.locator('tr', { hasText: 'Morgan Manager' });
     assert.match(await row.innerText(), /member/);
@@ -92,11 +92,11 @@ test('admin sets up a team and its new manager sees only that team', async (t) =
 
   await t.test('the new manager sees their team and nobody else', async () => {
     await person.reload();
-    await person.click('nav >> text=Teams');
+    await person.click('nav:visible >> text=Teams');
     const names = await person.locator('table.data tbody tr td:first-child').allInnerTexts();
     assert.deepEqual(names, [team]);
     await shot(person, 'admin-05-manager-teams');
-    await person.click('nav >> text=People');
+    await person.click('nav:visible >> text=People');
     const emails = await person.locator('table.data tbody tr td:nth-child(2)').allInnerTexts();
     assert.deepEqual(emails, [email], 'only the people of their team (so far, themselves)');
     await shot(person, 'admin-06-manager-people');

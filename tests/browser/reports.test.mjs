@@ -91,7 +91,7 @@ test('a person reads their day and week', async (t) => {
   });
 
   await t.test('the week: a bar per day, each opening its day', async () => {
-    await page.click('text=Week');
+    await page.click('.day-nav >> text=Week');
     await page.waitForURL(`${BASE}/week/2024-04-01`);
     await page.goto(`${BASE}/week/2024-03-31`);
     assert.equal(await page.locator('svg.weekbars g.day').count(), 7);
