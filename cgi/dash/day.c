@@ -3,8 +3,9 @@
  * per hour, with its JSON twin.  Managers and admins open the day of
  * someone in their scope with ?user=ID (the look is audited).
  *
- * Every figure comes from report_days() and report_segments() (sql/009);
- * this file only groups the segments for display. */
+ * Every figure comes from report_days() and report_segments() (sql/009;
+ * the segments of a finished day as sql/016 keeps them, segarr.h); this
+ * file only groups the segments for display. */
 #include "config.h"
 
 #include <stdio.h>
@@ -13,6 +14,7 @@
 
 #include "dash.h"
 #include "report.h"
+#include "segarr.h"
 #include "view.h"
 
 const struct wt_field dash_day_fields[] = {
@@ -122,6 +124,90 @@ fmt_min(char *out, size_t n, double v)
 	snprintf(out, n, "%.3f", v);
 }
 
+/* One bar of the timeline: minutes [from, to) of the day in one state,
+ * drawn as the segment s is (away, or its category). */
+struct bar {
+	int			 from, to;
+	const struct seg	*s;
+};
+
+/* What one minute holds of one state (-1 away, else a category id). */
+struct acc {
+	long long		 key, ms;
+	const struct seg	*s;
+};
+
+/* The timeline to the minute: each minute of the day takes the state
+ * that holds most of it (away, a category, or nothing tracked), and runs
+ * of minutes in one state are one bar.  A minute is about a pixel of
+ * the timeline at 1,280 px, so this is what exact bars would look like,
+ * in at most a few hundred rectangles instead of one per segment (1,600
+ * on a busy day); the figures and exports keep every millisecond.
+ * segs are in order and do not overlap (report_segments). */
+static struct bar *
+raster(const struct seg *segs, int nseg, long long lo, int minutes, int *nbars)
+{
+	struct bar *bars = xcalloc((size_t)nseg + 1, sizeof(*bars));
+	struct acc *acc = xcalloc((size_t)nseg + 1, sizeof(*acc));
+	int n = 0, j = 0;
+
+	for (long long m = 0; j < nseg && m < minutes; m++) {
+		long long a, b, sum = 0;
+		int na = 0, best = -1;
+
+		/* Straight to the minute of the next segment. */
+		if (segs[j].s >= lo && (segs[j].s - lo) / 60000 > m)
+			m = (segs[j].s - lo) / 60000;
+		if (m >= minutes)
+			break;
+		a = lo + m * 60000;
+		b = a + 60000;
+		for (int k = j; k < nseg && segs[k].s < b; k++) {
+			long long s0 = segs[k].s > a ? segs[k].s : a;
+			long long e = segs[k].s + segs[k].ms, e0 = e < b ? e : b;
+			long long key = segs[k].away ? -1 : segs[k].cat;
+			int i;
+
+			if (e0 <= s0)
+				continue;
+			for (i = 0; i < na && acc[i].key != key; i++)
+				;
+			if (i == na) {
+				acc[na].key = key;
+				acc[na].ms = 0;
+				acc[na++].s = &segs[k];
+			}
+			acc[i].ms += e0 - s0;
+			sum += e0 - s0;
+		}
+		for (int i = 0; i < na; i++)
+			if (best < 0 || acc[i].ms > acc[best].ms)
+				best = i;
+		/* Tracked wins a tie with nothing. */
+		if (best >= 0 && acc[best].ms >= 60000 - sum) {
+			const struct seg *s = acc[best].s;
+
+			if (n > 0 && bars[n - 1].to == m && bars[n - 1].s->away == s->away &&
+			    (s->away || bars[n - 1].s->cat == s->cat))
+				bars[n - 1].to = (int)m + 1;
+			else {
+				/* More bars than segments cannot happen: each bar
+				 * starts in a segment of its own state. */
+				if (n == nseg)
+					break;
+				bars[n].from = (int)m;
+				bars[n].to = (int)m + 1;
+				bars[n++].s = s;
+			}
+		}
+		while (j < nseg && segs[j].s + segs[j].ms <= b)
+			j++;
+	}
+	free(acc);
+	*nbars = n;
+	return bars;
+}
+
 struct wt_err *
 dash_day(struct wt_req *r)
 {
@@ -132,6 +218,9 @@ dash_day(struct wt_req *r)
 	struct wt_view *v;
 	struct seg *segs = NULL;
 	struct group *apps = NULL, *titles = NULL, *cats = NULL;
+	struct bar *bars = NULL;
+	struct sa_windows win = { 0 };
+	int json = req_wants_json(r);
 	int ndays = 0, nseg = 0, napps = 0, ntitles = 0, ncats = 0, nhours = 0, nbars = 0;
 	PGresult *sres = NULL, *hres = NULL, *lres;
 	long long lag = 0;
@@ -147,19 +236,21 @@ dash_day(struct wt_req *r)
 		date = p.today;
 	if ((e = rp_look(r, &p, "day", date)) != NULL)
 		goto done;
-	if ((e = rp_days(&p, date, date, &days, &ndays)) != NULL)
-		goto done;
-	if (ndays != 1) {
-		e = wt_fail(500, NULL, "the day's figures could not be computed");
-		goto done;
-	}
 	snprintf(id, sizeof(id), "%lld", p.id);
 	params[0] = id;
 	params[1] = date;
 	params[2] = date;
 	params[3] = p.view_tz;
-	if ((sres = db_exec(ST_DASH_SEGMENTS, 4, params)) == NULL) {
+	/* The figures and the segments in one statement: a day that is not
+	 * kept (today) is computed once (sql/022). */
+	if ((sres = db_exec(ST_DASH_DAY_ONE, 4, params)) == NULL ||
+	    sa_windows_load(&win, sres) != 0) {
 		e = db_err();
+		goto done;
+	}
+	rp_days_read(sres, C_Y_END, &days, &ndays);
+	if (ndays != 1) {
+		e = wt_fail(500, NULL, "the day's figures could not be computed");
 		goto done;
 	}
 	if ((hres = db_exec(ST_DASH_HOURS, 2, (const char *[]){ date, p.view_tz })) == NULL) {
@@ -180,32 +271,58 @@ dash_day(struct wt_req *r)
 	lo = days[0].lo_ms;
 	hi = days[0].hi_ms;
 	day_min = (hi - lo) / 60000;
-	nseg = PQntuples(sres);
-	segs = xcalloc((size_t)nseg + 1, sizeof(*segs));
-	for (int i = 0; i < nseg; i++) {
-		struct seg *s = &segs[i];
+	for (int i = 0; i < PQntuples(sres); i++) {
+		struct sa_iter it;
+		struct sa_seg g;
+		int rc;
 
-		s->s = atoll(PQgetvalue(sres, i, C_S_START));
-		s->ms = atoll(PQgetvalue(sres, i, C_S_MS));
-		s->away = strcmp(PQgetvalue(sres, i, C_S_AWAY), "t") == 0;
-		s->gap = atoll(PQgetvalue(sres, i, C_S_GAP));
-		s->app = PQgetvalue(sres, i, C_S_APP);
-		s->title = PQgetvalue(sres, i, C_S_TITLE);
-		s->url = PQgetvalue(sres, i, C_S_URL);
-		s->cat = atoll(PQgetvalue(sres, i, C_S_CAT_ID));
-		s->cat_name = PQgetvalue(sres, i, C_S_CAT_NAME);
-		s->colour = PQgetvalue(sres, i, C_S_COLOUR);
-		s->prod = PQgetvalue(sres, i, C_S_PRODUCTIVITY);
-		/* Activity per real hour of the day, split at hour edges. */
-		if (!s->away)
-			for (long long t = s->s, end = s->s + s->ms; t < end; ) {
-				long long h = (t - lo) / 3600000, edge = lo + (h + 1) * 3600000;
-				long long upto = end < edge ? end : edge;
+		sa_begin(&it, sres, i);
+		while ((rc = sa_next(&it, &g)) > 0) {
+			struct seg *s;
+			int w = g.window != 0 ? sa_window(&win, g.window) : -1;
 
-				if (h >= 0 && h < nhours)
-					per_hour[h] += upto - t;
-				t = upto;
+			if (g.window != 0 && w < 0) {
+				rc = -1;
+				break;
 			}
+			if (nseg % 1024 == 0)
+				segs = xrealloc(segs, (size_t)(nseg + 1024) * sizeof(*segs));
+			s = &segs[nseg++];
+			memset(s, 0, sizeof(*s));
+			s->s = g.start;
+			s->ms = g.ms;
+			s->gap = g.gap;
+			s->away = g.window == 0;
+			s->app = s->title = s->url = s->cat_name = s->prod = "";
+			s->colour = "#bdbdbd";
+			if (!s->away) {
+				s->app = PQgetvalue(win.res, w, C_W_APP);
+				s->title = PQgetvalue(win.res, w, C_W_TITLE);
+				s->url = PQgetvalue(win.res, w, C_W_URL);
+				if (!PQgetisnull(win.res, w, C_W_CAT_ID)) {
+					s->cat = atoll(PQgetvalue(win.res, w, C_W_CAT_ID));
+					s->cat_name = PQgetvalue(win.res, w, C_W_CATEGORY);
+					s->colour = PQgetvalue(win.res, w, C_W_COLOUR);
+					s->prod = PQgetvalue(win.res, w, C_W_PRODUCTIVITY);
+				}
+			}
+			/* Activity per real hour of the day, split at hour
+			 * edges. */
+			if (!s->away)
+				for (long long t = s->s, end = s->s + s->ms; t < end; ) {
+					long long h = (t - lo) / 3600000;
+					long long edge = lo + (h + 1) * 3600000;
+					long long upto = end < edge ? end : edge;
+
+					if (h >= 0 && h < nhours)
+						per_hour[h] += upto - t;
+					t = upto;
+				}
+		}
+		if (rc < 0) {
+			e = wt_fail(500, NULL, "the day's segments could not be read");
+			goto done;
+		}
 	}
 	apps = group_by(segs, nseg, by_app, &napps);
 	titles = group_by(segs, nseg, by_title, &ntitles);
@@ -266,40 +383,36 @@ dash_day(struct wt_req *r)
 		    "retention_days", (json_int_t)p.retention_days));
 	}
 
-	/* The timeline: contiguous segments of one category (or away) are
-	 * one bar. */
-	jbars = json_array();
-	for (int i = 0; i < nseg; ) {
-		const struct seg *s = &segs[i];
-		long long end = s->s + s->ms;
-		char a[6], b[6], xs[32], ws[32];
-		int j = i + 1;
+	/* The timeline, to the minute (raster above). */
+	bars = raster(segs, nseg, lo, (int)day_min, &nbars);
+	jbars = json ? json_array() : NULL;
+	for (int i = 0; i < nbars; i++) {
+		const struct seg *s = bars[i].s;
+		long long start = lo + bars[i].from * 60000LL, end = lo + bars[i].to * 60000LL;
+		const char *label = s->away ? "Away" : s->cat_name[0] ? s->cat_name : "Uncategorised";
+		char a[6], b[6];
 
-		while (j < nseg && segs[j].s == end && segs[j].away == s->away &&
-		    (s->away || segs[j].cat == s->cat)) {
-			end = segs[j].s + segs[j].ms;
-			j++;
-		}
-		local_time(s->s, lo, hours, nhours, a);
+		local_time(start, lo, hours, nhours, a);
 		local_time(end, lo, hours, nhours, b);
-		fmt_min(xs, sizeof(xs), (double)(s->s - lo) / 60000.0);
-		fmt_min(ws, sizeof(ws), (double)(end - s->s) / 60000.0);
-		view_setf(v, xs, "Bars.%d.x", nbars);
-		view_setf(v, ws, "Bars.%d.w", nbars);
-		view_setf(v, s->away ? "away" : "active", "Bars.%d.kind", nbars);
-		view_setf(v, s->away ? "#e0e0e0" : s->colour, "Bars.%d.colour", nbars);
-		view_setf(v, s->away ? "Away" : s->cat_name[0] ? s->cat_name : "Uncategorised",
-		    "Bars.%d.label", nbars);
-		view_setf(v, a, "Bars.%d.from", nbars);
-		view_setf(v, b, "Bars.%d.to", nbars);
-		json_array_append_new(jbars, json_pack("{ss ss ss sI sI ss*}", "kind",
-		    s->away ? "away" : "active", "from", a, "to", b,
-		    "start_ms", (json_int_t)s->s, "ms", (json_int_t)(end - s->s),
-		    "category", s->away ? NULL : s->cat_name));
-		nbars++;
-		i = j;
+		if (json) {
+			json_array_append_new(jbars, json_pack("{ss ss ss sI sI ss*}", "kind",
+			    s->away ? "away" : "active", "from", a, "to", b,
+			    "start_ms", (json_int_t)start, "ms", (json_int_t)(end - start),
+			    "category", s->away ? NULL : s->cat_name));
+			continue;
+		}
+		snprintf(buf, sizeof(buf), "%d", bars[i].from);
+		view_setf(v, buf, "Bars.%d.x", i);
+		snprintf(buf, sizeof(buf), "%d", bars[i].to - bars[i].from);
+		view_setf(v, buf, "Bars.%d.w", i);
+		view_setf(v, s->away ? "away" : "active", "Bars.%d.kind", i);
+		view_setf(v, s->away ? "#e0e0e0" : s->colour, "Bars.%d.colour", i);
+		view_setf(v, label, "Bars.%d.label", i);
+		view_setf(v, a, "Bars.%d.from", i);
+		view_setf(v, b, "Bars.%d.to", i);
 	}
-	json_object_set_new(out, "timeline", jbars);
+	if (json)
+		json_object_set_new(out, "timeline", jbars);
 	for (int h = 0; h < nhours; h++) {
 		view_setf(v, hours[h], "Ticks.%d.label", h);
 		snprintf(buf, sizeof(buf), "%d", h * 60);
@@ -372,12 +485,14 @@ dash_day(struct wt_req *r)
 		e = wt_html(r, 200, "day.cs");
 done:
 	json_decref(out);
+	free(bars);
 	free(apps);
 	free(titles);
 	free(cats);
 	free(segs);
 	if (sres != NULL)
 		PQclear(sres);
+	sa_windows_free(&win);
 	if (hres != NULL)
 		PQclear(hres);
 	rp_days_free(days, ndays);

@@ -88,6 +88,36 @@ rp_look(struct wt_req *r, const struct rp_person *p, const char *page, const cha
 	return NULL;
 }
 
+void
+rp_days_read(PGresult *res, int base, struct rp_day **out, int *n)
+{
+	struct rp_day *d = xcalloc((size_t)PQntuples(res) + 1, sizeof(*d));
+
+	for (int i = 0; i < PQntuples(res); i++) {
+		copy_day(d[i].day, PQgetvalue(res, i, base + C_D_DAY));
+		d[i].lo_ms = num(res, i, base + C_D_LO);
+		d[i].hi_ms = num(res, i, base + C_D_HI);
+		d[i].tracked = num(res, i, base + C_D_TRACKED);
+		d[i].active = num(res, i, base + C_D_ACTIVE);
+		d[i].away = num(res, i, base + C_D_AWAY);
+		d[i].productive = num(res, i, base + C_D_PRODUCTIVE);
+		d[i].neutral = num(res, i, base + C_D_NEUTRAL);
+		d[i].distracting = num(res, i, base + C_D_DISTRACTING);
+		d[i].none = num(res, i, base + C_D_NONE);
+		d[i].worked = num(res, i, base + C_D_WORKED);
+		d[i].breaks = num(res, i, base + C_D_BREAKS);
+		d[i].break_ms = num(res, i, base + C_D_BREAK_MS);
+		snprintf(d[i].first, sizeof(d[i].first), "%.5s",
+		    PQgetvalue(res, i, base + C_D_FIRST));
+		snprintf(d[i].last, sizeof(d[i].last), "%.5s", PQgetvalue(res, i, base + C_D_LAST));
+		d[i].categories = json_loads(PQgetvalue(res, i, base + C_D_CATEGORIES), 0, NULL);
+		if (d[i].categories == NULL)
+			d[i].categories = json_object();
+	}
+	*n = PQntuples(res);
+	*out = d;
+}
+
 struct wt_err *
 rp_days(const struct rp_person *p, const char *from, const char *to, struct rp_day **out,
     int *n)
@@ -95,36 +125,13 @@ rp_days(const struct rp_person *p, const char *from, const char *to, struct rp_d
 	char id[24];
 	const char *params[4] = { id, from, to, p->view_tz };
 	PGresult *res;
-	struct rp_day *d;
 
 	snprintf(id, sizeof(id), "%lld", p->id);
 	*out = NULL;
 	*n = 0;
 	if ((res = db_exec(ST_DASH_DAYS, 4, params)) == NULL)
 		return db_err();
-	d = xcalloc((size_t)PQntuples(res) + 1, sizeof(*d));
-	for (int i = 0; i < PQntuples(res); i++) {
-		copy_day(d[i].day, PQgetvalue(res, i, C_D_DAY));
-		d[i].lo_ms = num(res, i, C_D_LO);
-		d[i].hi_ms = num(res, i, C_D_HI);
-		d[i].tracked = num(res, i, C_D_TRACKED);
-		d[i].active = num(res, i, C_D_ACTIVE);
-		d[i].away = num(res, i, C_D_AWAY);
-		d[i].productive = num(res, i, C_D_PRODUCTIVE);
-		d[i].neutral = num(res, i, C_D_NEUTRAL);
-		d[i].distracting = num(res, i, C_D_DISTRACTING);
-		d[i].none = num(res, i, C_D_NONE);
-		d[i].worked = num(res, i, C_D_WORKED);
-		d[i].breaks = num(res, i, C_D_BREAKS);
-		d[i].break_ms = num(res, i, C_D_BREAK_MS);
-		snprintf(d[i].first, sizeof(d[i].first), "%.5s", PQgetvalue(res, i, C_D_FIRST));
-		snprintf(d[i].last, sizeof(d[i].last), "%.5s", PQgetvalue(res, i, C_D_LAST));
-		d[i].categories = json_loads(PQgetvalue(res, i, C_D_CATEGORIES), 0, NULL);
-		if (d[i].categories == NULL)
-			d[i].categories = json_object();
-	}
-	*n = PQntuples(res);
-	*out = d;
+	rp_days_read(res, 0, out, n);
 	PQclear(res);
 	return NULL;
 }
@@ -244,8 +251,8 @@ days_from_civil(long y, unsigned m, unsigned d)
 	return era * 146097 + (long)doe - 719468;
 }
 
-static void
-civil_from_days(long z, int *y, int *m, int *d)
+void
+rp_civil_from_days(long z, int *y, int *m, int *d)
 {
 	long era, yy;
 	unsigned doe, yoe, doy, mp;
@@ -277,7 +284,7 @@ rp_date_add(const char *day, int days, char out[11])
 {
 	int y, m, d;
 
-	civil_from_days(parse_day(day) + days, &y, &m, &d);
+	rp_civil_from_days(parse_day(day) + days, &y, &m, &d);
 	if (bsnprintf(out, 11, "%04d-%02d-%02d", y, m, d) != 0)
 		out[0] = '\0';
 }

@@ -7,6 +7,7 @@
 #define WT_DASH_REPORT_H
 
 #include <jansson.h>
+#include <libpq-fe.h>
 
 #include "http.h"
 
@@ -51,6 +52,8 @@ struct wt_err	*rp_look(struct wt_req *, const struct rp_person *, const char *pa
 struct wt_err	*rp_days(const struct rp_person *, const char *from, const char *to,
 		    struct rp_day **out, int *n);
 void		 rp_days_free(struct rp_day *, int n);
+/* The days of a result with ST_DASH_DAYS' columns from column base. */
+void		 rp_days_read(PGresult *, int base, struct rp_day **out, int *n);
 
 /* "7 h 05 min", "45 min", "30 s", "0 min". */
 void		 rp_duration(long long ms, char *out, size_t n);
@@ -65,6 +68,8 @@ struct wt_err	*rp_categories(json_t **out);
 /* Date arithmetic on YYYY-MM-DD (proleptic Gregorian). */
 void		 rp_date_add(const char *day, int days, char out[11]);
 int		 rp_weekday(const char *day);	/* 0 Monday .. 6 Sunday */
+/* Year, month, day of day z after 1970-01-01. */
+void		 rp_civil_from_days(long z, int *y, int *m, int *d);
 /* Sets Person.* (and whether it is someone else) for the templates. */
 void		 rp_person_view(struct wt_view *, const struct rp_person *);
 /* "&user=ID" for links when the report is about someone else, else "". */

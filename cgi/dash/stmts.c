@@ -35,6 +35,31 @@
 	"(" v ".role = 'admin' OR (" v ".role = 'manager' AND EXISTS (SELECT 1" \
 	" FROM team_members mm WHERE mm.team_id = " t ".id AND mm.user_id = " v ".id" \
 	" AND mm.role = 'manager')))"
+/* The offset of zone $4 at instant x, in minutes. */
+#define ZONE_OFF(x) \
+	"(extract(epoch FROM ((" x ") AT TIME ZONE $4) - ((" x ") AT TIME ZONE 'UTC')) / 60)::int"
+/* A day's figures as rp_days reads them (C_D_*), from report_days'
+ * row f in zone $4. */
+#define DAY_COLUMNS \
+	"f.day::text, " EPOCH_MS("f.lo") ", " EPOCH_MS("f.hi") ", f.tracked_ms, f.active_ms,"	\
+	" f.away_ms, f.productive_ms, f.neutral_ms, f.distracting_ms, f.uncategorised_ms,"	\
+	" coalesce(to_char(f.first_at AT TIME ZONE $4, 'HH24:MI'), ''),"			\
+	" CASE WHEN f.last_at = f.hi THEN '24:00'"						\
+	"  ELSE coalesce(to_char(f.last_at AT TIME ZONE $4, 'HH24:MI'), '') END,"		\
+	" f.worked_ms, f.breaks, f.break_ms, f.categories::text"
+/* A day's segments as arrays (C_Y_*, segarr.h) from report_day_arrays'
+ * row a: its start in microseconds, the zone's offset in minutes at its
+ * start, and on a day the clocks change the offset at each segment's
+ * start and end. */
+#define ARRAY_COLUMNS \
+	"a.day::text, (extract(epoch FROM a.lo) * 1000000)::bigint, " ZONE_OFF("a.lo") ","	\
+	" a.seg_s::text, a.seg_e::text, a.seg_w::text, a.seg_gap::text,"			\
+	" CASE WHEN " ZONE_OFF("a.lo") " <> " ZONE_OFF("a.hi") " THEN (SELECT array_agg("	\
+	ZONE_OFF("a.lo + v * interval '1 microsecond'") " ORDER BY n)"				\
+	"  FROM unnest(a.seg_s) WITH ORDINALITY u(v, n))::text END,"				\
+	" CASE WHEN " ZONE_OFF("a.lo") " <> " ZONE_OFF("a.hi") " THEN (SELECT array_agg("	\
+	ZONE_OFF("a.lo + v * interval '1 microsecond'") " ORDER BY n)"				\
+	"  FROM unnest(a.seg_e) WITH ORDINALITY u(v, n))::text END"
 /* The start of day $4 (a date) in zone $5, and of the day after. */
 #define DAY_START	"(($4::date)::timestamp AT TIME ZONE $5)"
 #define DAY_END		"(($4::date + 1)::timestamp AT TIME ZONE $5)"
@@ -57,23 +82,7 @@ const struct wt_stmt dash_stmts[DASH_NSTMTS] = {
 	/* $1 person, $2 from, $3 to, $4 zone.  It may keep finished days in
 	 * the cache: repeating it is harmless. */
 	STMT(ST_DASH_DAYS) = { "dash_days",
-	  "SELECT day::text, " EPOCH_MS("lo") ", " EPOCH_MS("hi") ", tracked_ms, active_ms,"
-	  " away_ms, productive_ms, neutral_ms, distracting_ms, uncategorised_ms,"
-	  " coalesce(to_char(first_at AT TIME ZONE $4, 'HH24:MI'), ''),"
-	  " CASE WHEN last_at = hi THEN '24:00'"
-	  "  ELSE coalesce(to_char(last_at AT TIME ZONE $4, 'HH24:MI'), '') END,"
-	  " worked_ms, breaks, break_ms, categories::text"
-	  " FROM report_days($1, $2::date, $3::date, $4)", 4, 1, 1 },
-	/* $1 person, $2 from, $3 to, $4 zone: the timeline, each segment's
-	 * milliseconds computed exactly as report_day_compute adds them. */
-	STMT(ST_DASH_SEGMENTS) = { "dash_segments",
-	  "SELECT g.day::text, " EPOCH_MS("g.s") ", " EPOCH_MS("g.e - g.s") ", g.away,"
-	  " coalesce(g.gap_ms, -1), coalesce(w.app, ''), coalesce(w.title, ''),"
-	  " coalesce(w.url, ''), coalesce(c.id, 0), coalesce(c.name, ''),"
-	  " coalesce(c.colour, '#bdbdbd'), coalesce(c.productivity, '')"
-	  " FROM report_segments($1, $2::date, $3::date, $4) g"
-	  " LEFT JOIN windows w ON w.id = g.window_id"
-	  " LEFT JOIN categories c ON c.id = w.category_id ORDER BY g.day, g.s", 4, 1, 1 },
+	  "SELECT " DAY_COLUMNS " FROM report_days($1, $2::date, $3::date, $4) f", 4, 1, 1 },
 	/* $1 day, $2 zone: the local hour each real hour of the day starts
 	 * at (23, 24 or 25 of them). */
 	STMT(ST_DASH_HOURS) = { "dash_hours",
@@ -90,17 +99,26 @@ const struct wt_stmt dash_stmts[DASH_NSTMTS] = {
 	  " AND pg_last_wal_receive_lsn() IS DISTINCT FROM pg_last_wal_replay_lsn()"
 	  " THEN coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp())::int, 0)"
 	  " ELSE 0 END", 0, 1, 1 },
-	/* $1 person, $2 from, $3 to, $4 zone: the segments, with the zone's
-	 * offset in minutes at each end. */
-	STMT(ST_DASH_EXPORT) = { "dash_export",
-	  "SELECT g.day::text, " EPOCH_MS("g.s") ", " EPOCH_MS("g.e - g.s") ","
-	  " (extract(epoch FROM (g.s AT TIME ZONE $4) - (g.s AT TIME ZONE 'UTC')) / 60)::int,"
-	  " (extract(epoch FROM (g.e AT TIME ZONE $4) - (g.e AT TIME ZONE 'UTC')) / 60)::int,"
-	  " g.away, coalesce(w.app, ''), coalesce(w.title, ''), coalesce(w.url, ''),"
-	  " c.name, c.productivity"
-	  " FROM report_segments($1, $2::date, $3::date, $4) g"
-	  " LEFT JOIN windows w ON w.id = g.window_id"
-	  " LEFT JOIN categories c ON c.id = w.category_id ORDER BY g.day, g.s", 4, 1, 1 },
+	/* $1 person, $2 from, $3 to, $4 zone: a day a row, its segments as
+	 * arrays (finished days kept, sql/016; segarr.h), its start in
+	 * microseconds, the zone's offset in minutes at its start, and on a
+	 * day the clocks change the offset at each segment's start and end. */
+	STMT(ST_DASH_DAY_ARRAYS) = { "dash_day_arrays",
+	  "SELECT " ARRAY_COLUMNS " FROM report_day_arrays($1, $2::date, $3::date, $4) a"
+	  " ORDER BY a.day", 4, 1, 1 },
+	/* $1 person, $2 from, $3 to, $4 zone: ST_DASH_DAY_ARRAYS' columns
+	 * then ST_DASH_DAYS', the day computed once when it is not kept
+	 * (sql/022): the day page. */
+	STMT(ST_DASH_DAY_ONE) = { "dash_day_one",
+	  "SELECT " ARRAY_COLUMNS ", " DAY_COLUMNS
+	  " FROM report_day_rows($1, $2::date, $3::date, $4) a,"
+	  " report_day_figures(a.day, a.lo, a.hi, a.tracked_ms, a.active_ms, a.first_at, a.last_at,"
+	  "  a.breaks, a.break_ms, a.categories) f ORDER BY a.day", 4, 1, 1 },
+	/* $1 window ids ({1,2,...}): each window and its category. */
+	STMT(ST_DASH_WINDOWS) = { "dash_windows",
+	  "SELECT w.id, w.app, w.title, w.url, c.id, c.name, c.colour, c.productivity"
+	  " FROM windows w LEFT JOIN categories c ON c.id = w.category_id"
+	  " WHERE w.id = ANY ($1::integer[])", 1, 1, 1 },
 	/* $1 person, $2 the viewer's zone: who looked at their reports. */
 	STMT(ST_DASH_LOOKS) = { "dash_looks",
 	  "SELECT to_char(a.at AT TIME ZONE $2, 'YYYY-MM-DD HH24:MI'),"

@@ -50,6 +50,15 @@ span(const char *dev, const char *start, int minutes, const char *w, int afk)
 	    ip_strf("%d", minutes), w, afk ? "true" : "false", NULL);
 }
 
+/* A span of a few seconds. */
+static void
+span_s(const char *dev, const char *start, int seconds, const char *w)
+{
+	ip_exec("INSERT INTO activity (started_at, device_id, duration_ms, window_id, afk)"
+	    " VALUES ($1::timestamptz, $2, $3::int * 1000, $4, false)", start, dev,
+	    ip_strf("%d", seconds), w, NULL);
+}
+
 static struct ip_resp *
 get(const char *token, const char *path)
 {
@@ -293,6 +302,36 @@ bad_input(void)
 	is_status(a, 303, "anonymous browser: to the sign-in page");
 }
 
+/* The timeline is drawn to the minute: each minute in the state that
+ * holds most of it; the figures keep every second. */
+static void
+minute_bars(void)
+{
+	const char *d = ip_q("SELECT id FROM devices WHERE user_id = $1 AND name = 'laptop'", P, NULL);
+	struct ip_resp *a;
+
+	span_s(d, "2024-04-02 09:00:00+02", 40, CODE);
+	span_s(d, "2024-04-02 09:00:40+02", 20, SLACK);
+	span_s(d, "2024-04-02 09:01:00+02", 50, SLACK);
+	span_s(d, "2024-04-02 09:01:50+02", 10, CODE);
+	span_s(d, "2024-04-02 09:03:00+02", 20, CODE);	/* a third of a minute */
+	span_s(d, "2024-04-02 09:05:00+02", 30, CODE);
+	span_s(d, "2024-04-02 09:05:30+02", 60, CODE);	/* half of 09:06: drawn */
+	a = get(TP, "/day/2024-04-02");
+	is_int(jint(a, "totals.active"), 230 * 1000LL, "seconds-long spans: every second counted");
+	is_int(json_array_size(ip_jget(a, "timeline")), 3, "... drawn as 3 minute bars");
+	is_str(ip_jstr(a, "timeline.0.from"), "09:00", "... the editor has most of 09:00");
+	is_str(ip_jstr(a, "timeline.0.to"), "09:01", "... for that minute");
+	is_str(ip_jstr(a, "timeline.0.category"), "Work > Programming", "... as programming");
+	is_str(ip_jstr(a, "timeline.1.from"), "09:01", "... chat has most of 09:01");
+	is_str(ip_jstr(a, "timeline.1.to"), "09:02", "... to 09:02");
+	is_str(ip_jstr(a, "timeline.2.from"), "09:05", "20 s alone in 09:03 is not drawn; 09:05");
+	is_str(ip_jstr(a, "timeline.2.to"), "09:07", "... to 09:07, half of it tracked");
+	is_int(jint(a, "timeline.2.ms"), 2 * MIN, "... two minutes");
+	a = IP(dash, .path = "/day/2024-04-02", .bearer = TP, .accept = "text/html");
+	is_int(count(a->body, "<rect class=\"bar active\""), 3, "the page draws the same 3 bars");
+}
+
 /* The cache of finished days follows late spans and rule changes. */
 static void
 cache(void)
@@ -314,6 +353,39 @@ cache(void)
 	    "a settings change recomputes (same threshold, same breaks)");
 }
 
+/* Finished days keep their segments (sql/016): what the page and the
+ * exports read from the cache is what report_segments computes. */
+static void
+kept_segments(void)
+{
+	static const char *const diff =
+	    "SELECT (SELECT count(*) FROM (SELECT * FROM report_day_segments($1, $2, $3, $4)"
+	    " EXCEPT ALL SELECT * FROM report_segments($1, $2, $3, $4)) a)"
+	    " + (SELECT count(*) FROM (SELECT * FROM report_segments($1, $2, $3, $4)"
+	    " EXCEPT ALL SELECT * FROM report_day_segments($1, $2, $3, $4)) b)";
+
+	get(TP, "/day/2024-03-31");
+	get(TP, "/day/2024-04-02");
+	ok(atoi(ip_q("SELECT count(*) FROM report_day_cache WHERE user_id = $1"
+	    " AND tz = 'Europe/Berlin' AND day = '2024-03-31' AND seg_s IS NOT NULL", P, NULL)) == 1,
+	    "a finished day keeps its segments");
+	is_str(ip_q("SELECT count(*) FROM report_day_segments($1, '2024-03-31', '2024-03-31',"
+	    " 'Europe/Berlin')", P, NULL), ip_q("SELECT count(*) FROM report_segments($1,"
+	    " '2024-03-31', '2024-03-31', 'Europe/Berlin')", P, NULL), "... all of them");
+	is_str(ip_q(diff, P, "2024-03-29", "2024-04-03", "Europe/Berlin", NULL), "0",
+	    "kept and computed segments are the same, DST day and seconds-long spans included");
+	is_str(ip_q(diff, P, "2024-03-29", "2024-04-03", "America/New_York", NULL), "0",
+	    "... in another zone (its own kept days)");
+	is_str(ip_q(diff, N, "2024-11-02", "2024-11-04", "America/New_York", NULL), "0",
+	    "... on New York's 25-hour day");
+	is_str(ip_q(diff, P, ip_q("SELECT (now() AT TIME ZONE 'Europe/Berlin')::date - 3", NULL),
+	    ip_q("SELECT (now() AT TIME ZONE 'Europe/Berlin')::date + 1", NULL), "Europe/Berlin",
+	    NULL), "0", "... up to tomorrow (today and days ahead are computed)");
+	is_str(ip_q("SELECT count(*) FROM report_day_cache WHERE user_id = $1"
+	    " AND day >= (now() AT TIME ZONE 'Europe/Berlin')::date", P, NULL), "0",
+	    "today and days ahead are not kept");
+}
+
 int
 main(void)
 {
@@ -326,6 +398,8 @@ main(void)
 	viewer_zone();
 	empty_days();
 	bad_input();
+	minute_bars();
 	cache();
+	kept_segments();
 	return ip_done();
 }
