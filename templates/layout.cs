@@ -2,7 +2,8 @@
        Every var: here is HTML-escaped (Config.VarEscapeMode = html).
 
        The menu: one's own pages (day, week, month, task sessions,
-       screenshots, data, devices) in the header; managers and admins get a
+       screenshots, data, devices; for managers and admins their team) in
+       the header; managers and admins get a
        second row with the administration.  On a phone both fold into one
        <details> "Menu"; which is shown is decided by CSS (display: none
        also hides the other from screen readers), so it works without any
@@ -17,6 +18,8 @@ def:nav_links() ?>
     <?cs call:nav_link("/month", "month", "Month") ?>
     <?cs call:nav_link("/sessions", "sessions", "Sessions") ?>
     <?cs call:nav_link("/screenshots", "screenshots", "Screenshots") ?>
+    <?cs if:User.Role == "manager" || User.Role == "admin" ?>
+    <?cs call:nav_link("/team", "team", "Team") ?><?cs /if ?>
     <?cs call:nav_link("/me/data", "mydata", "My data") ?>
     <?cs call:nav_link("/admin/devices", "devices", "Devices") ?><?cs /def ?><?cs
 def:admin_links() ?>

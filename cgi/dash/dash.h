@@ -44,6 +44,14 @@ enum dash_stmt {
 	ST_DASH_SHOT_DELETE,
 	ST_DASH_SHOT_VIEWS,
 	ST_DASH_SHOT_POLICY,
+	/* team.c */
+	ST_DASH_TEAMS,
+	ST_DASH_TEAM,
+	ST_DASH_TEAM_MEMBERS,
+	ST_DASH_TEAM_LOOK,
+	ST_DASH_TEAM_REFRESH,
+	/* hours.c */
+	ST_DASH_TEAM_HOURS,
 	ST_DASH_END
 };
 #define DASH_NSTMTS	(ST_DASH_END - WT_STMT_BASE(WT_SLOT_APP))
@@ -87,6 +95,20 @@ enum { C_SVIEW_NAME, C_SVIEW_EMAIL, C_SVIEW_DAY, C_SVIEW_COUNT, C_SVIEW_LAST, C_
 enum { C_SPOL_MODE, C_SPOL_INTERVAL, C_SPOL_FROM, C_SPOL_TO, C_SPOL_BLUR, C_SPOL_VISIBILITY,
 	C_SPOL_TODAY };
 
+/* Columns of ST_DASH_TEAMS. */
+enum { C_TS_ID, C_TS_NAME, C_TS_MEMBERS };
+/* Columns of ST_DASH_TEAM. */
+enum { C_T_ID, C_T_NAME, C_T_MAY_SEE, C_T_TODAY };
+/* Columns of ST_DASH_TEAM_MEMBERS: the person, their live status, and
+ * the figures of today (T) and of the week to today (W). */
+enum { C_TM_ID, C_TM_NAME, C_TM_EMAIL, C_TM_TZ, C_TM_ROLE, C_TM_STATE, C_TM_SEEN,
+	C_TM_LOCAL_NOW, C_TM_T_TRACKED, C_TM_T_ACTIVE, C_TM_T_PRODUCTIVE, C_TM_T_WORKED,
+	C_TM_T_FIRST, C_TM_T_LAST, C_TM_W_TRACKED, C_TM_W_ACTIVE, C_TM_W_PRODUCTIVE,
+	C_TM_W_WORKED, C_TM_W_DAYS, C_TM_EXACT, C_TM_AS_OF, C_TM_NCOLS };
+/* Columns of ST_DASH_TEAM_HOURS: a person's day. */
+enum { C_H_ID, C_H_NAME, C_H_EMAIL, C_H_DAY, C_H_FIRST, C_H_LAST, C_H_BREAKS, C_H_BREAK_MS,
+	C_H_WORKED };
+
 extern const struct wt_stmt dash_stmts[DASH_NSTMTS];
 
 struct wt_err	*dash_home(struct wt_req *);
@@ -117,6 +139,16 @@ extern const struct wt_field dash_period_fields[];
 extern const struct wt_field dash_export_fields[];
 extern const struct wt_field dash_mydata_fields[];
 extern const struct wt_field dash_delete_fields[];
+
+/* team.c */
+extern const struct wt_field dash_team_fields[];
+struct wt_err	*dash_team_list(struct wt_req *);
+struct wt_err	*dash_team_page(struct wt_req *);
+/* hours.c */
+extern const struct wt_field dash_hours_fields[];
+struct wt_err	*dash_hours(struct wt_req *);
+struct wt_err	*dash_hours_fill(struct wt_req *);
+struct wt_err	*dash_hours_csv(struct wt_req *);
 
 /* screenshots.c */
 extern const struct wt_field shots_page_fields[];

@@ -12,6 +12,12 @@
 #define TASKS_SEES	"their own task sessions; manager: ?user= (or a session) of people of " \
 	"the teams they manage; admin: anyone's (audited as for a day)"
 
+#define TEAM_SEES	"admin: any team; manager: a team they manage (each member's figures " \
+	"and status; the look is audited for each member)"
+
+#define HOURS_SEES	"as /team/:id: each member's working hours per day of a range " \
+	"(audited for each member)"
+
 static const struct wt_route routes[] = {
 	WT_CORE_ROUTES,
 	{ .method = "GET", .pattern = "/", .handler = dash_home, .fields = dash_day_fields,
@@ -58,6 +64,17 @@ static const struct wt_route routes[] = {
 	{ .method = "POST", .pattern = "/sessions/:id/tasks/:n/delete",
 	  .handler = tasks_task_delete, .fields = tasks_task_fields,
 	  .access = { WT_ROLE_ANY, "their own task sessions only" } },
+	/* The team page (team.c). */
+	{ .method = "GET", .pattern = "/team", .handler = dash_team_list,
+	  .access = { WT_ROLE_MANAGER | WT_ROLE_ADMIN, "admin: every team; manager: the teams "
+	  "they manage (names and head counts)" } },
+	{ .method = "GET", .pattern = "/team/:id", .handler = dash_team_page, .fields = dash_team_fields,
+	  .access = { WT_ROLE_MANAGER | WT_ROLE_ADMIN, TEAM_SEES } },
+	{ .method = "GET", .pattern = "/team/:id/hours", .handler = dash_hours,
+	  .fields = dash_hours_fields, .form = "team_hours.cs", .form_page = dash_hours_fill,
+	  .access = { WT_ROLE_MANAGER | WT_ROLE_ADMIN, HOURS_SEES } },
+	{ .method = "GET", .pattern = "/team/:id/hours.csv", .handler = dash_hours_csv,
+	  .fields = dash_hours_fields, .access = { WT_ROLE_MANAGER | WT_ROLE_ADMIN, HOURS_SEES } },
 	/* Screenshots (screenshots.c): whose follows the organisation's
 	 * setting, applied in SQL; the images go out through nginx. */
 	{ .method = "GET", .pattern = "/screenshots", .handler = shots_page,

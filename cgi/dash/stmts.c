@@ -29,6 +29,12 @@
 	" (SELECT screenshot_visibility FROM settings) = 'managers' AND EXISTS (" \
 	"SELECT 1 FROM team_members mm JOIN team_members tm ON tm.team_id = mm.team_id" \
 	" WHERE mm.user_id = $1::bigint AND mm.role = 'manager' AND tm.user_id = " u ")))"
+/* May user v see team t's page?  An admin any team's; a manager the
+ * teams where they are the manager (report_may_see's rule, by team). */
+#define TEAM_SEES(t, v) \
+	"(" v ".role = 'admin' OR (" v ".role = 'manager' AND EXISTS (SELECT 1" \
+	" FROM team_members mm WHERE mm.team_id = " t ".id AND mm.user_id = " v ".id" \
+	" AND mm.role = 'manager')))"
 /* The offset of zone $4 at instant x, in minutes. */
 #define ZONE_OFF(x) \
 	"(extract(epoch FROM ((" x ") AT TIME ZONE $4) - ((" x ") AT TIME ZONE 'UTC')) / 60)::int"
@@ -329,4 +335,69 @@ const struct wt_stmt dash_stmts[DASH_NSTMTS] = {
 	  "SELECT screenshot_mode, screenshot_interval_min, screenshot_from_hour,"
 	  " screenshot_to_hour, screenshot_blur, screenshot_visibility,"
 	  " to_char(now() AT TIME ZONE $1, 'YYYY-MM-DD') FROM settings", 1, 1 },
+
+	/* team.c.  $1 viewer: the teams whose page they may open. */
+	STMT(ST_DASH_TEAMS) = { "dash_teams",
+	  "SELECT t.id, t.name, (SELECT count(*) FROM team_members m JOIN users u"
+	  "  ON u.id = m.user_id WHERE m.team_id = t.id AND u.status = 'active')"
+	  " FROM teams t, users v WHERE v.id = $1::bigint AND " TEAM_SEES("t", "v")
+	  " ORDER BY lower(t.name), t.id LIMIT 1000", 1, 1, 1 },
+	/* $1 viewer, $2 team, $3 the viewer's zone. */
+	STMT(ST_DASH_TEAM) = { "dash_team",
+	  "SELECT t.id, t.name, " TEAM_SEES("t", "v") ", (now() AT TIME ZONE $3)::date::text"
+	  " FROM teams t, users v WHERE t.id = $2::bigint AND v.id = $1::bigint", 3, 1, 1 },
+	/* $1 team, $2 the viewer's zone, $3 how many out-of-date members
+	 * are computed now (the rest after the answer): every member in one
+	 * statement, each with the best state of their devices
+	 * (device_status) and their row of report_days over the week to
+	 * today, as team_today() keeps it (sql/018). */
+	STMT(ST_DASH_TEAM_MEMBERS) = { "dash_team_members",
+	  "SELECT u.id, u.display_name, u.email, u.timezone, m.role,"
+	  " coalesce(st.state, 'never'),"
+	  " coalesce(to_char(st.seen AT TIME ZONE $2, 'YYYY-MM-DD HH24:MI'), ''),"
+	  " to_char(now() AT TIME ZONE u.timezone, 'HH24:MI'),"
+	  " (t.r).t_tracked, (t.r).t_active, (t.r).t_productive, (t.r).t_worked,"
+	  " coalesce(to_char((t.r).t_first AT TIME ZONE $2, 'HH24:MI'), ''),"
+	  " CASE WHEN (t.r).t_last_is_end THEN '24:00'"
+	  "  ELSE coalesce(to_char((t.r).t_last AT TIME ZONE $2, 'HH24:MI'), '') END,"
+	  " (t.r).w_tracked, (t.r).w_active, (t.r).w_productive, (t.r).w_worked, (t.r).w_days,"
+	  " t.exact, to_char((t.r).computed_at AT TIME ZONE $2, 'HH24:MI:SS')"
+	  " FROM team_today($1::bigint, $2, $3::integer) t JOIN users u ON u.id = t.user_id"
+	  " JOIN team_members m ON m.team_id = $1::bigint AND m.user_id = u.id"
+	  " LEFT JOIN LATERAL (SELECT (ARRAY['online', 'idle', 'offline', 'never'])[min("
+	  "  CASE s.state WHEN 'online' THEN 1 WHEN 'idle' THEN 2 WHEN 'offline' THEN 3"
+	  "  ELSE 4 END)] AS state, max(s.seen_at) AS seen"
+	  "  FROM device_status s WHERE s.user_id = u.id) st ON true"
+	  " ORDER BY lower(u.display_name), u.id", 3, 0 },
+	/* $1 team, $2 zone: after the answer, the out-of-date rows. */
+	STMT(ST_DASH_TEAM_REFRESH) = { "dash_team_refresh",
+	  "SELECT team_today_refresh($1::bigint, $2)", 2, 0 },
+	/* $1 viewer, $2 team, $3 page, $4 what (the day, the range), $5
+	 * address: the look at each member's figures, audited as
+	 * report_look does (once in ten minutes per viewer, person, page
+	 * and what), in one statement. */
+	STMT(ST_DASH_TEAM_LOOK) = { "dash_team_look",
+	  "INSERT INTO audit_log (actor_id, actor_email, action, target_type, target_id,"
+	  " target_label, after, ip)"
+	  " SELECT v.id, v.email, 'report.view', 'user', t.id, t.email,"
+	  "  jsonb_build_object('page', $3::text, 'what', $4::text), $5"
+	  " FROM users v, team_members m JOIN users t ON t.id = m.user_id"
+	  " WHERE v.id = $1::bigint AND m.team_id = $2::bigint AND t.id <> v.id"
+	  " AND t.status = 'active' AND NOT EXISTS (SELECT 1 FROM audit_log a"
+	  "  WHERE a.target_type = 'user' AND a.target_id = t.id"
+	  "  AND a.at > now() - interval '10 minutes' AND a.actor_id = v.id"
+	  "  AND a.action = 'report.view'"
+	  "  AND a.after = jsonb_build_object('page', $3::text, 'what', $4::text))", 5, 0 },
+	/* hours.c.  $1 team, $2 from, $3 to, $4 the viewer's zone: each
+	 * member's days in order, for the page and (row by row) the CSV. */
+	STMT(ST_DASH_TEAM_HOURS) = { "dash_team_hours",
+	  "SELECT u.id, u.display_name, u.email, r.day::text,"
+	  " coalesce(to_char(r.first_at AT TIME ZONE $4, 'HH24:MI'), ''),"
+	  " CASE WHEN r.last_at = r.hi THEN '24:00'"
+	  "  ELSE coalesce(to_char(r.last_at AT TIME ZONE $4, 'HH24:MI'), '') END,"
+	  " r.breaks, r.break_ms, r.worked_ms"
+	  " FROM team_members m JOIN users u ON u.id = m.user_id"
+	  " CROSS JOIN LATERAL report_days(u.id, $2::date, $3::date, $4) r"
+	  " WHERE m.team_id = $1::bigint AND u.status = 'active'"
+	  " ORDER BY lower(u.display_name), u.id, r.day", 4, 1, 1 },
 };

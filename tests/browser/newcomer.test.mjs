@@ -95,7 +95,7 @@ for (const [width, height] of [[1280, 900], [390, 844]]) {
     await t.test('the menu folds up on a phone; Sign out stays in reach', async () => {
       const signOut = page.locator('.site-user button', { hasText: 'Sign out' });
       assert.ok(await signOut.isVisible(), 'Sign out is visible without opening anything');
-      const own = ['My day', 'Week', 'Month', 'Sessions', 'Screenshots', 'My data', 'Devices'];
+      const own = ['My day', 'Week', 'Month', 'Sessions', 'Screenshots', 'Team', 'My data', 'Devices'];
       const adm = ['Overview', 'People', 'Teams', 'Categories', 'Settings', 'Audit log'];
       const names = (nav) => page.locator(nav).locator('a').allInnerTexts()
         .then((a) => a.map((x) => x.trim()));

@@ -866,6 +866,77 @@ case_everything(void)
 	dash_own("/me/data/everything.json", 200, "GET");
 }
 
+/* The team page: managers and admins; a manager only a team they
+ * manage (another team is answered as none), a member 403. */
+static void
+case_team_list(void)
+{
+	for (size_t i = 0; i < NWALK; i++) {
+		enum actor a = ACTORS[i];
+		int want = a == ANON ? 401 : allowed("manager admin", a) ? 200 : 403;
+
+		expect(dash_call(a, "/team"), want, a, "GET /team");
+	}
+	is_int(json_array_size(ip_jget(dash_call(MGRA, "/team"), "teams")), 1,
+	    "mgrA's teams: only team A");
+}
+
+static void
+case_team_page(void)
+{
+	for (size_t i = 0; i < NWALK; i++)
+		for (int t = 0; t < 2; t++) {
+			enum actor a = ACTORS[i];
+			int want = a == ANON ? 401 : !allowed("manager admin", a) ? 403 :
+			    a == ADMIN_A || a == (t ? MGRB : MGRA) ? 200 : 404;
+
+			struct ip_resp *r = dash_call(a, ip_strf("/team/%s", t ? TEAM_B : TEAM_A));
+
+			expect(r, want, a, ip_strf("GET /team/:id for team %s", t ? "B" : "A"));
+			/* The page names its own members only. */
+			ok(strstr(r->body, ip_strf("%s %s", NAME[t ? MEMA : MEMB], tag)) == NULL &&
+			    strstr(r->body, ip_strf("%s %s", NAME[OUTSIDER], tag)) == NULL,
+			    "%s: team %s's page names nobody outside it", NAME[a], t ? "B" : "A");
+			if (want == 200)
+				ok(strstr(r->body, ip_strf("%s %s", NAME[t ? MEMB : MEMA], tag)) != NULL,
+				    "%s: team %s's page lists its member", NAME[a], t ? "B" : "A");
+		}
+}
+
+/* The working hours of a team: as the team page. */
+static void
+team_hours(const char *suffix)
+{
+	for (size_t i = 0; i < NWALK; i++)
+		for (int t = 0; t < 2; t++) {
+			enum actor a = ACTORS[i];
+			int want = a == ANON ? 401 : !allowed("manager admin", a) ? 403 :
+			    a == ADMIN_A || a == (t ? MGRB : MGRA) ? 200 : 404;
+			struct ip_resp *r = dash_call(a, ip_strf("/team/%s/hours%s?from=2024-05-06"
+			    "&to=2024-05-07", t ? TEAM_B : TEAM_A, suffix));
+
+			expect(r, want, a, ip_strf("GET /team/:id/hours%s for team %s", suffix,
+			    t ? "B" : "A"));
+			ok(strstr(r->body, ip_strf("%s %s", NAME[t ? MEMA : MEMB], tag)) == NULL,
+			    "%s: team %s's hours name nobody outside it", NAME[a], t ? "B" : "A");
+			if (want == 200)
+				ok(strstr(r->body, ip_strf("%s %s", NAME[t ? MEMB : MEMA], tag)) != NULL,
+				    "%s: team %s's hours list its member", NAME[a], t ? "B" : "A");
+		}
+}
+
+static void
+case_team_hours(void)
+{
+	team_hours("");
+}
+
+static void
+case_team_hours_csv(void)
+{
+	team_hours(".csv");
+}
+
 static void
 case_front(void)
 {
@@ -1086,6 +1157,10 @@ static const struct {
 	{ "GET /sessions/:id", case_session_get },
 	{ "POST /sessions/:id/delete", case_session_delete },
 	{ "POST /sessions/:id/tasks/:n/delete", case_task_delete },
+	{ "GET /team", case_team_list },
+	{ "GET /team/:id", case_team_page },
+	{ "GET /team/:id/hours", case_team_hours },
+	{ "GET /team/:id/hours.csv", case_team_hours_csv },
 	{ "GET /screenshots", case_shots_page },
 	{ "GET /screenshots/:id/image", case_shots_image },
 	{ "GET /screenshots/:id/thumb", case_shots_thumb },

@@ -11,6 +11,7 @@
 
 #include "dash.h"
 #include "check.h"
+#include "csvread.h"
 #include "flows.h"
 
 static const struct wt_app *dash = &dash_app;
@@ -54,50 +55,6 @@ jint(const struct ip_resp *a, const char *path)
 	const char *s = ip_jstr(a, path);
 
 	return s != NULL ? atoll(s) : -1;
-}
-
-/* One CSV record from *p (RFC 4180); its cells in out (at most n).
- * Returns the number of cells, 0 at the end. */
-static int
-csv_record(const char **p, char **out, int n)
-{
-	const char *s = *p;
-	int k = 0;
-
-	if (*s == '\0')
-		return 0;
-	while (k < n) {
-		struct wt_buf b;
-
-		buf_init(&b);
-		buf_puts(&b, "");
-		if (*s == '"') {
-			for (s++; *s; s++) {
-				if (*s == '"' && s[1] == '"')
-					buf_append(&b, s++, 1);
-				else if (*s == '"') {
-					s++;
-					break;
-				} else
-					buf_append(&b, s, 1);
-			}
-		} else
-			while (*s && *s != ',' && *s != '\r' && *s != '\n')
-				buf_append(&b, s++, 1);
-		out[k++] = ip_strf("%s", b.data);
-		buf_free(&b);
-		if (*s == ',') {
-			s++;
-			continue;
-		}
-		break;
-	}
-	if (*s == '\r')
-		s++;
-	if (*s == '\n')
-		s++;
-	*p = s;
-	return k;
 }
 
 static long long
@@ -298,10 +255,14 @@ task_fixture(void)
 		{ "PAUSE", "4 minutes 20 seconds" }, { "NEXT", "4 minutes" },
 	};
 
+	/* One "now" for all four: each statement has its own now(), and a
+	 * second ticking over between two would shift the timings. */
+	const char *base = ip_q("SELECT date_trunc('second', now())", NULL);
+
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
 		is_str(ip_q("SELECT status FROM task_event($1, $2, $3,"
-		    " date_trunc('second', now()) - $4::interval, interval '60 minutes', NULL)",
-		    P, ip_strf("%s-data-%zu", tag, i), evs[i][0], evs[i][1], NULL), "200",
+		    " $5::timestamptz - $4::interval, interval '60 minutes', NULL)",
+		    P, ip_strf("%s-data-%zu", tag, i), evs[i][0], evs[i][1], base, NULL), "200",
 		    ip_strf("task event %zu (%s) for the person", i + 1, evs[i][0]));
 }
 
