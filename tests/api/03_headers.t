@@ -48,4 +48,22 @@ like "$(header content-type)" '^application/json' "... as JSON"
 is "$(jq_body .message)" "the request body is larger than the server accepts" "... from nginx"
 check_headers "nginx's 413"
 
+# What nginx refuses before any location sees it: two Content-Lengths
+# (request smuggling's first step), a header name with a control byte.
+for how in "two Content-Lengths" "a control byte in a header name"; do
+	if [ "$how" = "two Content-Lengths" ]; then
+		args=(-X POST -H 'Content-Type: application/json' -H 'Content-Length: 2'
+			-H 'Content-Length: 3' --data-raw '{}' "$WT_BASE/api/v1/activity")
+	else
+		args=(-H $'X-Bad\x01: y' "$WT_BASE/")
+	fi
+	STATUS=$(curl -sS --http1.1 --cacert "$WT_CACERT" -D "$TMPD/h" -o "$TMPD/b" \
+		-w '%{http_code}' "${args[@]}") || true
+	BODY=$(cat "$TMPD/b")
+	HDRS=$(tr -d '\r' <"$TMPD/h" | awk -F': ' '{ $1 = tolower($1); print }' OFS=': ')
+	is "$STATUS" 400 "$how: nginx's 400"
+	is "$(jq_body .status)" 400 "... as JSON"
+	check_headers "nginx's 400 ($how)"
+done
+
 done_testing
