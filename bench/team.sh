@@ -10,7 +10,7 @@
 #      prints the 95th percentile) beside /healthz, warm;
 #   3. /team/ID/hours for the month and its CSV (/team/ID/hours.csv), and
 #      the resident memory of the dash workers during the CSV;
-#   4. what the count of activity changes (sql/018's statement trigger)
+#   4. what the count of activity changes (sql/023, in the statement trigger)
 #      costs 1,000-span INSERTs.
 #
 #   ./stack up
@@ -100,9 +100,9 @@ sql "DELETE FROM report_team_rows WHERE user_id IN ($members)" >/dev/null
 printf '    %-28s %s\n' "/team/$team (days cached)" "$(once "$BASE/team/$team")"
 printf '    %-28s %s\n' "/team/$team (rows kept)" "$(once "$BASE/team/$team")"
 echo "-- the whole team out of date (as when all are at work): served as kept, refreshed after"
-sql "UPDATE report_user_changes SET n = n + 1 WHERE user_id IN ($members)" >/dev/null
+sql "UPDATE activity_device_changes SET n = n + 1 WHERE device_id IN (SELECT id FROM devices WHERE user_id IN ($members))" >/dev/null
 printf '    %-28s %s\n' "/team/$team" "$(once "$BASE/team/$team")"
-sql "UPDATE report_user_changes SET n = n + 1 WHERE user_id IN ($members)" >/dev/null
+sql "UPDATE activity_device_changes SET n = n + 1 WHERE device_id IN (SELECT id FROM devices WHERE user_id IN ($members))" >/dev/null
 printf '    %-28s %s\n' "team_today_refresh (psql)" \
 	"$(psql -X -q -At -c '\timing on' -c "SELECT team_today_refresh($team, '$tz')" | tr '\n' ' ')"
 
@@ -126,8 +126,9 @@ kill "$sampler" 2>/dev/null || true
 wait "$sampler" 2>/dev/null || true
 echo "    largest dash worker: ${before} kB before, $(sort -n "$TMP/rss" | tail -1) kB at most during the CSV"
 
-echo "-- what counting changes costs inserts: 60,000 of the manager's spans again into a scratch"
-echo "   device, 1,000-span INSERT statements, with report_user_activity_inserted and without"
+echo "-- what counting changes costs inserts: 60,000 spans of the last hour into a scratch device,"
+echo "   1,000-span INSERT statements, with the statement trigger (report_cache_activity_inserted:"
+echo "   the device's change count, sql/023) and without"
 uid=$(sql "SELECT id FROM users WHERE email = '$email'")
 dev=$(sql "INSERT INTO devices (user_id, name) VALUES ($uid, 'team-bench-scratch') RETURNING id")
 timed_load() {
@@ -140,7 +141,8 @@ timed_load() {
 		t0 := clock_timestamp();
 		WHILE i < n LOOP
 			INSERT INTO activity (started_at, device_id, duration_ms, window_id, afk)
-			SELECT started_at, $dev, duration_ms, window_id, afk FROM src WHERE k > i AND k <= i + 1000;
+			SELECT now() - interval '55 minutes' + k * interval '50 ms', $dev, 50, window_id, afk
+			FROM src WHERE k > i AND k <= i + 1000;
 			i := i + 1000;
 		END LOOP;
 		RAISE NOTICE '%', round(n / extract(epoch FROM clock_timestamp() - t0));
@@ -149,9 +151,9 @@ timed_load() {
 }
 for _ in 1 2 3; do
 	with=$(timed_load)
-	sql "ALTER TABLE activity DISABLE TRIGGER report_user_activity_inserted" >/dev/null
+	sql "ALTER TABLE activity DISABLE TRIGGER report_cache_activity_inserted" >/dev/null
 	without=$(timed_load)
-	sql "ALTER TABLE activity ENABLE TRIGGER report_user_activity_inserted" >/dev/null
+	sql "ALTER TABLE activity ENABLE TRIGGER report_cache_activity_inserted" >/dev/null
 	echo "    $with spans/s with the trigger, $without without"
 done
 sql "DELETE FROM devices WHERE id = $dev" >/dev/null

@@ -61,7 +61,7 @@ OUT=$(q "SET lock_timeout = '1s';
                                      ((date '$TODAY' - 2 + time '12:00') AT TIME ZONE '$TZ_NAME', 1, 60000, 1, false)")
 like "$OUT" "lock timeout" "a batch with a span of two days ago waits for the report (it must forget that day)"
 kill "$HOLDER" 2>/dev/null; wait "$HOLDER" 2>/dev/null; HOLDER=
-q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '$db' AND query LIKE '%pg_sleep%'" >/dev/null
+q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '$db' AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()" >/dev/null
 
 q "INSERT INTO activity VALUES ((date '$TODAY' - 2 + time '12:00') AT TIME ZONE '$TZ_NAME', 1, 1800000, 1, false)" >/dev/null
 is "$(cached)" "-3" "a span of two days ago forgets that day, and only that day"
