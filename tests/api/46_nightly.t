@@ -133,7 +133,7 @@ like "$out" "screenshots: expired 0 screenshot" "screenshots are expired as wtct
 
 # Days kept: Zoë's in her zone and in her manager's, the DST days too.
 kept() {  # kept USER ZONE DAY: "hours of the day/tracked minutes", or nothing
-	q "SELECT extract(epoch FROM hi - lo) / 3600 || '/' || tracked_ms / 60000 FROM report_day_cache
+	q "SELECT (extract(epoch FROM hi - lo) / 3600)::int || '/' || tracked_ms / 60000 FROM report_day_cache
 	   WHERE user_id = $1 AND tz = '$2' AND day = date '$3'"; }
 like "$(kept "$ZOE" Europe/Berlin "$LB")" "^2[345]/60$" "Zoë's last finished day is kept in her zone (Europe/Berlin)"
 like "$(kept "$ZOE" America/New_York "$LN")" "^2[345]/[0-9]+$" "... and in her manager's zone (America/New_York)"
@@ -186,6 +186,10 @@ like "$out" "another nightly run is under way" "... saying another run is under 
 unlike "$out" "partitions:|report days:" "... and does nothing"
 kill "$HOLDER" 2>/dev/null; wait "$HOLDER" 2>/dev/null; HOLDER=
 q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '$db' AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()" >/dev/null
+for _ in $(seq 100); do
+	[ "$(q "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 7242025")" = 0 ] && break
+	sleep 0.1
+done
 
 out=$(nightly --days "$N" 2>&1); rc=$?
 is "$rc" 0 "running again succeeds"
