@@ -53,6 +53,7 @@ enum nightly_stmt {
 	ST_N_DROP,
 	ST_N_DEVICES,
 	ST_N_SPANS,
+	ST_N_PRESENCE,
 	ST_N_CACHE,
 	ST_N_BATCHES,
 	ST_N_TASKS,
@@ -85,6 +86,11 @@ static const struct wt_stmt stmts[ST_N_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	 * triggers forget one person's days per statement. */
 	STMT(ST_N_SPANS) = { "nightly_spans",
 	  "DELETE FROM activity WHERE device_id = $1 AND started_at < $2::timestamptz", 2, 0 },
+	/* The open span of a device that went quiet long ago (reports read
+	 * it with the stored ones). */
+	STMT(ST_N_PRESENCE) = { "nightly_presence",
+	  "UPDATE device_presence SET span_started_at = NULL, span_duration_ms = NULL,"
+	  " span_window_id = NULL, span_afk = NULL WHERE span_started_at < $1::timestamptz", 1, 0 },
 	/* Days that began before the cutoff (spans in dropped partitions
 	 * fire no trigger to forget them). */
 	STMT(ST_N_CACHE) = { "nightly_cache",
@@ -227,6 +233,7 @@ step_partitions(struct run *r)
 static void
 step_spans(struct run *r)
 {
+	const char *cut[1] = { r->cutoff };
 	PGresult *dev;
 	long long n, total = 0;
 	int devices, failed = 0;
@@ -250,6 +257,11 @@ step_spans(struct run *r)
 	if (failed > 0)
 		step_failed(r, "spans", failed == 1 ? "deleting one device's spans" :
 		    "deleting some devices' spans");
+	if ((n = db_exec_count(ST_N_PRESENCE, 1, cut)) < 0)
+		step_failed(r, "spans", "clearing the open spans that started before the cutoff");
+	else
+		printf("nightly: spans: cleared %lld open span(s) of devices quiet since before the "
+		    "cutoff\n", n);
 }
 
 static void

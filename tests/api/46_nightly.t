@@ -56,6 +56,11 @@ span "$DEV" "date_trunc('month', $CUT AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - i
 span "$DEV" "date_trunc('month', $CUT AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '4 days 10 hours'"
 span "$DEV" "date_trunc('month', $CUT AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '24 days 10 hours'"
 span "$DEV2" "date_trunc('month', $CUT AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '5 days'"
+# An open (heartbeat) span of a device quiet since before the cutoff, and
+# one of today.
+q "INSERT INTO device_presence (device_id, seen_at, span_started_at, span_duration_ms, span_window_id, span_afk)
+   VALUES ($DEV2, $CUT - interval '2 days', $CUT - interval '2 days', 60000, $WIN, false),
+          ($DEV, now(), now() - interval '1 minute', 60000, $WIN, false)" >/dev/null
 # The last day each zone settles (it ended two hours ago), and each zone's
 # last DST day before it (the day before at the latest, so that no two of
 # these days are one): an hour at 10:00 local on each.
@@ -121,6 +126,10 @@ is "$(q "SELECT count(*) FROM activity WHERE device_id = $DEV
           AND started_at < (date_trunc('month', $CUT AT TIME ZONE 'UTC') + interval '1 month') AT TIME ZONE 'UTC'")" 1 \
 	"... the one after it in the same month is kept"
 like "$out" "spans: deleted 2 that started before" "... and the count is told"
+is "$(q "SELECT device_id || ':' || (span_started_at IS NULL) FROM device_presence ORDER BY device_id")" \
+	"$DEV:false
+$DEV2:true" "the open span of a device quiet since before the cutoff is cleared, today's is not"
+like "$out" "cleared 1 open span" "... and the count is told"
 is "$(q "SELECT count(*) FROM report_day_cache WHERE day = date '$OLD_DAY'")" 0 "the kept day from before the cutoff is gone"
 is "$(q "SELECT string_agg(seq::text, ' ' ORDER BY seq) FROM activity_batches")" 3 "batch records from before the cutoff are deleted"
 like "$out" "batches: deleted 2 record" "... two of them"
