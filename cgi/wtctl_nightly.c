@@ -403,9 +403,9 @@ step_days(struct run *r)
 			snprintf(last, sizeof(last), "%s", PQgetvalue(res, rows - 1, 0));
 		PQclear(res);
 	} while (rows == PEOPLE);
-	printf("nightly: report days: kept %lld day(s) of %d active person(s), %s; %d failed "
-	    "(%d over the time limit)\n", kept, people, r->days ? "the last days asked for" :
-	    "since last week's Monday", failed, timed_out);
+	printf("nightly: report days: kept %lld day(s) of %d active person(s), %s%s%s; %d failed "
+	    "(%d over the time limit)\n", kept, people, r->days ? "the last " : "since last week's Monday",
+	    r->days ? r->days : "", r->days ? " day(s)" : "", failed, timed_out);
 	if (failed > 0)
 		step_failed(r, "report days", "keeping some people's days");
 }
