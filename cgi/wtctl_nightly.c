@@ -505,7 +505,7 @@ nightly_loop(struct run *r, long every, const char *pidfile)
 	while (!loop_stop) {
 		double next = now_s() + (double)every;
 		pid_t pid;
-		int status;
+		int status = 0;
 
 		fflush(stdout);
 		if ((pid = fork()) < 0) {
