@@ -12,6 +12,8 @@
 #   WORKTIME_DEVICE_RATE=1000000r/s ./stack up      (lift the per-device limit)
 #   bench/ingest.sh [DURATION] [CONNECTIONS] [DEVICES]    (default 20s 16 64)
 #   NEW_EVERY=N: one span in N names a window never seen before (default 10)
+#   CATCHUP=1: spans from forty days back (an agent catching up) instead of
+#   the last hour
 #
 # Against the running ./stack up instance (BASE, default
 # https://localhost:8443; its PostgreSQL under var/pg).  It makes its own
@@ -52,14 +54,20 @@ wrk_run() {  # wrk_run OUT [wrk args...]
 	grep -E 'Requests/sec|50%|99%|Non-2xx|Socket errors' "$out" | sed 's/^/    /'
 }
 
-echo "== $(nproc) CPUs; PostgreSQL $(sql 'SHOW server_version'); wrk -t$THREADS -c$CONNS -d$DURATION; $DEVICES devices; one new window in ${NEW_EVERY:-10} spans"
+echo "== $(nproc) CPUs; PostgreSQL $(sql 'SHOW server_version'); wrk -t$THREADS -c$CONNS -d$DURATION; $DEVICES devices; one new window in ${NEW_EVERY:-10} spans; spans $([ "${CATCHUP:-0}" = 1 ] && echo "from 40 days back" || echo "of the last hour")"
 echo "-- GET /healthz"
 wrk_run "$TMP/healthz" "$BASE/healthz"
 
 echo "-- POST /api/v1/activity, 100 spans a batch"
 before=$(sql "SELECT count(*) FROM activity WHERE device_id IN ($devs)")
-# Forty days back: within the default retention, and every batch new time.
-TOKENS=$TMP/tokens T0=$(( $(date +%s) - 40 * 86400 )) THREADS=$THREADS \
+# Live agents send minutes-old spans: each device's batches start 55
+# minutes ago and step 100 ms a span, so every span is from the last hour
+# (the cache triggers' fast path, sql/015 and sql/023).  CATCHUP=1: spans
+# of 10 s from forty days back, as an agent that was offline sends them
+# (the slow path, which forgets the cached days they touch).
+if [ "${CATCHUP:-0}" = 1 ]; then t0=$(( $(date +%s) - 40 * 86400 )) step=10000
+else t0=$(( $(date +%s) - 55 * 60 )) step=100; fi
+TOKENS=$TMP/tokens T0=$t0 STEP_MS=$step THREADS=$THREADS \
 	wrk_run "$TMP/batch" -s "$ROOT/bench/ingest_batch.lua" "$BASE/api/v1/activity"
 after=$(sql "SELECT count(*) FROM activity WHERE device_id IN ($devs)")
 secs=$(sed -n 's/.*requests in \([0-9.]*\)s.*/\1/p' "$TMP/batch")

@@ -1,12 +1,14 @@
 -- wrk script: POST /api/v1/activity, 100-span batches from many devices.
 -- Each wrk thread owns a disjoint slice of the devices in $TOKENS (one
 -- token a line); each device's batches have increasing sequence numbers
--- and cover new time (100 spans of 10 s), so nothing is dropped as a
--- repeat and every request stores 100 spans.  Windows repeat as in real
+-- and cover new time (100 spans of STEP_MS each, default 10 s, from T0
+-- in seconds), so nothing is dropped as a repeat and every request
+-- stores 100 spans.  Windows repeat as in real
 -- use: a few applications, titles from a pool of 200, some new.
 local tokens = {}
 for line in io.lines(os.getenv("TOKENS")) do tokens[#tokens + 1] = line end
 local t0 = tonumber(os.getenv("T0"))
+local step_ms = tonumber(os.getenv("STEP_MS") or "10000")
 -- One span in NEW_EVERY names a window never seen before (default 10).
 local new_every = tonumber(os.getenv("NEW_EVERY") or "10")
 local threads, nthreads = {}, 0
@@ -30,7 +32,7 @@ function request()
 	n = n + 1
 	local dev = first + (n - 1) % count
 	seq[dev] = (seq[dev] or 0) + 1
-	local base = t0 + seq[dev] * 1000
+	local base = t0 * 1000 + (seq[dev] - 1) * 100 * step_ms
 	local parts = {}
 	for k = 0, 99 do
 		local title
@@ -40,8 +42,9 @@ function request()
 			title = string.format("document %d — Worktime 漢字", (k * 7 + seq[dev]) % 200)
 		end
 		parts[k + 1] = string.format(
-			'{"start":"%s","duration_ms":10000,"app":"%s","title":"%s","afk":%s}',
-			os.date("!%Y-%m-%dT%H:%M:%SZ", base + k * 10), apps[k % #apps + 1], title,
+			'{"start":"%s.%03dZ","duration_ms":%d,"app":"%s","title":"%s","afk":%s}',
+			os.date("!%Y-%m-%dT%H:%M:%S", math.floor((base + k * step_ms) / 1000)), (base + k * step_ms) % 1000,
+			step_ms, apps[k % #apps + 1], title,
 			k % 25 == 0 and "true" or "false")
 	end
 	local body = '{"batch":' .. seq[dev] .. ',"spans":[' .. table.concat(parts, ",") .. ']}'

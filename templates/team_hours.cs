@@ -19,10 +19,14 @@
   as each person’s day page shows it; a cell opens that day. Each person sees on their <em>My data</em> page that you looked.
   The CSV has a row per person per day (hours as decimal and as h:mm, first and last activity, breaks, seconds).</p>
 <div class="cards figures team-counts">
-  <div class="card"><span class="big"><?cs var:Hours.total.hmm ?></span>worked in all (<?cs var:Hours.total.hours ?> h)</div>
+  <div class="card"><span class="big"><?cs var:Hours.total.hmm ?></span>worked in all (<?cs var:Hours.total.hours ?> h)<?cs if:Hours.pending > 0 ?>, so far<?cs /if ?></div>
   <div class="card"><span class="big"><?cs var:subcount(Hours.people) ?></span>people</div>
   <div class="card"><span class="big"><?cs var:Hours.ndays ?></span>days, <?cs var:Hours.from ?> to <?cs var:Hours.to ?></div>
 </div>
+<?cs if:Hours.pending > 0 ?>
+<p class="notice" role="status">The days of <?cs var:Hours.pending ?> of <?cs var:subcount(Hours.people) ?> people had not been opened before and are still being worked out.
+  Reload this page in a minute or two to see them.</p>
+<?cs /if ?>
 <?cs if:subcount(Hours.people) == 0 ?>
 <p>This team has no members.</p>
 <?cs else ?>
@@ -31,7 +35,8 @@
   <thead><tr><th scope="col">Person</th><?cs each:d = Hours.days ?><th scope="col" class="num<?cs if:d.weekend == "1" ?> weekend<?cs /if ?>"><abbr title="<?cs var:d.date ?>"><?cs var:d.weekday ?><br><?cs var:d.dom ?></abbr></th><?cs /each ?><th scope="col" class="num">Total</th></tr></thead>
   <tbody>
   <?cs each:p = Hours.people ?>
-    <tr><th scope="row"><?cs var:p.name ?></th><?cs each:d = p.days ?><td class="num"><?cs if:d.worked != "0" ?><a href="<?cs var:d.day ?>" title="<?cs var:d.date ?>: <?cs var:d.first ?>–<?cs var:d.last ?>, <?cs var:d.breaks ?> breaks"><?cs var:d.hmm ?></a><?cs else ?><span class="none" aria-label="none">·</span><?cs /if ?></td><?cs /each ?><td class="num total"><?cs var:p.total.hmm ?></td></tr>
+    <?cs if:p.pending ?><tr class="pending"><th scope="row"><?cs var:p.name ?></th><td colspan="<?cs var:Hours.ndays + 1 ?>">still being worked out</td></tr><?cs else ?>
+    <tr><th scope="row"><?cs var:p.name ?></th><?cs each:d = p.days ?><td class="num"><?cs if:d.worked != "0" ?><a href="<?cs var:d.day ?>" title="<?cs var:d.date ?>: <?cs var:d.first ?>–<?cs var:d.last ?>, <?cs var:d.breaks ?> breaks"><?cs var:d.hmm ?></a><?cs else ?><span class="none" aria-label="none">·</span><?cs /if ?></td><?cs /each ?><td class="num total"><?cs var:p.total.hmm ?></td></tr><?cs /if ?>
   <?cs /each ?>
   </tbody>
 </table>

@@ -79,6 +79,12 @@ const struct wt_config_key wt_config_keys[] = {
 	  "pages may call the widget's API: /api/v1/token, /api/v1/token/refresh, "
 	  "/api/v1/task-events, /api/v1/task-sessions/current",
 	  CK_ORIGINS, OFF(cors_origins), 0, 0, NULL },
+	/* A page that meets many days nobody has opened yet (each computed
+	 * from its spans, about 14 ms a busy day) answers with what it has
+	 * after this long and computes the rest after the answer. */
+	{ "reports.compute_ms", "10000", "milliseconds a report page spends computing days "
+	  "nobody has opened yet before it answers with what it has (the rest follows "
+	  "after the answer)", CK_INT, OFF(reports_compute_ms), 1, 600000, NULL },
 	{ "tasks.idle_minutes", "60", "a task session nobody touches for this long ends on its own, "
 	  "at its last event", CK_INT, OFF(tasks_idle_minutes), 1, 1440, NULL },
 	/* nginx serves the files from here (an internal location), so its

@@ -388,16 +388,28 @@ const struct wt_stmt dash_stmts[DASH_NSTMTS] = {
 	  "  AND a.at > now() - interval '10 minutes' AND a.actor_id = v.id"
 	  "  AND a.action = 'report.view'"
 	  "  AND a.after = jsonb_build_object('page', $3::text, 'what', $4::text))", 5, 0 },
-	/* hours.c.  $1 team, $2 from, $3 to, $4 the viewer's zone: each
-	 * member's days in order, for the page and (row by row) the CSV. */
-	STMT(ST_DASH_TEAM_HOURS) = { "dash_team_hours",
-	  "SELECT u.id, u.display_name, u.email, r.day::text,"
-	  " coalesce(to_char(r.first_at AT TIME ZONE $4, 'HH24:MI'), ''),"
+	/* hours.c.  $1 team: its active members in the page's order. */
+	STMT(ST_DASH_HOURS_MEMBERS) = { "dash_hours_members",
+	  "SELECT u.id, u.display_name, u.email FROM team_members m JOIN users u ON u.id = m.user_id"
+	  " WHERE m.team_id = $1::bigint AND u.status = 'active'"
+	  " ORDER BY lower(u.display_name), u.id", 1, 1, 1 },
+	/* $1 person, $2 from, $3 to (before today), $4 the viewer's zone:
+	 * one statement a person, so the days it computes are kept even if
+	 * a later person's run out of time. */
+	STMT(ST_DASH_HOURS_DAYS) = { "dash_hours_days",
+	  "SELECT r.day::text, coalesce(to_char(r.first_at AT TIME ZONE $4, 'HH24:MI'), ''),"
 	  " CASE WHEN r.last_at = r.hi THEN '24:00'"
 	  "  ELSE coalesce(to_char(r.last_at AT TIME ZONE $4, 'HH24:MI'), '') END,"
 	  " r.breaks, r.break_ms, r.worked_ms"
-	  " FROM team_members m JOIN users u ON u.id = m.user_id"
-	  " CROSS JOIN LATERAL report_days(u.id, $2::date, $3::date, $4) r"
-	  " WHERE m.team_id = $1::bigint AND u.status = 'active'"
-	  " ORDER BY lower(u.display_name), u.id, r.day", 4, 1, 1 },
+	  " FROM report_days($1::bigint, $2::date, $3::date, $4) r ORDER BY r.day", 4, 1, 1 },
+	/* $1 team, $2 the viewer's zone, $3 how many out-of-date rows are
+	 * computed now: each member's today as the team page keeps it
+	 * (team_today, sql/018 and 027). */
+	STMT(ST_DASH_HOURS_TODAY) = { "dash_hours_today",
+	  "SELECT t.user_id, (now() AT TIME ZONE $2)::date::text,"
+	  " coalesce(to_char((t.r).t_first AT TIME ZONE $2, 'HH24:MI'), ''),"
+	  " CASE WHEN (t.r).t_last_is_end THEN '24:00'"
+	  "  ELSE coalesce(to_char((t.r).t_last AT TIME ZONE $2, 'HH24:MI'), '') END,"
+	  " (t.r).t_breaks, (t.r).t_break_ms, (t.r).t_worked, t.exact"
+	  " FROM team_today($1::bigint, $2, $3::integer) t", 3, 0 },
 };

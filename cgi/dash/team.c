@@ -20,11 +20,6 @@
 #include "team.h"
 #include "view.h"
 
-/* Out-of-date members (whose figures changed since they were kept) up to
- * this many are computed before the answer; more wait for the refresh
- * after it (a busy team of 200 costs seconds to compute). */
-#define SYNC_ROWS	"8"
-
 const struct wt_field dash_team_fields[] = {
 	{ .name = "id", .src = WT_SRC_PATH, .type = WT_T_INT, .flags = WT_REQUIRED,
 	  .min = 1, .max = 1LL << 53, .label = "Team" },
@@ -296,6 +291,16 @@ refresh(void *arg)
 		PQclear(res);
 }
 
+void
+dash_team_refresh_later(const struct team *t)
+{
+	struct refresh *rf = xcalloc(1, sizeof(*rf));
+
+	snprintf(rf->team, sizeof(rf->team), "%s", t->id);
+	snprintf(rf->tz, sizeof(rf->tz), "%s", t->tz);
+	app_defer(refresh, rf, free);
+}
+
 struct wt_err *
 dash_team_load(struct wt_req *r, struct team *t)
 {
@@ -346,7 +351,7 @@ dash_team_page(struct wt_req *r)
 	rp_date_add(t.today, -rp_weekday(t.today), monday);
 	params[0] = t.id;
 	params[1] = t.tz;
-	params[2] = SYNC_ROWS;
+	params[2] = DASH_TEAM_SYNC_ROWS;
 	if ((res = db_exec(ST_DASH_TEAM_MEMBERS, 3, params)) == NULL) {
 		e = db_err();
 		goto done;
@@ -425,13 +430,8 @@ dash_team_page(struct wt_req *r)
 	    "week_worked", duration_json(md.w_worked));
 	/* Figures kept from before a change: the page says how old, and
 	 * they are brought up to date once this answer has gone. */
-	if (stale > 0) {
-		struct refresh *rf = xcalloc(1, sizeof(*rf));
-
-		snprintf(rf->team, sizeof(rf->team), "%s", t.id);
-		snprintf(rf->tz, sizeof(rf->tz), "%s", t.tz);
-		app_defer(refresh, rf, free);
-	}
+	if (stale > 0)
+		dash_team_refresh_later(&t);
 	out = json_pack("{s{sI ss} ss ss s{ss ss} so so so so s{si ss*}}", "team", "id",
 	    (json_int_t)atoll(t.id),
 	    "name", t.name, "timezone", t.tz, "today", t.today, "week", "from", monday,

@@ -5,6 +5,11 @@
 
 #include "http.h"
 
+/* Out-of-date members (whose figures changed since they were kept) up to
+ * this many are computed before the answer; more wait for the refresh
+ * after it (a busy team of 200 costs seconds to compute). */
+#define DASH_TEAM_SYNC_ROWS	"8"
+
 struct team {
 	char		 id[24];
 	char		*name;
@@ -16,5 +21,8 @@ struct team {
  * unless the caller is an admin or the team's manager. */
 struct wt_err	*dash_team_load(struct wt_req *, struct team *);
 void		 dash_team_free(struct team *);
+/* After the answer, brings the team's kept rows that are out of date
+ * up to date (team_today_refresh, sql/018). */
+void		 dash_team_refresh_later(const struct team *);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf.h"
 #include "dash.h"
 #include "check.h"
 #include "csvread.h"
@@ -254,6 +255,89 @@ rules(void)
 	    "the manager's look is audited for each member (not themselves)");
 }
 
+/* A range that ends after today: the past from report_days, today from
+ * the row the team page keeps (and refreshes after the answer when it is
+ * out of date), later days empty; every cell still the day page's. */
+static void
+today_and_later(void)
+{
+	const char *dp = ip_q("SELECT id FROM devices WHERE user_id = $1", P, NULL);
+	const char *w = ip_q("SELECT window_id FROM activity WHERE device_id = $1 LIMIT 1", dp, NULL);
+	const char *today = ip_q("SELECT (now() AT TIME ZONE 'Europe/Berlin')::date::text", NULL);
+	const char *yday = ip_q("SELECT ($1::date - 1)::text", today, NULL);
+	const char *tmrw = ip_q("SELECT ($1::date + 1)::text", today, NULL);
+	const char *path = ip_strf("/team/%s/hours?from=%s&to=%s", TEAM, yday, tmrw);
+	const char *ip = "people.none";
+	struct ip_resp *a, *day;
+
+	/* Ten minutes 50 and 20 minutes ago: a break of 20 between. */
+	ip_exec("INSERT INTO activity (started_at, device_id, duration_ms, window_id, afk)"
+	    " VALUES (now() - interval '50 minutes', $1, 600000, $2, false),"
+	    " (now() - interval '20 minutes', $1, 600000, $2, false)", dp, w, NULL);
+	a = get(TMGR, path);
+	is_status(a, 200, "yesterday to tomorrow: 200");
+	for (int i = 0; i < 3; i++)
+		if (strcmp(ip_jstr(a, ip_strf("people.%d.id", i)), P) == 0)
+			ip = ip_strf("people.%d", i);
+	day = get(TMGR, ip_strf("/day/%s?user=%s", today, P));
+	is_str(ip_jstr(a, ip_strf("%s.days.1.date", ip)), today, "the second day is today");
+	is_int(jint(a, ip_strf("%s.days.1.worked", ip)), jint(day, "totals.worked"),
+	    "P today: the day page's time worked");
+	is_str(ip_jstr(a, ip_strf("%s.days.1.breaks", ip)),
+	    ip_q("SELECT breaks::text FROM report_days($1, $2::date, $2::date, 'Europe/Berlin')",
+	    P, today, NULL), "... and report_days' breaks");
+	is_str(ip_q("SELECT count(*) FROM report_team_rows WHERE user_id = $1"
+	    " AND tz = 'Europe/Berlin' AND day = $2::date", P, today, NULL), "1",
+	    "today's figures are the team page's kept row");
+	is_int(jint(a, ip_strf("%s.days.2.worked", ip)), 0, "tomorrow: nothing");
+	is_str(ip_jstr(a, ip_strf("%s.days.2.first", ip)), "", "... no first activity");
+
+	/* Another span: the kept row is out of date; one such row is
+	 * computed before the answer, as on the team page. */
+	ip_exec("INSERT INTO activity (started_at, device_id, duration_ms, window_id, afk)"
+	    " VALUES (now() - interval '5 minutes', $1, 120000, $2, false)", dp, w, NULL);
+	a = get(TMGR, path);
+	day = get(TMGR, ip_strf("/day/%s?user=%s", today, P));
+	is_int(jint(a, ip_strf("%s.days.1.worked", ip)), jint(day, "totals.worked"),
+	    "a new span: today's time worked is the day page's at once");
+	ok(jint(day, "totals.worked") > 20 * MIN, "... which counts it");
+	ip_exec("DELETE FROM activity WHERE device_id = $1 AND started_at > now() - interval '1 hour'",
+	    dp, NULL);
+}
+
+/* A first view of days nobody opened: the page answers after
+ * reports.compute_ms with the people it has, says how many are still
+ * being worked out, and computes them after the answer. */
+static void
+pending(void)
+{
+	const char *path = ip_strf("/team/%s/hours?from=" FROM "&to=" TO, TEAM);
+	long long budget = wt_cfg.reports_compute_ms;
+	const char *kept = "SELECT count(*) FROM report_day_cache WHERE tz = 'Europe/Berlin'"
+	    " AND day BETWEEN '" FROM "' AND '" TO "' AND user_id IN"
+	    " (SELECT user_id FROM team_members WHERE team_id = $1)";
+	struct ip_resp *a, *h;
+
+	ip_exec("DELETE FROM report_day_cache WHERE user_id IN"
+	    " (SELECT user_id FROM team_members WHERE team_id = $1)", TEAM, NULL);
+	wt_cfg.reports_compute_ms = 0;	/* (below the key's minimum: always over) */
+	a = get(TMGR, path);
+	is_status(a, 200, "over the budget: 200 all the same");
+	is_int(jint(a, "pending"), 2, "... the first person's days, the other two pending");
+	is_str(ip_jstr(a, "people.1.pending"), "true", "... marked so");
+	is_int(json_array_size(ip_jget(a, "people.1.days")), 0, "... without days");
+	is_str(ip_q(kept, TEAM, NULL), "12", "after the answer every person's four days are kept");
+	ip_exec("DELETE FROM report_day_cache WHERE user_id IN"
+	    " (SELECT user_id FROM team_members WHERE team_id = $1)", TEAM, NULL);
+	h = IP(dash, .path = path, .bearer = TMGR);
+	wt_cfg.reports_compute_ms = budget;
+	like(h->body, "The days of 2 of 3 people had not been opened before", "the page says so");
+	like(h->body, "still being worked out", "... in their rows");
+	a = get(TMGR, path);
+	is_int(jint(a, "pending"), 0, "the next view has them all");
+	is_int(jint(a, "total.worked"), (480 + 60 + 120 + 60) * MIN, "... 12 h, as before");
+}
+
 int
 main(void)
 {
@@ -265,5 +349,7 @@ main(void)
 	csv();
 	page_html();
 	rules();
+	today_and_later();
+	pending();
 	return ip_done();
 }
