@@ -106,7 +106,7 @@ BEGIN
     END IF;
     PERFORM pg_advisory_xact_lock(7242024, m)
     FROM generate_series(window_hours_month(lo), window_hours_month(hi - interval '1 hour')) m
-    ORDER BY 1;
+    ORDER BY m;
     WITH k AS (
         INSERT INTO window_hours_kept (hour)
         SELECT h FROM generate_series(lo, hi - interval '1 hour', interval '1 hour') h
