@@ -34,6 +34,9 @@ TMP=$(mktemp -d /tmp/dash-bench.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 
 email=dash1-1@gen.worktime.test
+# Retention long enough to keep the year: before it is made, so that the
+# nightly job (which ./stack up runs) never deletes what is generated.
+sql "UPDATE settings SET retention_days = greatest(retention_days, 400)" >/dev/null
 if [ "${GEN:-0}" = 1 ] || [ -z "$(sql "SELECT 1 FROM users WHERE email = '$email'")" ]; then
 	echo "-- generating a year for one person (bench/gen --people 1 --days 365)"
 	# The year's months need their partitions before the spans arrive.
@@ -42,8 +45,6 @@ if [ "${GEN:-0}" = 1 ] || [ -z "$(sql "SELECT 1 FROM users WHERE email = '$email
 		"host=$PGHOST port=$PGPORT dbname=$PGDATABASE user=$PGUSER"
 fi
 uid=$(sql "SELECT id FROM users WHERE email = '$email'")
-# Retention long enough to show the year.
-sql "UPDATE settings SET retention_days = greatest(retention_days, 400)" >/dev/null
 tz=$(sql "SELECT timezone FROM users WHERE id = $uid")
 spans=$(sql "SELECT count(*) FROM activity a JOIN devices d ON d.id = a.device_id WHERE d.user_id = $uid")
 range=$(sql "SELECT min(started_at AT TIME ZONE '$tz')::date || ' ' || max(started_at AT TIME ZONE '$tz')::date

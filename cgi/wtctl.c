@@ -1,5 +1,6 @@
 /* wtctl: administration from the shell, for what must happen before
- * anyone can sign in (the first admin account). */
+ * anyone can sign in (the first admin account), and the jobs that run
+ * beside the programs (the mail sender, the nightly job: wtctl_nightly.c). */
 #include "config.h"
 
 #include <sys/prctl.h>
@@ -25,6 +26,7 @@
 #include "password.h"
 #include "session.h"
 #include "shotstore.h"
+#include "wtctl_nightly.h"
 
 enum ctl_stmt {
 	ST_CTL_ADMIN_EXISTS = WT_STMT_BASE(WT_SLOT_APP),
@@ -322,7 +324,9 @@ usage(void)
 	    "       wtctl [--config FILE] create-user --email E --name N [--role R] < password\n"
 	    "       wtctl [--config FILE] send-test-mail ADDRESS\n"
 	    "       wtctl [--config FILE] mail-sender [--once | --pidfile FILE]\n"
-	    "       wtctl [--config FILE] expire-screenshots\n");
+	    "       wtctl [--config FILE] expire-screenshots\n"
+	    "       wtctl [--config FILE] nightly [--days N] [--person-timeout T]"
+	    " [--every T [--pidfile FILE]]\n");
 }
 
 int
@@ -335,15 +339,19 @@ main(int argc, char **argv)
 		{ "role", required_argument, NULL, 'r' },
 		{ "once", no_argument, NULL, 'o' },
 		{ "pidfile", required_argument, NULL, 'p' },
+		{ "days", required_argument, NULL, 'D' },
+		{ "person-timeout", required_argument, NULL, 'T' },
+		{ "every", required_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *config_path = getenv("WORKTIME_CONFIG");
 	const char *pidfile = NULL;
+	struct nightly_args nightly = { NULL, NULL, NULL, NULL };
 	const char *email = "admin@worktime.test", *name = "Administrator", *role = "member";
 	char *err = NULL;
 	int c, rc, once = 0;
 
-	while ((c = getopt_long(argc, argv, "c:e:n:r:op:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:e:n:r:op:D:T:E:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': config_path = optarg; break;
 		case 'e': email = optarg; break;
@@ -351,6 +359,9 @@ main(int argc, char **argv)
 		case 'r': role = optarg; break;
 		case 'o': once = 1; break;
 		case 'p': pidfile = optarg; break;
+		case 'D': nightly.days = optarg; break;
+		case 'T': nightly.person_timeout = optarg; break;
+		case 'E': nightly.every = optarg; break;
 		default: usage(); return 2;
 		}
 	}
@@ -373,13 +384,24 @@ main(int argc, char **argv)
 	if (strcmp(argv[optind], "create-admin") != 0 &&
 	    strcmp(argv[optind], "create-user") != 0 &&
 	    strcmp(argv[optind], "mail-sender") != 0 &&
-	    strcmp(argv[optind], "expire-screenshots") != 0) {
+	    strcmp(argv[optind], "expire-screenshots") != 0 &&
+	    strcmp(argv[optind], "nightly") != 0) {
 		usage();
 		return 2;
 	}
 	db_setup(wt_cfg.db_conninfo, "wtctl");
-	if (session_register() != 0 || mail_register() != 0 || shots_register() != 0 ||
-	    db_register(WT_SLOT_APP, (struct wt_stmt_table)WT_STMT_TABLE(stmts)) != 0)
+	if (session_register() != 0 || mail_register() != 0 || shots_register() != 0)
+		return 1;
+	/* The nightly job has statements of its own in the program's slot. */
+	if (strcmp(argv[optind], "nightly") == 0) {
+		nightly.pidfile = pidfile;
+		if (nightly_register() != 0)
+			return 1;
+		rc = nightly_main(&nightly);
+		db_close();
+		return rc;
+	}
+	if (db_register(WT_SLOT_APP, (struct wt_stmt_table)WT_STMT_TABLE(stmts)) != 0)
 		return 1;
 	if (strcmp(argv[optind], "mail-sender") == 0) {
 		log_setup("mail-sender", WT_INFO);

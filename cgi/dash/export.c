@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bulk.h"
 #include "dash.h"
 #include "log.h"
 #include "report.h"
@@ -42,6 +43,7 @@ const struct wt_field dash_export_fields[] = {
 
 struct export {
 	struct rp_person	 p;
+	struct dash_bulk	 bulk;
 	char			 from[11], to[11];
 	int			 json;
 	long long		 rows, active, away;
@@ -60,6 +62,7 @@ export_free(void *arg)
 {
 	struct export *x = arg;
 
+	dash_bulk_release(&x->bulk);
 	rp_person_free(&x->p);
 	free(x);
 }
@@ -402,7 +405,7 @@ export(struct wt_req *r, int json)
 		e = wt_fail(400, "to", "the range ends before it starts");
 	else if (strcmp(to, last) > 0)
 		e = wt_fail(400, "to", "at most %d days at a time", MAX_EXPORT_DAYS);
-	else
+	else if ((e = dash_bulk_take(r, &x->bulk)) == NULL)
 		e = rp_look(r, &x->p, "export", from);
 	if (e != NULL) {
 		export_free(x);

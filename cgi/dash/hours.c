@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bulk.h"
 #include "clock.h"
 #include "conf.h"
 #include "csv.h"
@@ -407,6 +408,7 @@ done:
 
 struct hours_csv {
 	struct team		 t;
+	struct dash_bulk	 bulk;
 	char			 from[11], to[11];
 	long long		 rows;
 	struct wt_stream	*out;
@@ -417,6 +419,7 @@ hours_csv_free(void *arg)
 {
 	struct hours_csv *x = arg;
 
+	dash_bulk_release(&x->bulk);
 	dash_team_free(&x->t);
 	free(x);
 }
@@ -484,6 +487,7 @@ dash_hours_csv(struct wt_req *r)
 
 	if ((e = dash_team_load(r, &x->t)) != NULL ||
 	    (e = range(r, &x->t, MAX_CSV_DAYS, x->from, x->to)) != NULL ||
+	    (e = dash_bulk_take(r, &x->bulk)) != NULL ||
 	    (e = look(r, &x->t, x->from, x->to)) != NULL) {
 		hours_csv_free(x);
 		return e;

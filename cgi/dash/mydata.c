@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bulk.h"
 #include "dash.h"
 #include "log.h"
 #include "report.h"
@@ -134,6 +135,7 @@ dash_delete(struct wt_req *r)
 }
 
 struct everything {
+	struct dash_bulk bulk;
 	long long	 id;
 	long long	 rows;
 	struct wt_stream *out;
@@ -224,13 +226,27 @@ write_everything(struct wt_req *r, struct wt_stream *s)
 	stream_puts(s, "}\n");
 }
 
+static void
+everything_free(void *arg)
+{
+	struct everything *x = arg;
+
+	dash_bulk_release(&x->bulk);
+	free(x);
+}
+
 struct wt_err *
 dash_everything(struct wt_req *r)
 {
 	struct everything *x = xcalloc(1, sizeof(*x));
+	struct wt_err *e;
 
+	if ((e = dash_bulk_take(r, &x->bulk)) != NULL) {
+		free(x);
+		return e;
+	}
 	x->id = r->user->id;
 	resp_set_header(r, "Content-Disposition",
 	    "attachment; filename=\"worktime-everything.json\"");
-	return wt_stream(r, 200, "application/json", write_everything, x, free);
+	return wt_stream(r, 200, "application/json", write_everything, x, everything_free);
 }

@@ -388,6 +388,12 @@ const struct wt_stmt dash_stmts[DASH_NSTMTS] = {
 	  "  AND a.at > now() - interval '10 minutes' AND a.actor_id = v.id"
 	  "  AND a.action = 'report.view'"
 	  "  AND a.after = jsonb_build_object('page', $3::text, 'what', $4::text))", 5, 0 },
+	/* bulk.c: $1 the person; a session-level lock, held while an export
+	 * of theirs streams (the key space of 7242012 is this one's). */
+	STMT(ST_DASH_BULK_LOCK) = { "dash_bulk_lock",
+	  "SELECT pg_try_advisory_lock(7242012, ($1::bigint % 2147483647)::integer)", 1, 0 },
+	STMT(ST_DASH_BULK_UNLOCK) = { "dash_bulk_unlock",
+	  "SELECT pg_advisory_unlock(7242012, ($1::bigint % 2147483647)::integer)", 1, 0 },
 	/* hours.c.  $1 team: its active members in the page's order. */
 	STMT(ST_DASH_HOURS_MEMBERS) = { "dash_hours_members",
 	  "SELECT u.id, u.display_name, u.email FROM team_members m JOIN users u ON u.id = m.user_id"

@@ -41,6 +41,7 @@ static struct wt_err *
 window_of(json_t *w, char **app, char **title, char **url)
 {
 	const char *names[3] = { "app", "title", "url" };
+	const char *fields[3] = { "window.app", "window.title", "window.url" };
 	char **out[3] = { app, title, url };
 
 	if (!json_is_object(w))
@@ -56,7 +57,7 @@ window_of(json_t *w, char **app, char **title, char **url)
 			continue;
 		}
 		if (!json_is_string(j))
-			return wt_fail(400, names[i], "window.%s must be a string", names[i]);
+			return wt_fail(400, fields[i], "%s must be a string", fields[i]);
 		len = json_string_length(j);
 		if (i == 0 && (len == 0 || len > WT_APP_MAX))
 			return wt_fail(400, "window.app", "window.app must be 1 to 256 bytes");

@@ -156,7 +156,12 @@ bad_beats(void)
 	    "a window without app");
 	is_error(beat(tok, ip_strf("{\"window\": {\"app\": \"%s\"}}", ip_repeat("a", 257))), 400,
 	    "window.app", "an app of 257 bytes");
-	is_error(beat(tok, "{\"window\": {\"app\": 5}}"), 400, "app", "an app that is a number");
+	is_error(beat(tok, "{\"window\": {\"app\": 5}}"), 400, "window.app",
+	    "an app that is a number: the field named as it is sent");
+	is_error(beat(tok, "{\"window\": {\"app\": \"vim\", \"title\": [\"é\"]}}"), 400,
+	    "window.title", "a title that is an array");
+	is_error(beat(tok, "{\"window\": {\"app\": \"vim\", \"url\": 5}}"), 400, "window.url",
+	    "a url that is a number");
 	is_str(ip_q("SELECT count(*) FROM device_presence WHERE device_id = $1", dev, NULL), "0",
 	    "no refused heartbeat changed the device's presence");
 	is_status(beat(ip_repeat("cd", 32), "{}"), 401, "an unknown token: 401");

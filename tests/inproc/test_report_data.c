@@ -377,6 +377,35 @@ form(void)
 	is_status(a, 403, "without the CSRF token: refused");
 }
 
+/* One bulk read at a time per person: while an export of P's holds the
+ * lock (here the fixture's connection holds it), P's exports, everything
+ * file and nothing else are refused with 429; another person's are not;
+ * and the lock is let go after each export, so the next one runs. */
+static void
+one_export_at_a_time(void)
+{
+	const char *csv = "/export.csv?from=2024-03-30&to=2024-04-01";
+	struct ip_resp *a;
+
+	ip_q("SELECT pg_advisory_lock(7242012, ($1::bigint % 2147483647)::integer)", P, NULL);
+	a = IP(dash, .path = csv, .bearer = TP, .accept = "text/csv");
+	is_error(a, 429, "", "an export while one of P's runs: 429");
+	like(a->body, "an export of yours is still running", "... saying why");
+	is_str(ip_header(a, "Retry-After"), "10", "... and when to try again");
+	is_error(get(TP, "/me/data/everything.json"), 429, "", "... the everything file too");
+	is_status(get(TP, "/day/2024-03-31"), 200, "P's pages still answer");
+	is_status(IP(dash, .path = ip_strf("/export.csv?from=2024-03-30&to=2024-04-01&user=%s", P),
+	    .bearer = TMGR, .accept = "text/csv"), 200,
+	    "a manager's export of P's days is not held up: the lock is the viewer's");
+	ip_q("SELECT pg_advisory_unlock(7242012, ($1::bigint % 2147483647)::integer)", P, NULL);
+	is_status(IP(dash, .path = csv, .bearer = TP, .accept = "text/csv"), 200,
+	    "once it is done: 200");
+	is_status(IP(dash, .path = csv, .bearer = TP, .accept = "text/csv"), 200,
+	    "... and again (each export lets the lock go)");
+	is_str(ip_q("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 7242012",
+	    NULL), "0", "no export lock is left behind");
+}
+
 int
 main(void)
 {
@@ -390,6 +419,7 @@ main(void)
 	access();
 	bad_ranges();
 	everything();
+	one_export_at_a_time();
 	delete_range();
 	form();
 	return ip_done();
