@@ -82,6 +82,11 @@ const struct wt_config_key wt_config_keys[] = {
 	/* A page that meets many days nobody has opened yet (each computed
 	 * from its spans, about 14 ms a busy day) answers with what it has
 	 * after this long and computes the rest after the answer. */
+	/* sql/028: a person makes a few hundred new windows an hour; an
+	 * agent making one per span would grow windows without end. */
+	{ "ingest.new_windows_per_hour", "3000", "new windows (app, title, address) one device "
+	  "may make an hour; past it a span is stored under a placeholder title",
+	  CK_INT, OFF(ingest_new_windows_per_hour), 1, 1000000, NULL },
 	{ "reports.compute_ms", "10000", "milliseconds a report page spends computing days "
 	  "nobody has opened yet before it answers with what it has (the rest follows "
 	  "after the answer)", CK_INT, OFF(reports_compute_ms), 1, 600000, NULL },

@@ -52,6 +52,7 @@ struct wt_config {
 	const char	*mail_from;
 	long long	 mail_per_address_hour;
 	const char	*cors_origins;
+	long long	 ingest_new_windows_per_hour;
 	long long	 reports_compute_ms;
 	long long	 tasks_idle_minutes;
 	const char	*screenshots_dir;

@@ -93,7 +93,7 @@ store_late(const char *dev, const char *at, const char *dur, const char *window_
 
 /* The id of the heartbeat's window, through the same cache as batches. */
 static struct wt_err *
-window_id(const char *app, const char *title, const char *url, char out[24])
+window_id(long long device, const char *app, const char *title, const char *url, char out[24])
 {
 	struct span sp = { .app = app, .title = title, .title_len = strlen(title), .url = url,
 	    .url_len = strlen(url) };
@@ -102,7 +102,7 @@ window_id(const char *app, const char *title, const char *url, char out[24])
 	int id;
 	struct wt_err *e;
 
-	if ((e = window_ids(&one, &id, &fresh)) != NULL)
+	if ((e = window_ids(device, &one, &id, &fresh)) != NULL)
 		return e;
 	snprintf(out, 24, "%d", id);
 	return NULL;
@@ -132,7 +132,7 @@ heartbeat_post(struct wt_req *r)
 		return wt_fail(400, "duration_ms", "at + duration_ms is more than 5 minutes in "
 		    "the future; check the device's clock");
 	if (w != NULL && ((e = window_of(w, &app, &title, &url)) != NULL ||
-	    (e = window_id(app, title, url, wid)) != NULL))
+	    (e = window_id(r->device->id, app, title, url, wid)) != NULL))
 		goto out;
 	snprintf(dev, sizeof(dev), "%lld", r->device->id);
 	snprintf(at, sizeof(at), "%lld", t);

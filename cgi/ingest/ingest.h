@@ -37,8 +37,9 @@ enum ingest_stmt {
 
 /* Columns of ST_INGEST_DEVICE_BY_TOKEN. */
 enum { C_DEV_ID, C_DEV_USER, C_DEV_KIND, C_DEV_NAME, C_DEV_STALE, C_DEV_RETENTION };
-/* Columns of ST_INGEST_INTERN: the ids in order, how many are new. */
-enum { C_INTERN_IDS, C_INTERN_NEW };
+/* Columns of ST_INGEST_INTERN: the ids in order, how many are new,
+ * whether some went under the placeholder of the hourly budget. */
+enum { C_INTERN_IDS, C_INTERN_NEW, C_INTERN_CAPPED };
 /* Columns of ST_INGEST_NEIGHBOURS. */
 enum { C_NB_START_US, C_NB_DURATION_MS };
 /* Columns of ST_INGEST_BATCH_FIND and ST_INGEST_BATCH_RECORD (an
@@ -81,7 +82,8 @@ struct batch;
 /* The window id of every span of b into ids (b->n of them): the worker's
  * cache first (wincache.h), one windows_intern() call for the rest; how
  * many windows were new into *new_windows. */
-struct wt_err	*window_ids(const struct batch *b, int *ids, long long *new_windows);
+struct wt_err	*window_ids(long long device, const struct batch *b, int *ids,
+		    long long *new_windows);
 struct wt_err	*store_batch(long long device, const struct batch *, struct batch_counts *c);
 extern const struct wt_field heartbeat_fields[];
 struct wt_err	*heartbeat_post(struct wt_req *);

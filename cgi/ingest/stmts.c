@@ -36,10 +36,11 @@ const struct wt_stmt ingest_stmts[INGEST_NSTMTS] = {
 	STMT(ST_INGEST_BATCH_FIND) = { "ingest_batch_find",
 	  "SELECT seq, spans, accepted, trimmed, dropped, new_windows FROM activity_batches"
 	  " WHERE device_id = $1 AND seq = $2", 2, 1 },
-	/* Windows made in this transaction carry its now(). */
+	/* $1 device, $2 its new windows an hour (sql/028), then the
+	 * triples. */
 	STMT(ST_INGEST_INTERN) = { "ingest_intern",
-	  "SELECT ids, (SELECT count(*) FROM windows WHERE id = ANY (ids) AND created_at = now())"
-	  " FROM windows_intern($1::text[], $2::text[], $3::text[]) AS ids", 3, 0 },
+	  "SELECT ids, fresh, capped FROM windows_intern_for($1::integer, $2::integer,"
+	  " $3::text[], $4::text[], $5::text[])", 5, 0 },
 	/* The last span starting at or before the batch (a span is at most
 	 * 24 h long) and every span starting inside it. */
 	STMT(ST_INGEST_NEIGHBOURS) = { "ingest_neighbours",

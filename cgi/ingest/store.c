@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "conf.h"
 #include "ingest.h"
 #include "wincache.h"
 
@@ -97,6 +98,8 @@ window_fill(PGresult *res, const struct batch *b, const size_t *miss, size_t nmi
 {
 	/* "{12,13,...}", in the order sent. */
 	char *p = PQgetvalue(res, 0, C_INTERN_IDS);
+	/* Over the budget, a triple's id is the placeholder's: not its own. */
+	int capped = strcmp(PQgetvalue(res, 0, C_INTERN_CAPPED), "t") == 0;
 
 	for (size_t j = 0; j < nmiss; j++) {
 		const struct span *s = &b->spans[miss[j]];
@@ -108,7 +111,8 @@ window_fill(PGresult *res, const struct batch *b, const size_t *miss, size_t nmi
 		if (id <= 0)
 			return wt_fail(500, NULL, "the windows of the batch could not be stored");
 		ids[miss[j]] = (int)id;
-		wincache_put(s->app, s->title, s->title_len, s->url, s->url_len, (int)id);
+		if (!capped)
+			wincache_put(s->app, s->title, s->title_len, s->url, s->url_len, (int)id);
 	}
 	*new_windows = atoll(PQgetvalue(res, 0, C_INTERN_NEW));
 	return NULL;
@@ -124,21 +128,24 @@ free3(struct wt_buf arr[3])
 /* Window ids for every span: the cache first, the database for the rest
  * (one call for all of them). */
 struct wt_err *
-window_ids(const struct batch *b, int *ids, long long *new_windows)
+window_ids(long long device, const struct batch *b, int *ids, long long *new_windows)
 {
 	size_t *miss = xcalloc(b->n ? b->n : 1, sizeof(*miss)), nmiss;
 	struct wt_buf arr[3];
-	const char *params[3];
+	char dev[24], budget[24];
+	const char *params[5] = { dev, budget };
 	struct wt_err *e = NULL;
 	PGresult *res;
 
 	*new_windows = 0;
 	nmiss = window_misses(b, ids, miss, arr);
 	if (nmiss > 0) {
-		params[0] = arr[0].data;
-		params[1] = arr[1].data;
-		params[2] = arr[2].data;
-		if ((res = db_exec(ST_INGEST_INTERN, 3, params)) == NULL)
+		snprintf(dev, sizeof(dev), "%lld", device);
+		snprintf(budget, sizeof(budget), "%lld", wt_cfg.ingest_new_windows_per_hour);
+		params[2] = arr[0].data;
+		params[3] = arr[1].data;
+		params[4] = arr[2].data;
+		if ((res = db_exec(ST_INGEST_INTERN, 5, params)) == NULL)
 			e = db_err();
 		else {
 			e = window_fill(res, b, miss, nmiss, ids, new_windows);
@@ -294,7 +301,8 @@ store_batch(long long device, const struct batch *b, struct batch_counts *c)
 {
 	char dev[24], seq[24], v[5][24];
 	const char *key[2] = { dev, seq };
-	const char *win[3], *nb[3], *ins[5], *rec[7] = { dev, seq, v[0], v[1], v[2], v[3], v[4] };
+	char budget[24];
+	const char *win[5] = { dev, budget }, *nb[3], *ins[5], *rec[7] = { dev, seq, v[0], v[1], v[2], v[3], v[4] };
 	struct db_call calls[2];
 	PGresult *res[2] = { NULL, NULL };
 	struct piece *p = NULL;
@@ -355,12 +363,13 @@ store_batch(long long device, const struct batch *b, struct batch_counts *c)
 		nb[0] = dev;
 		nb[1] = los;
 		nb[2] = his;
-		win[0] = arr[0].data;
-		win[1] = arr[1].data;
-		win[2] = arr[2].data;
+		snprintf(budget, sizeof(budget), "%lld", wt_cfg.ingest_new_windows_per_hour);
+		win[2] = arr[0].data;
+		win[3] = arr[1].data;
+		win[4] = arr[2].data;
 		nc = 0;
 		if (nmiss > 0)
-			calls[nc++] = (struct db_call){ ST_INGEST_INTERN, 3, win };
+			calls[nc++] = (struct db_call){ ST_INGEST_INTERN, 5, win };
 		calls[nc++] = (struct db_call){ ST_INGEST_NEIGHBOURS, 3, nb };
 		if (db_pipeline(0, calls, nc, res, 0) != 0) {
 			e = db_err();

@@ -12,6 +12,8 @@
 
 #include "crypto.h"
 #include "db.h"
+#include "buf.h"
+#include "conf.h"
 #include "ingest.h"
 #include "check.h"
 
@@ -373,6 +375,74 @@ cache_after_rollback(void)
 	    ip_strf("rollback|%s", title), "... pointing at the window, interned again");
 }
 
+/* A batch of n spans of a minute from offset secs, each with a title of
+ * its own ("<word> <i> <tag>"). */
+static const char *
+titled_batch(int seq, long long secs, int n, const char *word)
+{
+	struct wt_buf b;
+	const char *out;
+
+	buf_init(&b);
+	buf_printf(&b, "{\"batch\": %d, \"spans\": [", seq);
+	for (int i = 0; i < n; i++)
+		buf_printf(&b, "%s{\"start\": \"%s\", \"duration_ms\": 60000, \"app\": \"budget\","
+		    " \"title\": \"%s %d — 漢字 %s\", \"url\": \"https://é.example/%d\"}",
+		    i ? ", " : "", at(secs + i * 60, NULL), word, i, tag, i);
+	buf_puts(&b, "]}");
+	out = ip_strf("%s", b.data);
+	buf_free(&b);
+	return out;
+}
+
+/* sql/028: past its hourly budget of new windows a device's spans are
+ * stored under the placeholder title, their time intact; windows it
+ * already has are not counted; the placeholder is not remembered as the
+ * title's window, so the next hour the title gets its own. */
+static void
+window_budget(void)
+{
+	const char *dev, *tok = new_device(ip_strf("budget %s", tag), &dev);
+	long long was = wt_cfg.ingest_new_windows_per_hour;
+	const char *by_title = "SELECT string_agg(w.title, '|' ORDER BY s.started_at) FROM activity s"
+	    " JOIN windows w ON w.id = s.window_id WHERE s.device_id = $1 AND w.title LIKE $2";
+	const char *placeholder = "(more new windows than the hourly limit)";
+	struct ip_resp *a;
+
+	wt_cfg.ingest_new_windows_per_hour = 5;
+	a = post(tok, titled_batch(1, -3000, 8, "page"));
+	is_status(a, 200, "eight new windows with a budget of five: 200");
+	is_str(ip_jstr(a, "accepted"), "8", "... every span accepted");
+	is_str(rows(dev), "8/480000", "... and stored, 8 minutes");
+	is_str(ip_q("SELECT count(*) FROM activity s JOIN windows w ON w.id = s.window_id"
+	    " WHERE s.device_id = $1 AND w.title LIKE 'page %'", dev, NULL), "5",
+	    "the first five under their own titles");
+	is_str(ip_q("SELECT count(*) || ' ' || min(w.app) || ' ' || min(w.url) FROM activity s"
+	    " JOIN windows w ON w.id = s.window_id WHERE s.device_id = $1 AND w.title = $2",
+	    dev, placeholder, NULL), "3 budget ", "the other three under the placeholder, app kept, no address");
+	a = post(tok, titled_batch(2, -2000, 3, "page"));
+	is_str(ip_jstr(a, "accepted"), "3", "the first three again (known): stored");
+	is_str(ip_q(by_title, dev, ip_strf("page 0 %%%s", tag), NULL),
+	    ip_strf("page 0 — 漢字 %s|page 0 — 漢字 %s", tag, tag),
+	    "... under their own titles: windows the device has are not counted");
+	a = post(tok, titled_batch(3, -1000, 1, "more"));
+	is_str(ip_jstr(a, "accepted"), "1", "a new one in the same hour: stored");
+	is_str(ip_q("SELECT count(*) FROM activity s JOIN windows w ON w.id = s.window_id"
+	    " WHERE s.device_id = $1 AND w.title = $2", dev, placeholder, NULL), "4",
+	    "... under the placeholder");
+	/* The next hour. */
+	ip_exec("UPDATE device_window_budget SET hour = hour - interval '1 hour' WHERE device_id = $1",
+	    dev, NULL);
+	a = post(tok, ip_strf("{\"batch\": 4, \"spans\": [{\"start\": \"%s\", \"duration_ms\": 1000,"
+	    " \"app\": \"budget\", \"title\": \"page 7 — 漢字 %s\", \"url\": \"https://é.example/7\"}]}",
+	    at(-500, NULL), tag));
+	is_status(a, 200, "the next hour, a title that went under the placeholder: 200");
+	is_str(ip_q(by_title, dev, ip_strf("page 7 %%%s", tag), NULL),
+	    ip_strf("page 7 — 漢字 %s", tag), "... now under its own title (the worker did not"
+	    " remember the placeholder for it)");
+	wt_cfg.ingest_new_windows_per_hour = was;
+}
+
 int
 main(void)
 {
@@ -387,5 +457,6 @@ main(void)
 	long_text();
 	pipeline_failures();
 	cache_after_rollback();
+	window_budget();
 	return ip_done();
 }
