@@ -90,6 +90,7 @@ enum admin_stmt {
 	ST_ADMIN_CATEGORY_DELETE,	/* $1 id */
 	/* the categories page (categories_page.c) */
 	ST_ADMIN_CATEGORIES_TREE,	/* every rule with its last 7 days */
+	ST_ADMIN_CATEGORY_KEEP_WEEK,	/* the preview's 7 days kept by the hour */
 	ST_ADMIN_CATEGORY_TIMEOUT,	/* $1 statement_timeout for the transaction */
 	ST_ADMIN_CATEGORY_REGEX_CHECK,	/* $1 app_re, $2 title_re, $3 url_re: compiled */
 	ST_ADMIN_CATEGORY_PREVIEW,	/* $1..$3 patterns, $4 the rule's id (or after

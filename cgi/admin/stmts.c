@@ -298,13 +298,12 @@ const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	STMT(ST_ADMIN_CATEGORY_DELETE) = { "admin_category_delete",
 	  "DELETE FROM categories WHERE id = $1", 1, 0 },
 	/* Active time of the spans that began in the last 7 days, per
-	 * window, then per category.  Path order: by level, so a rule's
-	 * children follow it ("Work > Docs" before "Work-Life"). */
+	 * window (kept by the hour, sql/024), then per category.  Path
+	 * order: by level, so a rule's children follow it ("Work > Docs"
+	 * before "Work-Life"). */
 	STMT(ST_ADMIN_CATEGORIES_TREE) = { "admin_categories_tree",
 	  "WITH wk AS (SELECT w.category_id, count(*) AS windows, sum(s.ms)::bigint AS ms"
-	  "  FROM (SELECT a.window_id, sum(a.duration_ms) AS ms FROM activity a"
-	  "   WHERE a.started_at >= now() - interval '7 days' AND NOT a.afk"
-	  "   GROUP BY a.window_id) s JOIN windows w ON w.id = s.window_id"
+	  "  FROM window_active_ms(now() - interval '7 days') s JOIN windows w ON w.id = s.window_id"
 	  "  GROUP BY w.category_id)"
 	  " SELECT c.id, c.name, lower(c.name), c.depth, c.app_re, c.title_re, c.url_re,"
 	  " c.priority, c.productivity, c.colour, coalesce(wk.windows, 0), coalesce(wk.ms, 0),"
@@ -313,6 +312,10 @@ const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	  " FROM (SELECT 1) one LEFT JOIN categories c ON true"
 	  " LEFT JOIN wk ON wk.category_id = c.id"
 	  " ORDER BY string_to_array(lower(c.name), ' > '), c.id", 0, 1 },
+	/* The preview's week kept before its transaction, which is rolled
+	 * back (sql/024). */
+	STMT(ST_ADMIN_CATEGORY_KEEP_WEEK) = { "admin_category_keep_week",
+	  "SELECT window_hours_fill(now() - interval '7 days')", 0, 1 },
 	STMT(ST_ADMIN_CATEGORY_TIMEOUT) = { "admin_category_timeout",
 	  "SELECT set_config('statement_timeout', $1, true)", 1, 0 },
 	STMT(ST_ADMIN_CATEGORY_REGEX_CHECK) = { "admin_category_regex_check",
@@ -324,8 +327,7 @@ const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	 * then smallest id wins), and how many of the rule's own windows it
 	 * would let go of. */
 	STMT(ST_ADMIN_CATEGORY_PREVIEW) = { "admin_category_preview",
-	  "WITH wk AS (SELECT a.window_id, sum(a.duration_ms)::bigint AS ms FROM activity a"
-	  "  WHERE a.started_at >= now() - interval '7 days' AND NOT a.afk GROUP BY a.window_id),"
+	  "WITH wk AS (SELECT k.window_id, k.ms FROM window_active_ms(now() - interval '7 days') k),"
 	  " ww AS MATERIALIZED (SELECT w.id, w.app, w.title, w.url, w.category_id, wk.ms,"
 	  "  coalesce(w.app ~* $1 OR w.title ~* $2 OR (w.url <> '' AND w.url ~* $3), false) AS hit"
 	  "  FROM wk JOIN windows w ON w.id = wk.window_id),"
@@ -346,12 +348,9 @@ const struct wt_stmt admin_stmts[ST_ADMIN_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	 * their applications, and the words of their titles (see the top of
 	 * categories_builder.c), each list by active time. */
 	STMT(ST_ADMIN_CATEGORY_BUILDER) = { "admin_category_builder",
-	  "WITH wk AS (SELECT a.window_id, sum(a.duration_ms)::bigint AS ms FROM activity a"
-	  "  WHERE a.started_at >= coalesce($1::date, (now() AT TIME ZONE $3)::date - 6)::timestamp"
-	  "   AT TIME ZONE $3"
-	  "  AND a.started_at < (coalesce($2::date, (now() AT TIME ZONE $3)::date) + 1)::timestamp"
-	  "   AT TIME ZONE $3"
-	  "  AND NOT a.afk GROUP BY a.window_id),"
+	  "WITH wk AS (SELECT k.window_id, k.ms FROM window_active_ms("
+	  "  coalesce($1::date, (now() AT TIME ZONE $3)::date - 6)::timestamp AT TIME ZONE $3,"
+	  "  (coalesce($2::date, (now() AT TIME ZONE $3)::date) + 1)::timestamp AT TIME ZONE $3) k),"
 	  " u AS MATERIALIZED (SELECT w.id, w.app, w.title, w.url, wk.ms FROM wk"
 	  "  JOIN windows w ON w.id = wk.window_id WHERE w.category_id IS NULL),"
 	  " x AS ("

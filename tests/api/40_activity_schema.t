@@ -30,9 +30,10 @@ is "$(q "SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod), '
          FROM pg_attribute WHERE attrelid = 'activity'::regclass AND attnum > 0")" \
 	"started_at timestamp with time zone, device_id integer, duration_ms integer, window_id integer, afk boolean" \
 	"a span is started_at, device_id, duration_ms, window_id, afk (21 bytes, no user_id)"
-is "$(q "SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 'activity'::regclass")" \
-	"CREATE UNIQUE INDEX activity_pkey ON ONLY public.activity USING btree (device_id, started_at)" \
-	"one index: the primary key (device_id, started_at)"
+is "$(q "SELECT string_agg(pg_get_indexdef(indexrelid), ' | ' ORDER BY indexrelid::regclass::text)
+         FROM pg_index WHERE indrelid = 'activity'::regclass")" \
+	"CREATE UNIQUE INDEX activity_pkey ON ONLY public.activity USING btree (device_id, started_at) | CREATE INDEX activity_started_brin ON ONLY public.activity USING brin (started_at) WITH (pages_per_range='32', autosummarize='on')" \
+	"two indexes: the primary key (device_id, started_at), and a BRIN on started_at (sql/024: kilobytes)"
 
 q "INSERT INTO users (email, display_name) VALUES ('a@t.test', 'A'), ('b@t.test', 'B');
    INSERT INTO devices (user_id, name) VALUES (1, 'one'), (2, 'two')" >/dev/null
