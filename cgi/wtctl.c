@@ -16,6 +16,7 @@
 
 #include <openssl/crypto.h>
 
+#include "app.h"
 #include "conf.h"
 #include "crypto.h"
 #include "db.h"
@@ -190,16 +191,9 @@ static int
 mail_sender_supervised(const char *pidfile)
 {
 	struct sigaction sa;
-	FILE *f;
 
-	if (pidfile != NULL) {
-		if ((f = fopen(pidfile, "w")) == NULL) {
-			fprintf(stderr, "wtctl: %s: %s\n", pidfile, strerror(errno));
-			return 1;
-		}
-		fprintf(f, "%ld\n", (long)getpid());
-		fclose(f);
-	}
+	if (pidfile != NULL && pidfile_write(pidfile) != 0)
+		return 1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = forward_signal;
 	sigaction(SIGTERM, &sa, NULL);

@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app.h"
 #include "db.h"
 #include "log.h"
 #include "shotstore.h"
@@ -487,16 +488,9 @@ static int
 nightly_loop(struct run *r, long every, const char *pidfile)
 {
 	struct sigaction sa;
-	FILE *f;
 
-	if (pidfile != NULL) {
-		if ((f = fopen(pidfile, "w")) == NULL) {
-			fprintf(stderr, "wtctl: %s: %s\n", pidfile, strerror(errno));
-			return 1;
-		}
-		fprintf(f, "%ld\n", (long)getpid());
-		fclose(f);
-	}
+	if (pidfile != NULL && pidfile_write(pidfile) != 0)
+		return 1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = loop_signal;
 	sigaction(SIGTERM, &sa, NULL);

@@ -16,56 +16,97 @@ CREATE TABLE device_window_budget (
     used      integer NOT NULL CHECK (used >= 0)
 ) WITH (fillfactor = 50);
 
--- windows_intern (sql/005) for one device's triples within its budget.
--- ids: as windows_intern, in order; fresh: windows made by this call;
--- capped: some triples went under the placeholder title (the caller must
--- not remember them as their own windows).
+-- windows_intern (sql/005) for one device's triples within its budget,
+-- and windows_intern itself (p_device NULL: no budget), so the rules of
+-- storing a window live in one place.
+--   ids     the window of each triple, in order
+--   fresh   windows this call stored
+--   capped  some triples went under the placeholder title (the caller
+--           must not remember those ids as the triples' own windows)
+-- Known windows cost one index probe each and take no lock; new ones are
+-- counted against the device's hour, then categorised together.
 CREATE FUNCTION windows_intern_for(p_device integer, p_per_hour integer,
     p_app text[], p_title text[], p_url text[])
 RETURNS TABLE (ids integer[], fresh bigint, capped boolean) LANGUAGE plpgsql AS $$
 DECLARE
+    placeholder constant text := '(more new windows than the hourly limit)';
+    keys uuid[];
     m_app text[];
     m_title text[];
     m_url text[];
-    n_new integer;
     used_now integer;
     allowed integer;
-    titles text[] := p_title;
-    urls text[] := p_url;
 BEGIN
     capped := false;
-    -- The triples not stored yet, once each, in order of first appearance.
+    fresh := 0;
+    keys := ARRAY(SELECT window_key(t.app, t.title, coalesce(t.url, ''))
+                  FROM unnest(p_app, p_title, p_url) WITH ORDINALITY AS t(app, title, url, n)
+                  ORDER BY t.n);
+    ids := ARRAY(SELECT (SELECT w.id FROM windows w WHERE window_key(w.app, w.title, w.url) = k.k)
+                 FROM unnest(keys) WITH ORDINALITY AS k(k, n) ORDER BY k.n);
+    IF array_position(ids, NULL) IS NULL THEN
+        RETURN NEXT;
+        RETURN;
+    END IF;
+
+    -- The new triples, once each, in order of first appearance.
     SELECT array_agg(d.app ORDER BY d.first), array_agg(d.title ORDER BY d.first),
            array_agg(d.url ORDER BY d.first)
       INTO m_app, m_title, m_url
     FROM (SELECT t.app, t.title, coalesce(t.url, '') AS url, min(t.n) AS first
-          FROM unnest(p_app, p_title, p_url) WITH ORDINALITY AS t(app, title, url, n)
-          GROUP BY 1, 2, 3) d
-    WHERE NOT EXISTS (SELECT 1 FROM windows w
-                      WHERE window_key(w.app, w.title, w.url) = window_key(d.app, d.title, d.url));
-    n_new := coalesce(cardinality(m_app), 0);
-    IF n_new > 0 THEN
+          FROM unnest(p_app, p_title, p_url, ids) WITH ORDINALITY AS t(app, title, url, id, n)
+          WHERE t.id IS NULL
+          GROUP BY 1, 2, 3) d;
+    IF p_device IS NOT NULL THEN
         INSERT INTO device_window_budget AS b (device_id, hour, used)
-        VALUES (p_device, date_trunc('hour', now()), n_new)
+        VALUES (p_device, date_trunc('hour', now()), cardinality(m_app))
         ON CONFLICT (device_id) DO UPDATE
             SET used = CASE WHEN b.hour = EXCLUDED.hour THEN b.used + EXCLUDED.used
                             ELSE EXCLUDED.used END,
                 hour = EXCLUDED.hour
         RETURNING b.used INTO used_now;
         IF used_now > p_per_hour THEN
-            allowed := greatest(0, p_per_hour - (used_now - n_new));
-            SELECT array_agg(CASE WHEN k.r > allowed
-                                  THEN '(more new windows than the hourly limit)'
-                                  ELSE t.title END ORDER BY t.n),
-                   array_agg(CASE WHEN k.r > allowed THEN '' ELSE t.url END ORDER BY t.n)
-              INTO titles, urls
-            FROM unnest(p_app, p_title, p_url) WITH ORDINALITY AS t(app, title, url, n)
-            LEFT JOIN unnest(m_app, m_title, m_url) WITH ORDINALITY AS k(app, title, url, r)
-              ON k.app = t.app AND k.title = t.title AND k.url = coalesce(t.url, '');
+            -- Past the budget a triple is its application's placeholder.
+            allowed := greatest(0, p_per_hour - (used_now - cardinality(m_app)));
+            keys := ARRAY(SELECT CASE WHEN k.r > allowed THEN window_key(t.app, placeholder, '')
+                                      ELSE window_key(t.app, t.title, coalesce(t.url, '')) END
+                          FROM unnest(p_app, p_title, p_url) WITH ORDINALITY AS t(app, title, url, n)
+                          LEFT JOIN unnest(m_app, m_title, m_url) WITH ORDINALITY AS k(app, title, url, r)
+                            ON k.app = t.app AND k.title = t.title AND k.url = coalesce(t.url, '')
+                          ORDER BY t.n);
+            SELECT array_agg(x.app ORDER BY x.r), array_agg(x.title ORDER BY x.r),
+                   array_agg(x.url ORDER BY x.r)
+              INTO m_app, m_title, m_url
+            FROM (SELECT k.app, k.title, k.url, k.r
+                  FROM unnest(m_app, m_title, m_url) WITH ORDINALITY AS k(app, title, url, r)
+                  WHERE k.r <= allowed
+                  UNION ALL
+                  SELECT k.app, placeholder, '', min(k.r)
+                  FROM unnest(m_app, m_title, m_url) WITH ORDINALITY AS k(app, title, url, r)
+                  WHERE k.r > allowed GROUP BY k.app) x;
             capped := true;
         END IF;
     END IF;
-    ids := windows_intern(p_app, titles, urls);
+
+    PERFORM pg_advisory_xact_lock_shared(7242005);
+    PERFORM category_apps_add(m_app);
+    INSERT INTO windows (app, title, url, category_id)
+    SELECT t.app, t.title, t.url, b.category_id
+    FROM unnest(m_app, m_title, m_url) WITH ORDINALITY AS t(app, title, url, n)
+    LEFT JOIN triples_best_categories(m_app, m_title, m_url) b ON b.n = t.n
+    ORDER BY t.n
+    ON CONFLICT DO NOTHING;
+
+    -- The gaps: windows just stored, here or by a concurrent batch.
+    ids := ARRAY(
+        SELECT coalesce(CASE WHEN capped THEN NULL ELSE x.id END,
+                        (SELECT w.id FROM windows w WHERE window_key(w.app, w.title, w.url) = x.k))
+        FROM unnest(keys, ids) WITH ORDINALITY AS x(k, id, n) ORDER BY x.n);
     fresh := (SELECT count(*) FROM windows w WHERE w.id = ANY (ids) AND w.created_at = now());
     RETURN NEXT;
 END $$;
+
+CREATE OR REPLACE FUNCTION windows_intern(p_app text[], p_title text[], p_url text[])
+RETURNS integer[] LANGUAGE sql AS $$
+    SELECT ids FROM windows_intern_for(NULL, NULL, p_app, p_title, p_url)
+$$;

@@ -64,5 +64,8 @@ int	app_check_routes(const struct wt_app *);
  * separated; 1 if a route has no rule. */
 int	app_print_access(const struct wt_app *);
 int	wt_main(int argc, char **argv, const struct wt_app *);
+/* Writes this process's pid to path, one line (the supervisors: the
+ * programs', wtctl's mail sender and nightly loop); 0, or -1 logged. */
+int	pidfile_write(const char *path);
 
 #endif

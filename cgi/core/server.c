@@ -309,8 +309,8 @@ supervise(const struct wt_app *app, int fd, int nworkers, size_t max_body,
 	return 0;
 }
 
-static int
-write_pidfile(const char *path)
+int
+pidfile_write(const char *path)
 {
 	FILE *f = fopen(path, "w");
 
@@ -395,7 +395,7 @@ wt_main(int argc, char **argv, const struct wt_app *app)
 		log_error("startup", "cannot listen on %s: %s", sock, strerror(errno));
 		return 1;
 	}
-	if (pidfile != NULL && write_pidfile(pidfile) != 0)
+	if (pidfile != NULL && pidfile_write(pidfile) != 0)
 		return 1;
 	/* server.workers = 0 (one process, for gdb) holds for every program. */
 	nworkers = (int)(wt_cfg.server_workers == 0 ? 0 :

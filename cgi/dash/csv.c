@@ -3,33 +3,45 @@
 
 #include <string.h>
 
+#include "buf.h"
 #include "csv.h"
 #include "stream.h"
 
 void
-csv_cell(struct wt_stream *s, const char *v)
+csv_cell(struct wt_buf *b, const char *v)
 {
 	/* Quoted also when it holds ; or a tab: a spreadsheet set to split
 	 * on those would otherwise start a new cell, unguarded, inside it
 	 * ("x;=HYPERLINK(...)"). */
 	int quote = strpbrk(v, ",;\"\t\r\n") != NULL;
 
-	stream_puts(s, ",");
+	buf_puts(b, ",");
 	if (quote)
-		stream_puts(s, "\"");
+		buf_puts(b, "\"");
 	if (strchr("=+-@\t\r", v[0]) != NULL && v[0] != '\0')
-		stream_puts(s, "'");
+		buf_puts(b, "'");
 	for (const char *p = v; *p; p++) {
 		const char *q = strchr(p, '"');
 
 		if (q == NULL) {
-			stream_puts(s, p);
+			buf_puts(b, p);
 			break;
 		}
-		stream_write(s, p, (size_t)(q - p));
-		stream_puts(s, "\"\"");
+		buf_append(b, p, (size_t)(q - p));
+		buf_puts(b, "\"\"");
 		p = q;
 	}
 	if (quote)
-		stream_puts(s, "\"");
+		buf_puts(b, "\"");
+}
+
+void
+csv_stream_cell(struct wt_stream *s, const char *v)
+{
+	struct wt_buf b;
+
+	buf_init(&b);
+	csv_cell(&b, v);
+	stream_write(s, b.data, b.len);
+	buf_free(&b);
 }

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "bulk.h"
+#include "csv.h"
 #include "dash.h"
 #include "log.h"
 #include "report.h"
@@ -123,34 +124,6 @@ local_iso(long long ms, int off_min, char out[29])
 	o = digits(o, a / 60 % 100, 2);
 	*o++ = ':';
 	digits(o, a % 60, 2);
-}
-
-static void
-csv_cell(struct wt_buf *b, const char *v)
-{
-	/* Quoted also when it holds ; or a tab: a spreadsheet set to split
-	 * on those would otherwise start a new cell, unguarded, inside it
-	 * ("x;=HYPERLINK(...)"). */
-	int quote = strpbrk(v, ",;\"\t\r\n") != NULL;
-
-	buf_puts(b, ",");
-	if (quote)
-		buf_puts(b, "\"");
-	if (strchr("=+-@\t\r", v[0]) != NULL && v[0] != '\0')
-		buf_puts(b, "'");
-	for (const char *p = v; *p; p++) {
-		const char *q = strchr(p, '"');
-
-		if (q == NULL) {
-			buf_puts(b, p);
-			break;
-		}
-		buf_append(b, p, (size_t)(q - p));
-		buf_puts(b, "\"\"");
-		p = q;
-	}
-	if (quote)
-		buf_puts(b, "\"");
 }
 
 /* A JSON string (UTF-8 from the database, valid), or null for NULL. */

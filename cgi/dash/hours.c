@@ -441,8 +441,8 @@ csv_day(void *arg, const struct hday *d)
 	decimal_hours(d->worked, b);
 	hmm(d->worked, c);
 	stream_puts(out, p->uid);
-	csv_cell(out, p->name);
-	csv_cell(out, p->email);
+	csv_stream_cell(out, p->name);
+	csv_stream_cell(out, p->email);
 	stream_printf(out, ",%s,%s,%s,%d,%s,%s,%s,%lld.%03lld\r\n", d->date, d->first, d->last,
 	    d->breaks, a, b, c, d->worked / 1000, d->worked % 1000);
 	p->x->rows++;

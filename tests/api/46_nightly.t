@@ -14,7 +14,9 @@ q() { wt_psql -d "$db" -c "$1" 2>&1; }
 psql_su "CREATE DATABASE $db OWNER worktime" >/dev/null
 HOLDER=
 LOOP=
+FIRST=
 trap '[ -z "$HOLDER" ] || kill "$HOLDER" 2>/dev/null; [ -z "$LOOP" ] || kill "$LOOP" 2>/dev/null
+      [ -z "$FIRST" ] || kill "$FIRST" 2>/dev/null
       wait 2>/dev/null; psql_su "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
       rm -rf "$TMPD"' EXIT
 env PGDATABASE=$db PGHOST="$WT_STATE/pg/run" PGUSER=worktime "$WT_ROOT/sql/migrate" "$WT_ROOT/sql" >/dev/null 2>&1
@@ -207,6 +209,42 @@ for what in "partitions: created 0" "partitions: dropped 0" "spans: deleted 0" "
 	like "$out" "$what" "... $what"
 done
 is "$(state)" "$before" "... and changes nothing"
+
+# --- one person's days held up: the time limit, and a real second run ---------
+# A report of Zoë's (or a change to her activity) holds her cache lock;
+# her days are missing again, and so are José's.
+JOSE_DAYS=$(q "SELECT count(*) FROM report_day_cache WHERE user_id = $JOSE")
+ZOE_DAYS=$(q "SELECT count(*) FROM report_day_cache WHERE user_id = $ZOE")
+q "DELETE FROM report_day_cache WHERE user_id IN ($ZOE, $JOSE)" >/dev/null
+KEY=$(q "SELECT report_cache_lock_key($ZOE)")
+wt_psql -d "$db" -c "BEGIN" -c "SELECT pg_advisory_xact_lock(7242009, $KEY)" -c "SELECT pg_sleep(30)" \
+	>/dev/null 2>&1 &
+HOLDER=$!
+waiting() { q "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 7242009
+               AND objid = $KEY AND granted = $1"; }
+for _ in $(seq 100); do [ "$(waiting true)" = 1 ] && break; sleep 0.1; done
+out=$(nightly --days "$N" --person-timeout 1s 2>&1); rc=$?
+is "$rc" 1 "a person whose days take longer than --person-timeout makes the run fail"
+like "$out" "person $ZOE took longer than the limit" "... naming the person"
+like "$out" "report days: kept $JOSE_DAYS day\\(s\\) of 2 active person\\(s\\).*1 failed \\(1 over the time limit\\)" \
+	"... the others' days are kept ($JOSE_DAYS of José's)"
+is "$(q "SELECT count(*) FROM report_day_cache WHERE user_id = $ZOE")" 0 "... hers wait"
+
+# Two runs at once: the first waits for Zoë's lock, the second finds it
+# running.
+nightly --days "$N" --person-timeout 60s >"$TMPD/first.out" 2>&1 &
+FIRST=$!
+for _ in $(seq 100); do [ "$(waiting false)" = 1 ] && break; sleep 0.1; done
+is "$(waiting false)" 1 "(the first run waits for Zoë's days)"
+out=$(nightly 2>&1); rc=$?
+is "$rc" 0 "a second run while the first runs exits 0"
+like "$out" "another nightly run is under way" "... saying another run is under way"
+kill "$HOLDER" 2>/dev/null; wait "$HOLDER" 2>/dev/null; HOLDER=
+q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '$db' AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()" >/dev/null
+wait "$FIRST"; rc=$?
+FIRST=
+is "$rc" 0 "the first run goes on once the lock is free, and succeeds"
+like "$(cat "$TMPD/first.out")" "report days: kept $ZOE_DAYS day" "... keeping Zoë's $ZOE_DAYS days"
 
 # --- a failing step, and bad arguments ----------------------------------------
 q "INSERT INTO activity_batches (device_id, seq, received_at) VALUES ($DEV, 9, $CUT - interval '1 hour');
