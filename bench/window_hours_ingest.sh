@@ -6,7 +6,10 @@
 #   recent  spans of the last minutes (what ingest stores: the trigger
 #           returns after min(started_at));
 #   old     spans of two days ago (an agent catching up: the day cache's
-#           days and the kept hours are forgotten);
+#           days and the kept hours and day are forgotten); "hour kept"
+#           is the first such insert since a page kept the hour and its
+#           day (deleting their rows), "already forgotten" any later one
+#           until a page keeps them again (nothing left to delete);
 # each with the database as it is ("024": BRIN index on started_at, 024's
 # trigger) and as before 024 (in the same transaction, rolled back: the
 # BRIN index dropped and 023's trigger function put back), the variants
@@ -41,6 +44,10 @@ old_trigger=$(sed -n '/^CREATE OR REPLACE FUNCTION report_cache_activity_changed
 before="DROP INDEX activity_started_brin;
 $old_trigger"
 
+forgotten="SELECT window_hours_forget(ARRAY(SELECT DISTINCT
+	date_trunc('hour', now() - interval '2 days' - i * interval '2 s', 'UTC')
+	FROM generate_series(1, 100) i));"
+
 # run NAME SETUP AGE: min / median of RUNS inserts of spans AGE old.
 run() {
 	local name=$1 setup=$2 age=$3
@@ -61,11 +68,17 @@ run() {
 			printf "    %-34s min %.3f ms  median %.3f ms  (%d runs)\n", n, v[1], v[int((NR + 1) / 2)], NR }'
 }
 
+# The hours and the day two days ago kept, as after a page view.
+sql "SELECT window_hours_fill(now() - interval '3 days', now() - interval '1 day')" >/dev/null
 echo "== PostgreSQL $(sql 'SHOW server_version'); $(sql "SELECT count(*) FROM activity") spans stored; 100-span INSERTs, $RUNS runs each"
+echo "   rows kept for the hour and the UTC day two days ago: $(sql "SELECT (SELECT count(*) FROM window_hours
+	WHERE hour = date_trunc('hour', now() - interval '2 days', 'UTC')) || ' and ' || (SELECT count(*)
+	FROM window_days WHERE day = ((now() - interval '2 days') AT TIME ZONE 'UTC')::date)")"
 for r in $(seq 1 "$ROUNDS"); do
 	echo "-- round $r"
 	run "recent spans, before 024" "$before" "interval '5 min'"
 	run "recent spans, 024" "" "interval '5 min'"
 	run "2-day-old spans, before 024" "$before" "interval '2 days'"
-	run "2-day-old spans, 024" "" "interval '2 days'"
+	run "2-day-old spans, 024, hour kept" "" "interval '2 days'"
+	run "2-day-old spans, 024, already forgotten" "$forgotten" "interval '2 days'"
 done

@@ -4,7 +4,8 @@
  * at :30 offsets, a DST day), with spans crossing midnight UTC, AFK and
  * zero-length spans, and after a catch-up insert, a delete, updates, a
  * rule change and a dropped partition; the builder page shows those sums
- * in the viewer's zone.  Spans that ingest stores as they happen (all
+ * in the viewer's zone.  Whole UTC days are kept as days too (sql/026).
+ * Spans that ingest stores as they happen (all
  * within the last hour) leave the kept hours alone.  The fixed data is in
  * March 1999, a month no other test uses, in its own partition.  Rules
  * apply to every window and the kept hours are everyone's, so it runs
@@ -51,6 +52,12 @@ is_kept(const char *hour)
 {
 	return ip_q("SELECT count(*)::text FROM window_hours_kept WHERE hour = $1::timestamptz",
 	    hour, NULL);
+}
+
+static const char *
+day_kept(const char *day)
+{
+	return ip_q("SELECT count(*)::text FROM window_days_kept WHERE day = $1::date", day, NULL);
 }
 
 static void
@@ -151,6 +158,12 @@ main(void)
 	is_str(kept("1999-03-28 00:00+05:30", "1999-03-29 00:00+05:30"), "3 3420000",
 	    "Kolkata's day (+05:30): from half past the hour, 57 min");
 	all_equal("the fixed data");
+	is_str(ip_strf("%s %s", day_kept("1999-03-27"), day_kept("1999-03-28")), "1 1",
+	    "the whole UTC days of a range read are kept as days too");
+	is_str(ip_q("SELECT count(*)::text FROM (SELECT window_id, sum(ms) FROM window_hours"
+	    " WHERE hour >= '1999-03-28Z' AND hour < '1999-03-29Z' GROUP BY 1"
+	    " EXCEPT SELECT window_id, ms FROM window_days WHERE day = '1999-03-28') x", NULL), "0",
+	    "... each the sum of its hours");
 	all_equal("read again from the kept hours");
 
 	/* The builder page, in the viewer's zone. */
@@ -165,6 +178,8 @@ main(void)
 	span("1999-03-28 05:10Z", "540000", w2, "false");
 	is_str(is_kept("1999-03-28 05:00Z"), "0", "a catch-up insert forgets the hour it lands in");
 	is_str(is_kept("1999-03-28 04:00Z"), "1", "... and no other");
+	is_str(ip_strf("%s %s", day_kept("1999-03-27"), day_kept("1999-03-28")), "1 0",
+	    "... and its UTC day, not the day before");
 	is_str(builder_day("Europe/Berlin", "1999-03-28"), "2520000",
 	    "... the builder counts it: 42 min");
 	all_equal("after the catch-up insert");
