@@ -270,10 +270,16 @@ today_and_later(void)
 	const char *ip = "people.none";
 	struct ip_resp *a, *day;
 
-	/* Ten minutes 50 and 20 minutes ago: a break of 20 between. */
+	/* Ten minutes from base and from base + 30: a break of 20 between.
+	 * base is 50 minutes ago, but never before Berlin's midnight, so the
+	 * spans are today's whenever the test runs. */
+	const char *base = ip_q("SELECT greatest(now() - interval '50 minutes',"
+	    " date_trunc('day', now() AT TIME ZONE 'Europe/Berlin') AT TIME ZONE 'Europe/Berlin')::text",
+	    NULL);
+
 	ip_exec("INSERT INTO activity (started_at, device_id, duration_ms, window_id, afk)"
-	    " VALUES (now() - interval '50 minutes', $1, 600000, $2, false),"
-	    " (now() - interval '20 minutes', $1, 600000, $2, false)", dp, w, NULL);
+	    " VALUES ($3::timestamptz, $1, 600000, $2, false),"
+	    " ($3::timestamptz + interval '30 minutes', $1, 600000, $2, false)", dp, w, base, NULL);
 	a = get(TMGR, path);
 	is_status(a, 200, "yesterday to tomorrow: 200");
 	for (int i = 0; i < 3; i++)
@@ -295,14 +301,15 @@ today_and_later(void)
 	/* Another span: the kept row is out of date; one such row is
 	 * computed before the answer, as on the team page. */
 	ip_exec("INSERT INTO activity (started_at, device_id, duration_ms, window_id, afk)"
-	    " VALUES (now() - interval '5 minutes', $1, 120000, $2, false)", dp, w, NULL);
+	    " VALUES ($3::timestamptz + interval '45 minutes', $1, 120000, $2, false)", dp, w, base,
+	    NULL);
 	a = get(TMGR, path);
 	day = get(TMGR, ip_strf("/day/%s?user=%s", today, P));
 	is_int(jint(a, ip_strf("%s.days.1.worked", ip)), jint(day, "totals.worked"),
 	    "a new span: today's time worked is the day page's at once");
 	ok(jint(day, "totals.worked") > 20 * MIN, "... which counts it");
-	ip_exec("DELETE FROM activity WHERE device_id = $1 AND started_at > now() - interval '1 hour'",
-	    dp, NULL);
+	ip_exec("DELETE FROM activity WHERE device_id = $1 AND started_at >= $2::timestamptz",
+	    dp, base, NULL);
 }
 
 /* A first view of days nobody opened: the page answers after
