@@ -5,7 +5,8 @@
  * the older spans of the month the cutoff falls in deleted), the days the
  * report cache holds for that time, ingest's batch records, task
  * sessions with their events and tasks, the audit log (sql/003: only this
- * job removes its rows) and screenshots (shots_expire, as wtctl
+ * job removes its rows), what sign-in leaves (expired sessions, e-mail
+ * tokens, failure counts, sent mail) and screenshots (shots_expire, as wtctl
  * expire-screenshots).  Then the report days that have ended are kept
  * (report_days_settle, sql/025), so the morning's pages are read from the
  * cache rather than computed, and the category roll-up's days when the
@@ -60,6 +61,10 @@ enum nightly_stmt {
 	ST_N_TASKS,
 	ST_N_AUDIT_ON,
 	ST_N_AUDIT,
+	ST_N_SESSIONS,
+	ST_N_TOKENS,
+	ST_N_FAILURES,
+	ST_N_OUTBOX,
 	ST_N_PEOPLE,
 	ST_N_SETTLE,
 	ST_N_WINDOW_DAYS,
@@ -116,6 +121,21 @@ static const struct wt_stmt stmts[ST_N_END - WT_STMT_BASE(WT_SLOT_APP)] = {
 	STMT(ST_N_AUDIT) = { "nightly_audit",
 	  "DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log"
 	  " WHERE at < $1::timestamptz ORDER BY id LIMIT " PIECE_S ")", 1, 0 },
+	/* Sign-ins over (expired: nothing can use them); e-mail tokens,
+	 * sign-in failures (they count for an hour) and sent or abandoned
+	 * messages (reset and invitation links in them) past the cutoff. */
+	STMT(ST_N_SESSIONS) = { "nightly_sessions",
+	  "DELETE FROM web_sessions WHERE id IN (SELECT id FROM web_sessions"
+	  " WHERE expires_at < now() ORDER BY id LIMIT " PIECE_S ")", 0, 0 },
+	STMT(ST_N_TOKENS) = { "nightly_tokens",
+	  "DELETE FROM auth_tokens WHERE expires_at < $1::timestamptz", 1, 0 },
+	STMT(ST_N_FAILURES) = { "nightly_failures",
+	  "DELETE FROM login_failures WHERE last_failure < $1::timestamptz"
+	  " AND (locked_until IS NULL OR locked_until < now())", 1, 0 },
+	STMT(ST_N_OUTBOX) = { "nightly_outbox",
+	  "DELETE FROM mail_outbox WHERE id IN (SELECT id FROM mail_outbox"
+	  " WHERE coalesce(sent_at, failed_at) < $1::timestamptz ORDER BY id LIMIT " PIECE_S ")",
+	  1, 0 },
 	STMT(ST_N_PEOPLE) = { "nightly_people",
 	  "SELECT id FROM users WHERE status = 'active' AND id > $1::bigint ORDER BY id"
 	  " LIMIT " PEOPLE_S, 1, 1 },
@@ -278,20 +298,30 @@ step_cache(struct run *r)
 		    "cutoff\n", n);
 }
 
+/* Deletes in pieces until a piece comes back short: the rows, or -1. */
+static long long
+delete_pieces(int stmt, int n, const char *const *params)
+{
+	long long got, total = 0;
+
+	do {
+		if ((got = db_exec_count(stmt, n, params)) < 0)
+			return -1;
+		total += got;
+	} while (got == PIECE);
+	return total;
+}
+
 static void
 step_batches(struct run *r)
 {
 	const char *p[1] = { r->cutoff };
-	long long n, total = 0;
+	long long n = delete_pieces(ST_N_BATCHES, 1, p);
 
-	do {
-		if ((n = db_exec_count(ST_N_BATCHES, 1, p)) < 0) {
-			step_failed(r, "batches", "deleting the expired batch records");
-			break;
-		}
-		total += n;
-	} while (n == PIECE);
-	printf("nightly: batches: deleted %lld record(s) received before the cutoff\n", total);
+	if (n < 0)
+		step_failed(r, "batches", "deleting the expired batch records");
+	else
+		printf("nightly: batches: deleted %lld record(s) received before the cutoff\n", n);
 }
 
 static void
@@ -338,6 +368,23 @@ step_audit(struct run *r)
 		total += n;
 	} while (n == PIECE);
 	printf("nightly: audit log: deleted %lld row(s) written before the cutoff\n", total);
+}
+
+static void
+step_signin(struct run *r)
+{
+	const char *p[1] = { r->cutoff };
+	long long sessions, tokens, failures, mail;
+
+	sessions = delete_pieces(ST_N_SESSIONS, 0, NULL);
+	tokens = db_exec_count(ST_N_TOKENS, 1, p);
+	failures = db_exec_count(ST_N_FAILURES, 1, p);
+	mail = delete_pieces(ST_N_OUTBOX, 1, p);
+	if (sessions < 0 || tokens < 0 || failures < 0 || mail < 0)
+		step_failed(r, "sign-in data", "deleting what is over");
+	printf("nightly: sign-in data: deleted %lld expired session(s); %lld e-mail token(s), "
+	    "%lld sign-in failure record(s) and %lld sent or abandoned message(s) from before "
+	    "the cutoff\n", sessions, tokens, failures, mail);
 }
 
 static void
@@ -460,6 +507,7 @@ nightly_once(struct run *r)
 		step_batches(r);
 		step_tasks(r);
 		step_audit(r);
+		step_signin(r);
 	}
 	step_screenshots(r);
 	step_days(r);

@@ -104,6 +104,22 @@ q "INSERT INTO audit_log (at, actor_email, action, target_type, target_label) VA
    ($CUT - interval '1 day', 'josé@nightly.test', 'test.old', 'user', 'Zoë Ünal 漢字'),
    (now() - interval '1 day', 'josé@nightly.test', 'test.new', 'user', 'Zoë Ünal 漢字')" >/dev/null
 
+# Sign-ins: an expired session and a live one; e-mail tokens, sign-in
+# failures and sent or abandoned messages from before the cutoff and from
+# yesterday.
+hash() { printf "'%s'" "$(sha256_hex "$1")"; }
+q "INSERT INTO web_sessions (token_hash, user_id, expires_at) VALUES
+   ($(hash s1), $ZOE, now() - interval '1 minute'), ($(hash s2), $ZOE, now() + interval '1 day');
+   INSERT INTO auth_tokens (token_hash, kind, user_id, created_at, expires_at) VALUES
+   ($(hash t1), 'reset', $ZOE, $CUT - interval '2 days', $CUT - interval '1 day'),
+   ($(hash t2), 'verify', $ZOE, now() - interval '1 day', now() - interval '23 hours');
+   INSERT INTO login_failures (kind, key, failures, last_failure) VALUES
+   ('account', 'zoë@nightly.test', 3, $CUT - interval '1 day'), ('ip', '192.0.2.7', 1, now() - interval '1 day');
+   INSERT INTO mail_outbox (to_addr, message, created_at, sent_at, failed_at) VALUES
+   ('zoë@nightly.test', 'Subject: Réinitialisation', $CUT - interval '3 days', $CUT - interval '3 days', NULL),
+   ('josé@nightly.test', 'Subject: Invitación', $CUT - interval '3 days', NULL, $CUT - interval '2 days'),
+   ('zoë@nightly.test', 'Subject: 漢字', now() - interval '1 day', now() - interval '1 day', NULL)" >/dev/null
+
 # --- the first run -------------------------------------------------------------
 N=$(q "SELECT (now() AT TIME ZONE 'UTC')::date - least(date '$DB', date '$DN') + 2")
 out=$(nightly --days "$N" 2>&1); rc=$?
@@ -140,6 +156,11 @@ is "$(q "SELECT count(*) FROM task_sessions")/$(q "SELECT count(*) FROM task_eve
 is "$(q "SELECT count(*) FROM task_events WHERE client_id LIKE 'newsess%'")" 2 "... yesterday's is kept"
 like "$out" "tasks: deleted 1 session\\(s\\) with 2 event\\(s\\) and 1 task\\(s\\)" "... and the counts are told"
 is "$(q "SELECT string_agg(action, ' ') FROM audit_log")" "test.new" "audit rows from before the cutoff are deleted"
+is "$(q "SELECT count(*) FROM web_sessions")/$(q "SELECT kind FROM auth_tokens")/$(q "SELECT key FROM login_failures")" \
+	"1/verify/192.0.2.7" "an expired session, and tokens and sign-in failures from before the cutoff are deleted"
+is "$(q "SELECT string_agg(message, ' ') FROM mail_outbox")" "Subject: 漢字" "... and messages sent or abandoned before it"
+like "$out" "sign-in data: deleted 1 expired session\\(s\\); 1 e-mail token\\(s\\), 1 sign-in failure record\\(s\\) and 2 sent or abandoned" \
+	"... and the counts are told"
 like "$out" "screenshots: expired 0 screenshot" "screenshots are expired as wtctl expire-screenshots does"
 
 # Days kept: Zoë's in her zone and in her manager's, the DST days too.
@@ -205,7 +226,8 @@ done
 out=$(nightly --days "$N" 2>&1); rc=$?
 is "$rc" 0 "running again succeeds"
 for what in "partitions: created 0" "partitions: dropped 0" "spans: deleted 0" "batches: deleted 0" \
-    "tasks: deleted 0 session" "audit log: deleted 0" "report days: kept 0 day"; do
+    "tasks: deleted 0 session" "audit log: deleted 0" "sign-in data: deleted 0 expired session\\(s\\); 0 e-mail token\\(s\\), 0 sign-in failure record\\(s\\) and 0 sent" \
+    "report days: kept 0 day"; do
 	like "$out" "$what" "... $what"
 done
 is "$(state)" "$before" "... and changes nothing"
