@@ -4,7 +4,9 @@
  * at :30 offsets, a DST day), with spans crossing midnight UTC, AFK and
  * zero-length spans, and after a catch-up insert, a delete, updates, a
  * rule change and a dropped partition; the builder page shows those sums
- * in the viewer's zone.  Whole UTC days are kept as days too (sql/026).
+ * in the viewer's zone.  Whole UTC days are kept as days too (sql/026);
+ * a change forgets markers only, readers skip the rows of what is not
+ * kept (sql/029).
  * Spans that ingest stores as they happen (all
  * within the last hour) leave the kept hours alone.  The fixed data is in
  * March 1999, a month no other test uses, in its own partition.  Rules
@@ -180,6 +182,13 @@ main(void)
 	is_str(is_kept("1999-03-28 04:00Z"), "1", "... and no other");
 	is_str(ip_strf("%s %s", day_kept("1999-03-27"), day_kept("1999-03-28")), "1 0",
 	    "... and its UTC day, not the day before");
+	is_str(ip_q("SELECT count(*)::text FROM window_days WHERE day = '1999-03-28'"
+	    " AND window_id = ANY ($1::int[])", wins, NULL), "3",
+	    "... forgetting their markers only: the day's old rows wait for the next keeping");
+	ip_exec("BEGIN READ ONLY", NULL);
+	is_str(diff("1999-03-27 00:00Z", "1999-03-29 00:00Z"), "",
+	    "... and readers leave them out (read-only: nothing kept, the plain sum all the same)");
+	ip_exec("COMMIT", NULL);
 	is_str(builder_day("Europe/Berlin", "1999-03-28"), "2520000",
 	    "... the builder counts it: 42 min");
 	all_equal("after the catch-up insert");
