@@ -3,6 +3,9 @@
 #ifndef WT_INPROC_CSVREAD_H
 #define WT_INPROC_CSVREAD_H
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "buf.h"
 #include "driver.h"
 
@@ -49,6 +52,15 @@ csv_record(const char **p, char **out, int n)
 		s++;
 	*p = s;
 	return k;
+}
+
+/* A seconds cell to the millisecond ("3600.000") as milliseconds. */
+static inline long long
+csv_ms(const char *secs)
+{
+	const char *dot = strchr(secs, '.');
+
+	return atoll(secs) * 1000 + (dot ? atoll(dot + 1) : 0);
 }
 
 #endif

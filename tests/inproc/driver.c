@@ -624,6 +624,14 @@ ip_jstr(const struct ip_resp *a, const char *path)
 	return ip_jval(a->json, path);
 }
 
+long long
+ip_jint(const struct ip_resp *a, const char *path)
+{
+	const char *s = ip_jstr(a, path);
+
+	return s != NULL ? atoll(s) : -1;
+}
+
 static json_t *
 parse_kept(const char *text)
 {
@@ -804,6 +812,14 @@ ip_exec(const char *sql, ...)
 		return -1;
 	PQclear(res);
 	return 0;
+}
+
+int
+ip_span(const char *device, const char *start, int minutes, const char *window, int afk)
+{
+	return ip_exec("INSERT INTO activity (started_at, device_id, duration_ms, window_id, afk)"
+	    " VALUES ($1::timestamptz, $2, $3::int * 60000, $4, $5)", start, device,
+	    ip_strf("%d", minutes), window, afk ? "true" : "false", NULL);
 }
 
 long long

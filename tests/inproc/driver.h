@@ -114,6 +114,8 @@ size_t		 ip_header_count(const struct ip_resp *, const char *name);
  * text, objects and arrays compact; NULL when absent. */
 const char	*ip_jstr(const struct ip_resp *, const char *path);
 json_t		*ip_jget(const struct ip_resp *, const char *path);
+/* ip_jstr as a whole number, -1 when absent: for figures. */
+long long	 ip_jint(const struct ip_resp *, const char *path);
 /* The same over any JSON value, or over a JSON text (from SQL, say). */
 json_t		*ip_jfind(json_t *, const char *path);
 const char	*ip_jval(json_t *, const char *path);
@@ -149,6 +151,10 @@ const char	*ip_q_error(const char *sql);
  * id (0 on error). */
 long long	 ip_user(const char *email, const char *name, const char *role,
 		    const char *password);
+/* A stored span of whole minutes (device and window ids as text, start
+ * a timestamptz literal); 0, or -1 on error (diagnosed). */
+int		 ip_span(const char *device, const char *start, int minutes,
+		    const char *window, int afk);
 /* An access token (JWT) for a user, as /api/v1/token would give. */
 const char	*ip_token(long long user_id);
 

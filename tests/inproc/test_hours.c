@@ -30,35 +30,10 @@ person(const char *who, const char *name, const char *role, const char *tz)
 	return ip_strf("%lld", id);
 }
 
-static void
-span(const char *dev, const char *start, int minutes, const char *w, int afk)
-{
-	ip_exec("INSERT INTO activity (started_at, device_id, duration_ms, window_id, afk)"
-	    " VALUES ($1::timestamptz, $2, $3::int * 60000, $4, $5)", start, dev,
-	    ip_strf("%d", minutes), w, afk ? "true" : "false", NULL);
-}
-
 static struct ip_resp *
 get(const char *token, const char *path)
 {
 	return IP(dash, .path = path, .bearer = token, .accept = "application/json");
-}
-
-static long long
-jint(const struct ip_resp *a, const char *path)
-{
-	const char *s = ip_jstr(a, path);
-
-	return s != NULL ? atoll(s) : -1;
-}
-
-/* "3600.000" -> 3600000 */
-static long long
-csv_ms(const char *secs)
-{
-	const char *dot = strchr(secs, '.');
-
-	return atoll(secs) * 1000 + (dot ? atoll(dot + 1) : 0);
 }
 
 static void
@@ -86,18 +61,18 @@ fixtures(void)
 	dp = ip_q("INSERT INTO devices (user_id, name) VALUES ($1, 'p') RETURNING id", P, NULL);
 	dq = ip_q("INSERT INTO devices (user_id, name) VALUES ($1, 'q') RETURNING id", Q, NULL);
 	/* P, Friday: 8 h straight. */
-	span(dp, "2024-03-29 09:00+01", 480, w, 0);
+	ip_span(dp, "2024-03-29 09:00+01", 480, w, 0);
 	/* P, Sunday 2024-03-31, Berlin's clocks go forward at 02:00: 01:30
 	 * to 03:30 on the clock is one hour. */
-	span(dp, "2024-03-31 01:30+01", 60, w, 0);
+	ip_span(dp, "2024-03-31 01:30+01", 60, w, 0);
 	/* Q (New York): 09:00-10:00 and 10:30-11:30 Berlin time, a 30-minute
 	 * break between (the threshold is 15): 2 h worked, 2 h 30 first to
 	 * last. */
-	span(dq, "2024-03-29 09:00+01", 60, w, 0);
-	span(dq, "2024-03-29 10:30+01", 60, w, 0);
+	ip_span(dq, "2024-03-29 09:00+01", 60, w, 0);
+	ip_span(dq, "2024-03-29 10:30+01", 60, w, 0);
 	/* Q, Monday: 23:30 to 00:30 Berlin, across midnight: half an hour
 	 * on each day (the 31st and 1st). */
-	span(dq, "2024-03-31 23:30+02", 60, w, 0);
+	ip_span(dq, "2024-03-31 23:30+02", 60, w, 0);
 }
 
 static void
@@ -119,21 +94,21 @@ page_json(void)
 			iq = i;
 	}
 	ok(ip >= 0 && iq >= 0, "P and Q are there");
-	is_int(jint(a, ip_strf("people.%d.days.0.worked", ip)), 480 * MIN, "P, Friday: 8 h");
+	is_int(ip_jint(a, ip_strf("people.%d.days.0.worked", ip)), 480 * MIN, "P, Friday: 8 h");
 	is_str(ip_jstr(a, ip_strf("people.%d.days.0.hmm", ip)), "8:00", "... 8:00");
-	is_int(jint(a, ip_strf("people.%d.days.2.worked", ip)), 60 * MIN,
+	is_int(ip_jint(a, ip_strf("people.%d.days.2.worked", ip)), 60 * MIN,
 	    "P, the DST day: 01:30 to 03:30 is one hour");
 	is_str(ip_jstr(a, ip_strf("people.%d.days.2.first", ip)), "01:30", "... first 01:30");
 	is_str(ip_jstr(a, ip_strf("people.%d.days.2.last", ip)), "03:30", "... last 03:30");
 	is_str(ip_jstr(a, ip_strf("people.%d.total.hmm", ip)), "9:00", "P's total: 9:00");
-	is_int(jint(a, ip_strf("people.%d.days.0.worked", iq)), 120 * MIN,
+	is_int(ip_jint(a, ip_strf("people.%d.days.0.worked", iq)), 120 * MIN,
 	    "Q, Friday: 2 h worked (a 30-minute break)");
 	is_str(ip_jstr(a, ip_strf("people.%d.days.0.first", iq)), "09:00",
 	    "Q in New York is shown in the viewer's zone");
-	is_int(jint(a, ip_strf("people.%d.days.0.breaks", iq)), 1, "... one break");
-	is_int(jint(a, ip_strf("people.%d.days.2.worked", iq)), 30 * MIN,
+	is_int(ip_jint(a, ip_strf("people.%d.days.0.breaks", iq)), 1, "... one break");
+	is_int(ip_jint(a, ip_strf("people.%d.days.2.worked", iq)), 30 * MIN,
 	    "Q, Sunday: the half hour before midnight");
-	is_int(jint(a, ip_strf("people.%d.days.3.worked", iq)), 30 * MIN,
+	is_int(ip_jint(a, ip_strf("people.%d.days.3.worked", iq)), 30 * MIN,
 	    "Q, Monday: the half hour after");
 	is_str(ip_jstr(a, ip_strf("people.%d.total.hours", iq)), "3.00", "Q's total: 3.00 h");
 
@@ -144,11 +119,11 @@ page_json(void)
 			const char *date = ip_jstr(a, ip_strf("people.%d.days.%d.date", i, d));
 			struct ip_resp *day = get(TMGR, ip_strf("/day/%s?user=%s", date, id));
 
-			is_int(jint(a, ip_strf("people.%d.days.%d.worked", i, d)),
-			    jint(day, "totals.worked"), ip_strf("%s, %s: the day page's", id, date));
-			sum += jint(a, ip_strf("people.%d.days.%d.worked", i, d));
+			is_int(ip_jint(a, ip_strf("people.%d.days.%d.worked", i, d)),
+			    ip_jint(day, "totals.worked"), ip_strf("%s, %s: the day page's", id, date));
+			sum += ip_jint(a, ip_strf("people.%d.days.%d.worked", i, d));
 		}
-	is_int(jint(a, "total.worked"), sum, "the total is the sum of the cells");
+	is_int(ip_jint(a, "total.worked"), sum, "the total is the sum of the cells");
 	is_int(sum, (480 + 60 + 120 + 60) * MIN, "... 12 h");
 	is_str(ip_jstr(a, "csv"), ip_strf("/team/%s/hours.csv?from=" FROM "&to=" TO, TEAM),
 	    "the CSV of the same range");
@@ -197,7 +172,7 @@ csv(void)
 	ok(dst_ok, "the DST day: 01:30 to 03:30, 1.00 h, 1:00, 3600.000 s");
 	ok(name_ok, "a name a spreadsheet would run starts with ' (and keeps its comma and quotes)");
 	for (int i = 0; i < 3; i++)
-		is_int(per[i], jint(pg, ip_strf("people.%d.total.worked", i)),
+		is_int(per[i], ip_jint(pg, ip_strf("people.%d.total.worked", i)),
 		    ip_strf("person %d: the CSV's seconds add up to the page's total to the ms", i));
 	like(a->body, "\r\n$", "the last line is whole");
 }
@@ -287,7 +262,7 @@ today_and_later(void)
 			ip = ip_strf("people.%d", i);
 	day = get(TMGR, ip_strf("/day/%s?user=%s", today, P));
 	is_str(ip_jstr(a, ip_strf("%s.days.1.date", ip)), today, "the second day is today");
-	is_int(jint(a, ip_strf("%s.days.1.worked", ip)), jint(day, "totals.worked"),
+	is_int(ip_jint(a, ip_strf("%s.days.1.worked", ip)), ip_jint(day, "totals.worked"),
 	    "P today: the day page's time worked");
 	is_str(ip_jstr(a, ip_strf("%s.days.1.breaks", ip)),
 	    ip_q("SELECT breaks::text FROM report_days($1, $2::date, $2::date, 'Europe/Berlin')",
@@ -295,7 +270,7 @@ today_and_later(void)
 	is_str(ip_q("SELECT count(*) FROM report_team_rows WHERE user_id = $1"
 	    " AND tz = 'Europe/Berlin' AND day = $2::date", P, today, NULL), "1",
 	    "today's figures are the team page's kept row");
-	is_int(jint(a, ip_strf("%s.days.2.worked", ip)), 0, "tomorrow: nothing");
+	is_int(ip_jint(a, ip_strf("%s.days.2.worked", ip)), 0, "tomorrow: nothing");
 	is_str(ip_jstr(a, ip_strf("%s.days.2.first", ip)), "", "... no first activity");
 
 	/* Another span: the kept row is out of date; one such row is
@@ -305,9 +280,9 @@ today_and_later(void)
 	    NULL);
 	a = get(TMGR, path);
 	day = get(TMGR, ip_strf("/day/%s?user=%s", today, P));
-	is_int(jint(a, ip_strf("%s.days.1.worked", ip)), jint(day, "totals.worked"),
+	is_int(ip_jint(a, ip_strf("%s.days.1.worked", ip)), ip_jint(day, "totals.worked"),
 	    "a new span: today's time worked is the day page's at once");
-	ok(jint(day, "totals.worked") > 20 * MIN, "... which counts it");
+	ok(ip_jint(day, "totals.worked") > 20 * MIN, "... which counts it");
 	ip_exec("DELETE FROM activity WHERE device_id = $1 AND started_at >= $2::timestamptz",
 	    dp, base, NULL);
 }
@@ -330,7 +305,7 @@ pending(void)
 	wt_cfg.reports_compute_ms = 0;	/* (below the key's minimum: always over) */
 	a = get(TMGR, path);
 	is_status(a, 200, "over the budget: 200 all the same");
-	is_int(jint(a, "pending"), 2, "... the first person's days, the other two pending");
+	is_int(ip_jint(a, "pending"), 2, "... the first person's days, the other two pending");
 	is_str(ip_jstr(a, "people.1.pending"), "true", "... marked so");
 	is_int(json_array_size(ip_jget(a, "people.1.days")), 0, "... without days");
 	is_str(ip_q(kept, TEAM, NULL), "12", "after the answer every person's four days are kept");
@@ -341,8 +316,8 @@ pending(void)
 	like(h->body, "The days of 2 of 3 people had not been opened before", "the page says so");
 	like(h->body, "still being worked out", "... in their rows");
 	a = get(TMGR, path);
-	is_int(jint(a, "pending"), 0, "the next view has them all");
-	is_int(jint(a, "total.worked"), (480 + 60 + 120 + 60) * MIN, "... 12 h, as before");
+	is_int(ip_jint(a, "pending"), 0, "the next view has them all");
+	is_int(ip_jint(a, "total.worked"), (480 + 60 + 120 + 60) * MIN, "... 12 h, as before");
 }
 
 int

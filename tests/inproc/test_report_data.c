@@ -35,34 +35,10 @@ win(const char *app, const char *title)
 	return ip_q("SELECT (windows_intern(ARRAY[$1], ARRAY[$2], ARRAY['']))[1]", app, title, NULL);
 }
 
-static void
-span(const char *dev, const char *start, int minutes, const char *w, int afk)
-{
-	ip_exec("INSERT INTO activity (started_at, device_id, duration_ms, window_id, afk)"
-	    " VALUES ($1::timestamptz, $2, $3::int * 60000, $4, $5)", start, dev,
-	    ip_strf("%d", minutes), w, afk ? "true" : "false", NULL);
-}
-
 static struct ip_resp *
 get(const char *token, const char *path)
 {
 	return IP(dash, .path = path, .bearer = token, .accept = "application/json");
-}
-
-static long long
-jint(const struct ip_resp *a, const char *path)
-{
-	const char *s = ip_jstr(a, path);
-
-	return s != NULL ? atoll(s) : -1;
-}
-
-static long long
-csv_ms(const char *secs)
-{
-	const char *dot = strchr(secs, '.');
-
-	return atoll(secs) * 1000 + (dot ? atoll(dot + 1) : 0);
 }
 
 static void
@@ -87,17 +63,17 @@ fixtures(void)
 	tube = win("firefox", ip_strf("Talk - YouTube %s", tag));
 	formula = win("gedit", ip_strf("=HYPERLINK(\"http://x\") %s", tag));
 	quoted = win("gedit", ip_strf("a, \"quoted\" title %s", tag));
-	span(D1, "2024-03-30 22:30+01", 120, code, 0);	/* into the DST day */
-	span(D1, "2024-03-31 01:30+01", 60, code, 0);	/* across the missing hour */
-	span(D1, "2024-03-31 09:00+02", 60, code, 0);
-	span(D1, "2024-03-31 10:00+02", 20, code, 1);
-	span(D2, "2024-03-31 09:30+02", 60, chat, 0);
-	span(D1, "2024-03-31 12:00+02", 30, code, 1);
-	span(D1, "2024-03-31 13:00+02", 10, formula, 0);
-	span(D1, "2024-03-31 13:10+02", 10, quoted, 0);
-	span(D1, "2024-03-31 23:30+02", 60, tube, 0);	/* out of it */
+	ip_span(D1, "2024-03-30 22:30+01", 120, code, 0);	/* into the DST day */
+	ip_span(D1, "2024-03-31 01:30+01", 60, code, 0);	/* across the missing hour */
+	ip_span(D1, "2024-03-31 09:00+02", 60, code, 0);
+	ip_span(D1, "2024-03-31 10:00+02", 20, code, 1);
+	ip_span(D2, "2024-03-31 09:30+02", 60, chat, 0);
+	ip_span(D1, "2024-03-31 12:00+02", 30, code, 1);
+	ip_span(D1, "2024-03-31 13:00+02", 10, formula, 0);
+	ip_span(D1, "2024-03-31 13:10+02", 10, quoted, 0);
+	ip_span(D1, "2024-03-31 23:30+02", 60, tube, 0);	/* out of it */
 	/* A day of its own (csv_separators). */
-	span(D1, "2024-04-10 09:00+02", 10, win(ip_strf("a;=1+2 %s", tag),
+	ip_span(D1, "2024-04-10 09:00+02", 10, win(ip_strf("a;=1+2 %s", tag),
 	    ip_strf("x;=HYPERLINK(https://evil.example)\t@SUM(A1) %s", tag)), 0);
 }
 
@@ -148,9 +124,9 @@ csv_export(void)
 	for (int d = 0; d < 3; d++) {
 		struct ip_resp *day = get(TP, ip_strf("/day/%s", days[d]));
 
-		is_int(active[d], jint(day, "totals.active"),
+		is_int(active[d], ip_jint(day, "totals.active"),
 		    ip_strf("%s: the CSV's active ms are the page's", days[d]));
-		is_int(away[d], jint(day, "totals.away"),
+		is_int(away[d], ip_jint(day, "totals.away"),
 		    ip_strf("%s: the CSV's away ms are the page's", days[d]));
 	}
 	is_int(active[1], 230 * MIN, "2024-03-31: 3 h 50 active in the export");
@@ -190,16 +166,16 @@ json_export(void)
 			act += atoll(ip_jval(o, "ms"));
 	}
 	day = get(TP, "/day/2024-03-31");
-	is_int(act, jint(day, "totals.active"), "the JSON's active ms are the page's");
-	is_int(away, jint(day, "totals.away"), "the JSON's away ms are the page's");
-	is_int(jint(a, "totals.active_ms"), act, "its own totals agree");
-	is_int(jint(a, "totals.segments"), (long long)json_array_size(segs), "... and its count");
+	is_int(act, ip_jint(day, "totals.active"), "the JSON's active ms are the page's");
+	is_int(away, ip_jint(day, "totals.away"), "the JSON's away ms are the page's");
+	is_int(ip_jint(a, "totals.active_ms"), act, "its own totals agree");
+	is_int(ip_jint(a, "totals.segments"), (long long)json_array_size(segs), "... and its count");
 	like(ip_jstr(a, "segments.0.start"), "^2024-03-31T00:00:00.000\\+01:00$",
 	    "the first segment starts at midnight (the span from the day before, clipped)");
 
 	a = get(TP, "/export.json?from=2024-01-01&to=2024-12-31");
 	is_status(a, 200, "a year's export");
-	is_int(jint(a, "totals.active_ms"), (350 + 10) * MIN,
+	is_int(ip_jint(a, "totals.active_ms"), (350 + 10) * MIN,
 	    "... holds every active minute of the year");
 }
 
@@ -315,7 +291,7 @@ delete_range(void)
 	a = IP(dash, .method = "POST", .path = "/me/data/delete", .bearer = TP,
 	    .accept = "application/json", .json = "{\"from\":\"2024-03-31\",\"to\":\"2024-03-31\"}");
 	is_error(a, 400, "confirm", "no confirmation: 400 naming the field");
-	is_int(jint(get(TP, "/day/2024-03-31"), "totals.active"), 230 * MIN, "... nothing deleted");
+	is_int(ip_jint(get(TP, "/day/2024-03-31"), "totals.active"), 230 * MIN, "... nothing deleted");
 	a = IP(dash, .method = "POST", .path = "/me/data/delete", .bearer = TP,
 	    .accept = "application/json", .json = "{\"confirm\":\"delete\"}");
 	is_error(a, 400, "from", "no range and not everything: 400");
@@ -325,11 +301,11 @@ delete_range(void)
 	    .accept = "application/json",
 	    .json = "{\"from\":\"2024-03-31\",\"to\":\"2024-03-31\",\"confirm\":\"delete\"}");
 	is_status(a, 200, "delete 2024-03-31: 200");
-	ok(jint(a, "deleted") > 0, "... saying how many spans");
-	is_int(jint(get(TP, "/day/2024-03-31"), "totals.tracked"), 0, "the day is empty");
-	is_int(jint(get(TP, "/day/2024-03-30"), "totals.active"), 90 * MIN,
+	ok(ip_jint(a, "deleted") > 0, "... saying how many spans");
+	is_int(ip_jint(get(TP, "/day/2024-03-31"), "totals.tracked"), 0, "the day is empty");
+	is_int(ip_jint(get(TP, "/day/2024-03-30"), "totals.active"), 90 * MIN,
 	    "the day before keeps its part of the span that ran in");
-	is_int(jint(get(TP, "/day/2024-04-01"), "totals.active"), 30 * MIN,
+	is_int(ip_jint(get(TP, "/day/2024-04-01"), "totals.active"), 30 * MIN,
 	    "the day after keeps its part of the span that ran out");
 	ok(atoll(ip_q("SELECT count(*) FROM activity WHERE device_id IN ($1, $2)", D1, D2, NULL)) <
 	    atoll(before), "spans are gone from the database");
@@ -341,7 +317,7 @@ delete_range(void)
 	is_status(a, 200, "delete everything: 200");
 	is_str(ip_q("SELECT count(*) FROM activity WHERE device_id IN ($1, $2)", D1, D2, NULL), "0",
 	    "nothing of the person's activity is left");
-	is_int(jint(get(TP, "/export.json?from=2024-01-01&to=2024-12-31"), "totals.segments"), 0,
+	is_int(ip_jint(get(TP, "/export.json?from=2024-01-01&to=2024-12-31"), "totals.segments"), 0,
 	    "an export finds nothing");
 }
 

@@ -42,14 +42,6 @@ win(const char *app, const char *title, const char *url)
 	    ip_strf("%s %s", title, tag), url, NULL);
 }
 
-static void
-span(const char *dev, const char *start, int minutes, const char *w, int afk)
-{
-	ip_exec("INSERT INTO activity (started_at, device_id, duration_ms, window_id, afk)"
-	    " VALUES ($1::timestamptz, $2, $3::int * 60000, $4, $5)", start, dev,
-	    ip_strf("%d", minutes), w, afk ? "true" : "false", NULL);
-}
-
 /* A span of a few seconds. */
 static void
 span_s(const char *dev, const char *start, int seconds, const char *w)
@@ -63,14 +55,6 @@ static struct ip_resp *
 get(const char *token, const char *path)
 {
 	return IP(dash, .path = path, .bearer = token, .accept = "application/json");
-}
-
-static long long
-jint(const struct ip_resp *a, const char *path)
-{
-	const char *s = ip_jstr(a, path);
-
-	return s != NULL ? atoll(s) : -1;
 }
 
 static size_t
@@ -114,24 +98,24 @@ fixtures(void)
 	/* Berlin, Sunday 2024-03-31: clocks go forward at 02:00 (23 h). */
 	d1 = device(P, "laptop");
 	d2 = device(P, "desktop");
-	span(d1, "2024-03-31 01:30+01", 60, CODE, 0);	/* runs across the missing hour */
-	span(d1, "2024-03-31 09:00+02", 60, CODE, 0);
-	span(d1, "2024-03-31 10:00+02", 20, CODE, 1);	/* AFK, while d2 is active */
-	span(d1, "2024-03-31 10:20+02", 40, CODE, 0);
-	span(d2, "2024-03-31 09:30+02", 60, SLACK, 0);	/* overlaps d1 */
-	span(d1, "2024-03-31 12:00+02", 30, CODE, 1);	/* lunch: away */
-	span(d1, "2024-03-31 13:00+02", 60, CODE, 0);
-	span(d1, "2024-03-31 14:05+02", 5, CODE, 0);	/* a 5-minute gap: no break */
-	span(d1, "2024-03-31 23:30+02", 60, TUBE, 0);	/* crosses midnight */
+	ip_span(d1, "2024-03-31 01:30+01", 60, CODE, 0);	/* runs across the missing hour */
+	ip_span(d1, "2024-03-31 09:00+02", 60, CODE, 0);
+	ip_span(d1, "2024-03-31 10:00+02", 20, CODE, 1);	/* AFK, while d2 is active */
+	ip_span(d1, "2024-03-31 10:20+02", 40, CODE, 0);
+	ip_span(d2, "2024-03-31 09:30+02", 60, SLACK, 0);	/* overlaps d1 */
+	ip_span(d1, "2024-03-31 12:00+02", 30, CODE, 1);	/* lunch: away */
+	ip_span(d1, "2024-03-31 13:00+02", 60, CODE, 0);
+	ip_span(d1, "2024-03-31 14:05+02", 5, CODE, 0);	/* a 5-minute gap: no break */
+	ip_span(d1, "2024-03-31 23:30+02", 60, TUBE, 0);	/* crosses midnight */
 	/* Berlin, Sunday 2024-10-27: clocks go back at 03:00 (25 h). */
-	span(d1, "2024-10-27 02:30+02", 60, CODE, 0);
+	ip_span(d1, "2024-10-27 02:30+02", 60, CODE, 0);
 
 	/* New York: 2024-03-10 (23 h) and 2024-11-03 (25 h). */
 	nd = device(N, "nylaptop");
-	span(nd, "2024-03-10 01:00-05", 120, CODE, 0);
-	span(nd, "2024-11-03 01:30-04", 60, CODE, 0);	/* 01:30 EDT to 01:30 EST */
-	span(nd, "2024-11-03 08:00-05", 10, SLACK, 1);
-	span(nd, "2024-11-03 08:10-05", 50, SLACK, 0);
+	ip_span(nd, "2024-03-10 01:00-05", 120, CODE, 0);
+	ip_span(nd, "2024-11-03 01:30-04", 60, CODE, 0);	/* 01:30 EDT to 01:30 EST */
+	ip_span(nd, "2024-11-03 08:00-05", 10, SLACK, 1);
+	ip_span(nd, "2024-11-03 08:10-05", 50, SLACK, 0);
 }
 
 static void
@@ -140,26 +124,26 @@ berlin_spring(void)
 	struct ip_resp *a = get(TP, "/day/2024-03-31");
 
 	is_status(a, 200, "Berlin 2024-03-31: 200");
-	is_int(jint(a, "totals.hours"), 23, "the day clocks go forward has 23 hours");
+	is_int(ip_jint(a, "totals.hours"), 23, "the day clocks go forward has 23 hours");
 	is_int(json_array_size(ip_jget(a, "per_hour")), 23, "... and 23 hour buckets");
 	is_str(ip_jstr(a, "per_hour.1.hour"), "01", "... the second is 01:00");
 	is_str(ip_jstr(a, "per_hour.2.hour"), "03", "... the third 03:00 (02:00 never happened)");
-	is_int(jint(a, "per_hour.1.ms"), 30 * MIN, "... 30 min active in 01:00-02:00");
-	is_int(jint(a, "per_hour.2.ms"), 30 * MIN, "... and 30 min in 03:00-04:00");
-	is_int(jint(a, "totals.active"), 275 * MIN,
+	is_int(ip_jint(a, "per_hour.1.ms"), 30 * MIN, "... 30 min active in 01:00-02:00");
+	is_int(ip_jint(a, "per_hour.2.ms"), 30 * MIN, "... and 30 min in 03:00-04:00");
+	is_int(ip_jint(a, "totals.active"), 275 * MIN,
 	    "active: overlapping devices counted once, AFK under another device's activity is active");
-	is_int(jint(a, "totals.away"), 30 * MIN, "away: the lunch only");
-	is_int(jint(a, "totals.tracked"), 305 * MIN, "tracked = active + away");
-	is_int(jint(a, "totals.productive"), 215 * MIN, "productive: the editor (first device keeps the overlap)");
-	is_int(jint(a, "totals.neutral"), 30 * MIN, "neutral: chat, only what ran past the editor");
-	is_int(jint(a, "totals.distracting"), 30 * MIN, "distracting: the video's half before midnight");
+	is_int(ip_jint(a, "totals.away"), 30 * MIN, "away: the lunch only");
+	is_int(ip_jint(a, "totals.tracked"), 305 * MIN, "tracked = active + away");
+	is_int(ip_jint(a, "totals.productive"), 215 * MIN, "productive: the editor (first device keeps the overlap)");
+	is_int(ip_jint(a, "totals.neutral"), 30 * MIN, "neutral: chat, only what ran past the editor");
+	is_int(ip_jint(a, "totals.distracting"), 30 * MIN, "distracting: the video's half before midnight");
 	is_str(ip_jstr(a, "totals.first"), "01:30", "first activity 01:30");
 	is_str(ip_jstr(a, "totals.last"), "24:00", "last activity: midnight, where the video crosses it");
-	is_int(jint(a, "totals.break_count"), 3, "three breaks of 15 min or more");
-	is_int(jint(a, "totals.break_ms"), (330 + 120 + 560) * MIN, "... 5 h 30, 2 h and 9 h 20");
-	is_int(jint(a, "totals.worked"), 280 * MIN, "worked: first to last less the breaks");
+	is_int(ip_jint(a, "totals.break_count"), 3, "three breaks of 15 min or more");
+	is_int(ip_jint(a, "totals.break_ms"), (330 + 120 + 560) * MIN, "... 5 h 30, 2 h and 9 h 20");
+	is_int(ip_jint(a, "totals.worked"), 280 * MIN, "worked: first to last less the breaks");
 	is_str(ip_jstr(a, "totals.text.worked"), "4 h 40 min", "... in words");
-	is_int(jint(a, "totals.productive_share"), 78, "productive share 215/275");
+	is_int(ip_jint(a, "totals.productive_share"), 78, "productive share 215/275");
 	is_int(json_array_size(ip_jget(a, "timeline")), 8, "the timeline has 8 bars");
 	is_str(ip_jstr(a, "timeline.4.kind"), "away", "... the fifth is the lunch, away");
 	is_str(ip_jstr(a, "timeline.4.from"), "12:00", "... from 12:00");
@@ -167,15 +151,15 @@ berlin_spring(void)
 	is_str(ip_jstr(a, "apps.0.app"), "code", "top application: the editor");
 	is_str(ip_jstr(a, "categories.0.name"), "Work > Programming", "top category: programming");
 	is_str(ip_jstr(a, "categories.0.productivity"), "productive", "... productive");
-	is_int(jint(a, "apps.0.ms"), 215 * MIN, "... 3 h 35 min");
+	is_int(ip_jint(a, "apps.0.ms"), 215 * MIN, "... 3 h 35 min");
 	like(ip_jstr(a, "titles.0.title"), "main.c — é 漢字 🙂", "top title keeps its characters");
 	is_str(ip_jstr(a, "prev"), "2024-03-30", "previous day");
 	is_str(ip_jstr(a, "next"), "2024-04-01", "next day");
 
 	a = get(TP, "/day/2024-04-01");
-	is_int(jint(a, "totals.active"), 30 * MIN, "2024-04-01: the video's half after midnight");
+	is_int(ip_jint(a, "totals.active"), 30 * MIN, "2024-04-01: the video's half after midnight");
 	is_str(ip_jstr(a, "totals.first"), "00:00", "... from midnight");
-	is_int(jint(a, "totals.hours"), 24, "... an ordinary 24-hour day");
+	is_int(ip_jint(a, "totals.hours"), 24, "... an ordinary 24-hour day");
 
 	a = IP(dash, .path = "/day/2024-03-31", .bearer = TP, .accept = "text/html");
 	is_status(a, 200, "the page as HTML");
@@ -190,10 +174,10 @@ berlin_spring(void)
 	unlike(a->body, "data-live", "a past day is not refreshed");
 
 	a = get(TP, "/day/2024-10-27");
-	is_int(jint(a, "totals.hours"), 25, "Berlin 2024-10-27 has 25 hours");
+	is_int(ip_jint(a, "totals.hours"), 25, "Berlin 2024-10-27 has 25 hours");
 	is_str(ip_jstr(a, "per_hour.2.hour"), "02", "... 02:00 comes");
 	is_str(ip_jstr(a, "per_hour.3.hour"), "02", "... twice");
-	is_int(jint(a, "totals.active"), 60 * MIN, "... one hour active across the change");
+	is_int(ip_jint(a, "totals.active"), 60 * MIN, "... one hour active across the change");
 }
 
 static void
@@ -201,18 +185,18 @@ new_york(void)
 {
 	struct ip_resp *a = get(TN, "/day/2024-03-10");
 
-	is_int(jint(a, "totals.hours"), 23, "New York 2024-03-10 has 23 hours");
-	is_int(jint(a, "totals.active"), 120 * MIN, "... two real hours from 01:00 EST to 04:00 EDT");
+	is_int(ip_jint(a, "totals.hours"), 23, "New York 2024-03-10 has 23 hours");
+	is_int(ip_jint(a, "totals.active"), 120 * MIN, "... two real hours from 01:00 EST to 04:00 EDT");
 	is_str(ip_jstr(a, "totals.last"), "04:00", "... ending at 04:00");
 	a = get(TN, "/day/2024-11-03");
-	is_int(jint(a, "totals.hours"), 25, "New York 2024-11-03 has 25 hours");
+	is_int(ip_jint(a, "totals.hours"), 25, "New York 2024-11-03 has 25 hours");
 	is_str(ip_jstr(a, "per_hour.1.hour"), "01", "... 01:00 EDT");
 	is_str(ip_jstr(a, "per_hour.2.hour"), "01", "... then 01:00 EST");
-	is_int(jint(a, "per_hour.1.ms"), 30 * MIN, "... half the span in each");
-	is_int(jint(a, "totals.active"), 110 * MIN, "active 60 + 50 min");
-	is_int(jint(a, "totals.away"), 10 * MIN, "away 10 min");
-	is_int(jint(a, "totals.break_count"), 1, "one break (01:30 EST to 08:00 is a break)");
-	is_int(jint(a, "totals.worked"), 110 * MIN, "worked 1 h 50");
+	is_int(ip_jint(a, "per_hour.1.ms"), 30 * MIN, "... half the span in each");
+	is_int(ip_jint(a, "totals.active"), 110 * MIN, "active 60 + 50 min");
+	is_int(ip_jint(a, "totals.away"), 10 * MIN, "away 10 min");
+	is_int(ip_jint(a, "totals.break_count"), 1, "one break (01:30 EST to 08:00 is a break)");
+	is_int(ip_jint(a, "totals.worked"), 110 * MIN, "worked 1 h 50");
 }
 
 static void
@@ -226,11 +210,11 @@ viewer_zone(void)
 	is_status(a, 200, "the manager opens a team member's day");
 	is_str(ip_jstr(a, "timezone"), "America/New_York", "... drawn in the manager's zone");
 	is_str(ip_jstr(a, "person.timezone"), "Europe/Berlin", "... naming the person's zone");
-	is_int(jint(a, "totals.active"), 245 * MIN, "... New York's day holds 245 min of it");
-	is_int(jint(a, "totals.away"), 30 * MIN, "... and the lunch");
+	is_int(ip_jint(a, "totals.active"), 245 * MIN, "... New York's day holds 245 min of it");
+	is_int(ip_jint(a, "totals.away"), 30 * MIN, "... and the lunch");
 	is_str(ip_jstr(a, "totals.first"), "03:00", "... first activity 03:00 New York time");
 	is_str(ip_jstr(a, "totals.last"), "18:30", "... last 18:30");
-	is_int(jint(a, "totals.hours"), 24, "... a 24-hour day in New York");
+	is_int(ip_jint(a, "totals.hours"), 24, "... a 24-hour day in New York");
 	looks = ip_q("SELECT count(*) FROM audit_log WHERE action = 'report.view'"
 	    " AND actor_id = $1 AND target_id = $2", MGR, P, NULL);
 	is_str(looks, "1", "the look is in the audit log");
@@ -318,7 +302,7 @@ minute_bars(void)
 	span_s(d, "2024-04-02 09:05:00+02", 30, CODE);
 	span_s(d, "2024-04-02 09:05:30+02", 60, CODE);	/* half of 09:06: drawn */
 	a = get(TP, "/day/2024-04-02");
-	is_int(jint(a, "totals.active"), 230 * 1000LL, "seconds-long spans: every second counted");
+	is_int(ip_jint(a, "totals.active"), 230 * 1000LL, "seconds-long spans: every second counted");
 	is_int(json_array_size(ip_jget(a, "timeline")), 3, "... drawn as 3 minute bars");
 	is_str(ip_jstr(a, "timeline.0.from"), "09:00", "... the editor has most of 09:00");
 	is_str(ip_jstr(a, "timeline.0.to"), "09:01", "... for that minute");
@@ -327,7 +311,7 @@ minute_bars(void)
 	is_str(ip_jstr(a, "timeline.1.to"), "09:02", "... to 09:02");
 	is_str(ip_jstr(a, "timeline.2.from"), "09:05", "20 s alone in 09:03 is not drawn; 09:05");
 	is_str(ip_jstr(a, "timeline.2.to"), "09:07", "... to 09:07, half of it tracked");
-	is_int(jint(a, "timeline.2.ms"), 2 * MIN, "... two minutes");
+	is_int(ip_jint(a, "timeline.2.ms"), 2 * MIN, "... two minutes");
 	a = IP(dash, .path = "/day/2024-04-02", .bearer = TP, .accept = "text/html");
 	is_int(count(a->body, "<rect class=\"bar active\""), 3, "the page draws the same 3 bars");
 }
@@ -338,18 +322,18 @@ cache(void)
 {
 	const char *d = ip_q("SELECT id FROM devices WHERE user_id = $1 AND name = 'laptop'", P, NULL);
 
-	is_int(jint(get(TP, "/day/2024-03-31"), "totals.active"), 275 * MIN, "cached: same figures");
+	is_int(ip_jint(get(TP, "/day/2024-03-31"), "totals.active"), 275 * MIN, "cached: same figures");
 	ok(atoi(ip_q("SELECT count(*) FROM report_day_cache WHERE user_id = $1", P, NULL)) >= 1,
 	    "finished days are kept");
-	span(d, "2024-03-31 20:00+02", 10, CODE, 0);
-	is_int(jint(get(TP, "/day/2024-03-31"), "totals.active"), 285 * MIN,
+	ip_span(d, "2024-03-31 20:00+02", 10, CODE, 0);
+	is_int(ip_jint(get(TP, "/day/2024-03-31"), "totals.active"), 285 * MIN,
 	    "a late span changes the kept day at once");
 	ip_exec("DELETE FROM activity WHERE device_id = $1 AND started_at = '2024-03-31 20:00+02'",
 	    d, NULL);
-	is_int(jint(get(TP, "/day/2024-03-31"), "totals.active"), 275 * MIN,
+	is_int(ip_jint(get(TP, "/day/2024-03-31"), "totals.active"), 275 * MIN,
 	    "... and so does deleting it");
 	ip_exec("UPDATE settings SET day_gap_min = day_gap_min", NULL);
-	is_int(jint(get(TP, "/day/2024-03-31"), "totals.break_count"), 3,
+	is_int(ip_jint(get(TP, "/day/2024-03-31"), "totals.break_count"), 3,
 	    "a settings change recomputes (same threshold, same breaks)");
 }
 

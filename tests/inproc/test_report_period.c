@@ -29,14 +29,6 @@ get(const char *path)
 	return IP(dash, .path = path, .bearer = TW, .accept = "application/json");
 }
 
-static long long
-jint(const struct ip_resp *a, const char *path)
-{
-	const char *s = ip_jstr(a, path);
-
-	return s != NULL ? atoll(s) : -1;
-}
-
 static size_t
 count(const char *hay, const char *needle)
 {
@@ -88,15 +80,15 @@ week(void)
 		const char *date = ip_jstr(a, ip_strf("days.%d.date", i));
 
 		d = get(ip_strf("/day/%s", date));
-		is_int(jint(a, ip_strf("days.%d.active", i)), jint(d, "totals.active"),
+		is_int(ip_jint(a, ip_strf("days.%d.active", i)), ip_jint(d, "totals.active"),
 		    ip_strf("%s: the week's bar is the day page's active time", date));
-		sum += jint(a, ip_strf("days.%d.active", i));
+		sum += ip_jint(a, ip_strf("days.%d.active", i));
 	}
-	is_int(jint(a, "totals.active"), sum, "the week's total is the sum of its days");
-	is_int(jint(a, "totals.active"), 330 * MIN, "... 5 h 30");
-	is_int(jint(a, "totals.days_worked"), 2, "two days with activity");
-	is_int(jint(a, "previous.active"), 270 * MIN, "the week before: 4 h 30");
-	is_int(jint(a, "usual.active"), 150 * MIN, "the median of the four weeks before: 2 h 30");
+	is_int(ip_jint(a, "totals.active"), sum, "the week's total is the sum of its days");
+	is_int(ip_jint(a, "totals.active"), 330 * MIN, "... 5 h 30");
+	is_int(ip_jint(a, "totals.days_worked"), 2, "two days with activity");
+	is_int(ip_jint(a, "previous.active"), 270 * MIN, "the week before: 4 h 30");
+	is_int(ip_jint(a, "usual.active"), 150 * MIN, "the median of the four weeks before: 2 h 30");
 	is_str(ip_jstr(a, "insights.0"), "Worked 5 h 30 min, up 1 h 00 min on last week.",
 	    "insight: time worked against last week");
 	is_str(ip_jstr(a, "insights.1"),
@@ -131,9 +123,9 @@ month(void)
 	is_str(ip_jstr(a, "period.from"), "2024-03-01", "... from the 1st");
 	is_str(ip_jstr(a, "period.to"), "2024-03-31", "... to the 31st");
 	is_int(json_array_size(ip_jget(a, "days")), 31, "... 31 days");
-	is_int(jint(a, "totals.active"), (120 + 180 + 240 + 30 + 200 + 130) * MIN,
+	is_int(ip_jint(a, "totals.active"), (120 + 180 + 240 + 30 + 200 + 130) * MIN,
 	    "... every span of March");
-	is_int(jint(a, "previous.active"), 60 * MIN, "February had one hour");
+	is_int(ip_jint(a, "previous.active"), 60 * MIN, "February had one hour");
 	a = IP(dash, .path = "/month/2024-03-09", .bearer = TW, .accept = "text/html");
 	is_int(count(a->body, "<g class=\"day\">"), 31, "31 day bars");
 	like(a->body, "March 2024", "titled with the month");

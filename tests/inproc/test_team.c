@@ -51,14 +51,6 @@ get(const char *token, const char *path)
 	return IP(dash, .path = path, .bearer = token, .accept = "application/json");
 }
 
-static long long
-jint(const struct ip_resp *a, const char *path)
-{
-	const char *s = ip_jstr(a, path);
-
-	return s != NULL ? atoll(s) : -1;
-}
-
 /* The index of person id in the answer's members, -1 if absent. */
 static int
 idx(const struct ip_resp *a, const char *id)
@@ -147,8 +139,8 @@ figures(void)
 	is_str(mf(a, B, "status"), "idle", "B: idle (the agent says so)");
 	is_str(mf(a, C, "status"), "offline", "C: offline (last seen yesterday)");
 	is_str(mf(a, D, "status"), "never", "D: no device, never seen");
-	is_int(jint(a, "counts.online"), 1, "one online");
-	is_int(jint(a, "counts.idle"), 1, "one idle");
+	is_int(ip_jint(a, "counts.online"), 1, "one online");
+	is_int(ip_jint(a, "counts.idle"), 1, "one idle");
 
 	is_int(atoll(mf(a, A, "today.worked")), 180 * MIN, "A worked 3 h today");
 	is_str(mf(a, A, "today.text.worked"), "3 h 00 min", "... in words");
@@ -163,9 +155,9 @@ figures(void)
 	is_str(mf(a, C, "today.first"), "null", "C: no first activity today");
 	is_str(mf(a, C, "today.active_share"), "null", "C: no share without tracked time");
 
-	is_int(jint(a, "median.today_worked"), 120 * MIN,
+	is_int(ip_jint(a, "median.today_worked"), 120 * MIN,
 	    "median worked today: of A and B, who worked (2 h)");
-	is_int(jint(a, "median.people_today"), 2, "... over two people");
+	is_int(ip_jint(a, "median.people_today"), 2, "... over two people");
 	is_str(ip_jstr(a, "median.first"), "08:30", "median first activity");
 	is_str(mf(a, A, "vs_median.text.today_worked"), "+1 h 00 min", "A: an hour above the median");
 	is_str(mf(a, B, "vs_median.text.today_worked"), "\xe2\x88\x92" "1 h 00 min",
@@ -182,13 +174,13 @@ figures(void)
 		struct ip_resp *d = get(TMGR, ip_strf("/day/%s?user=%s", TODAY, id));
 		struct ip_resp *w = get(TMGR, ip_strf("/week?user=%s", id));
 
-		is_int(jint(a, ip_strf("members.%d.today.worked", i)), jint(d, "totals.worked"),
+		is_int(ip_jint(a, ip_strf("members.%d.today.worked", i)), ip_jint(d, "totals.worked"),
 		    ip_strf("member %s: worked today as their day page", id));
-		is_int(jint(a, ip_strf("members.%d.today.active", i)), jint(d, "totals.active"),
+		is_int(ip_jint(a, ip_strf("members.%d.today.active", i)), ip_jint(d, "totals.active"),
 		    ip_strf("member %s: active today as their day page", id));
-		is_int(jint(a, ip_strf("members.%d.today.productive", i)),
-		    jint(d, "totals.productive"), ip_strf("member %s: productive as the day page", id));
-		is_int(jint(a, ip_strf("members.%d.week.worked", i)), jint(w, "totals.worked"),
+		is_int(ip_jint(a, ip_strf("members.%d.today.productive", i)),
+		    ip_jint(d, "totals.productive"), ip_strf("member %s: productive as the day page", id));
+		is_int(ip_jint(a, ip_strf("members.%d.week.worked", i)), ip_jint(w, "totals.worked"),
 		    ip_strf("member %s: the week as their week page", id));
 	}
 	is_status(get(TMGR, ip_strf("/team/%s.json", TEAM)), 200, "the twin as /team/ID.json");
@@ -264,7 +256,7 @@ kept(void)
 	is_str(ip_q(q, TEAM, NULL), "1", "an open span grew: out of date");
 	a = get(TMGR, ip_strf("/team/%s", TEAM));
 	d = get(TMGR, ip_strf("/day/%s?user=%s", TODAY, A));
-	is_int(atoll(mf(a, A, "today.worked")), jint(d, "totals.worked"),
+	is_int(atoll(mf(a, A, "today.worked")), ip_jint(d, "totals.worked"),
 	    "one out of date is computed before the answer: the day page's figure");
 	is_str(mf(a, A, "today.last"), "12:10", "... last activity the open span's end");
 }
@@ -298,7 +290,7 @@ list(void)
 	is_str(ip_header(a, "Location"), ip_strf("/team/%s", TEAM), "... there");
 	a = get(TMGR, "/team");
 	is_int(json_array_size(ip_jget(a, "teams")), 1, "the manager's teams: one");
-	is_int(jint(a, "teams.0.members"), 5, "... of five");
+	is_int(ip_jint(a, "teams.0.members"), 5, "... of five");
 	a = IP(dash, .path = "/team", .bearer = TADM, .accept = "text/html");
 	is_status(a, 200, "an admin's list of every team");
 	like(a->body, ip_strf("href=\"/team/%s\"", TEAM2), "... with the other team");
