@@ -7,8 +7,8 @@
 . "$(dirname "$0")/lib.sh"
 
 db=wt_activity_changes_test_$$
-psql_su() { "$WT_ROOT/stack" psql -U postgres -d postgres -qAt -c "$1"; }
-q() { "$WT_ROOT/stack" psql -d "$db" -qAt -v ON_ERROR_STOP=1 -c "$1" 2>&1; }
+psql_su() { wt_psql -U postgres -d postgres -c "$1"; }
+q() { wt_psql -d "$db" -c "$1" 2>&1; }
 psql_su "CREATE DATABASE $db OWNER worktime" >/dev/null
 HOLDER=
 trap '[ -z "$HOLDER" ] || kill "$HOLDER" 2>/dev/null; wait 2>/dev/null
