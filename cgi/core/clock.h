@@ -3,6 +3,7 @@
 #ifndef WT_CLOCK_H
 #define WT_CLOCK_H
 
-long long	 clock_mono_ms(void);
+/* Milliseconds (with their fraction) since some fixed moment. */
+double		 clock_mono_ms(void);
 
 #endif

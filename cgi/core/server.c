@@ -17,10 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "app.h"
+#include "clock.h"
 #include "conf.h"
 #include "decode.h"
 #include "log.h"
@@ -30,15 +30,6 @@
 
 static volatile sig_atomic_t	stop_requested;
 static volatile sig_atomic_t	in_request;
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
 
 static ssize_t
 fcgx_read(void *ctx, char *buf, size_t n)
@@ -141,7 +132,7 @@ worker_loop(const struct wt_app *app, int listen_fd, size_t max_body)
 			return 1;
 		}
 		in_request = 1;
-		t0 = now_ms();
+		t0 = clock_mono_ms();
 		req_init(&r, fr.envp);
 		log_set_request(r.request_id);
 		app_dispatch(app, &r, fcgx_read, fr.in, max_body);
@@ -156,7 +147,7 @@ worker_loop(const struct wt_app *app, int listen_fd, size_t max_body)
 		 * closed while it is still sending a body we refused. */
 		while (FCGX_GetStr(scratch, sizeof(scratch), fr.in) > 0)
 			;
-		access_log(&r, now_ms() - t0, r.head ? 0 : r.resp.body.len + streamed);
+		access_log(&r, clock_mono_ms() - t0, r.head ? 0 : r.resp.body.len + streamed);
 		buf_free(&out);
 		req_free(&r);
 		/* The answer goes out here (the request's environment with
@@ -245,7 +236,7 @@ supervise(const struct wt_app *app, int fd, int nworkers, size_t max_body,
 
 	for (int i = 0; i < nworkers; i++) {
 		workers[i].pid = spawn(app, fd, max_body, &orig);
-		workers[i].started = now_ms();
+		workers[i].started = clock_mono_ms();
 	}
 	log_info("supervisor", "started %d workers on %s", nworkers, socket_path);
 
@@ -269,12 +260,12 @@ supervise(const struct wt_app *app, int fd, int nworkers, size_t max_body,
 				    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 				/* A worker that dies at once would otherwise be
 				 * respawned in a tight loop. */
-				if (now_ms() - workers[i].started < 1000.0 && !got_term)
+				if (clock_mono_ms() - workers[i].started < 1000.0 && !got_term)
 					sleep(1);
 				if (got_term)
 					break;
 				workers[i].pid = spawn(app, fd, max_body, &orig);
-				workers[i].started = now_ms();
+				workers[i].started = clock_mono_ms();
 			}
 		}
 	}

@@ -237,7 +237,7 @@ static void
 rest_compute(void *arg)
 {
 	struct rest *x = arg;
-	long long t0 = clock_mono_ms();
+	double t0 = clock_mono_ms();
 	int i;
 
 	for (i = 0; i < x->n && clock_mono_ms() - t0 < REST_MAX_MS; i++)
@@ -332,7 +332,8 @@ dash_hours(struct wt_req *r)
 	struct wt_err *e;
 	char from[11], to[11], d[11], csv[96];
 	json_t *out = NULL, *days, *people;
-	long long total = 0, t0 = clock_mono_ms();
+	long long total = 0;
+	double t0 = clock_mono_ms();
 	int ndays = 0, npending = 0;
 
 	if ((e = dash_team_load(r, &t)) != NULL)
