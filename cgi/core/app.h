@@ -14,6 +14,9 @@ struct wt_app {
 	struct wt_stmt_table		 stmts;
 	/* Messages for the program's constraint violations (may be NULL). */
 	const struct wt_constraint	*constraints;
+	/* Runs in the supervisor before the workers fork (NULL: nothing),
+	 * with their number; what it maps is shared by all of them. */
+	int				(*supervisor_init)(int nworkers);
 	/* Runs in each worker after fork; non-zero stops the worker. */
 	int				(*worker_init)(void);
 	/* For routes open to WT_DEVICE: checks r->bearer and sets

@@ -20,6 +20,7 @@ static char			 appname[64];
 static struct wt_stmt_table	 tables[WT_NSLOTS];
 static const struct wt_constraint *constraints;
 static int			 in_txn;
+static unsigned			 connections;	/* made so far: db_connection_number */
 static const char		*session_sql;
 /* The optional read replica: its connection, and when to try it again
  * after a failure. */
@@ -200,8 +201,15 @@ connect_now(void)
 		set_state(SQLSTATE_CONNECTION);
 		return -1;
 	}
+	connections++;
 	log_info("db_connect", "connected");
 	return 0;
+}
+
+unsigned
+db_connection_number(void)
+{
+	return connections;
 }
 
 int
@@ -558,7 +566,7 @@ pipe_send(const struct wt_stmt *s, const char *sql, const struct db_call *c)
 int
 db_pipeline(int begin, const struct db_call *calls, int n, PGresult **res, int commit)
 {
-	const struct wt_stmt *s[16];
+	const struct wt_stmt *s[24];
 	int total = n + (begin != 0) + (commit != 0), k = 0, nulls = 0, failed = 0;
 	PGresult *r;
 

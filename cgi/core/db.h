@@ -107,6 +107,10 @@ void		 db_after_request(void);
  * copy_sql is a constant of the program, never built from input.  0, or
  * -1 with the failure for db_err(). */
 int		 db_copy_in(const char *copy_sql, const char *data, size_t len);
+/* How many connections this process has made: a new number means the
+ * server may have restarted, and what it committed without waiting for
+ * the disk may be gone (ingest's window cache starts again then). */
+unsigned	 db_connection_number(void);
 /* One statement of a pipeline. */
 struct db_call {
 	int			 stmt;

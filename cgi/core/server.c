@@ -402,6 +402,10 @@ wt_main(int argc, char **argv, const struct wt_app *app)
 			unlink(pidfile);
 		return rc;
 	}
+	/* Memory the workers share is mapped before they fork; without it
+	 * the program still runs. */
+	if (app->supervisor_init != NULL)
+		(void)app->supervisor_init(nworkers);
 	return supervise(app, fd, nworkers, (size_t)wt_cfg.http_max_body,
 	    pidfile, sock);
 

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "batch.h"
+#include "group.h"
 #include "ingest.h"
 
 static long long
@@ -56,10 +57,19 @@ activity_post(struct wt_req *r)
 }
 
 int
+ingest_supervisor_init(int nworkers)
+{
+	/* A slot for each worker's batch, and as many again for workers
+	 * respawned while a leader still stores a dead one's. */
+	return group_setup(2 * nworkers);
+}
+
+int
 ingest_worker_init(void)
 {
 	PGresult *res;
 
+	(void)group_attach();
 	/* Months ahead get their partitions before spans arrive for them; a
 	 * database that is away now is no reason not to start (the default
 	 * partition catches anything until the next start or the job). */

@@ -19,8 +19,9 @@ enum ingest_stmt {
 	ST_INGEST_ENSURE_PARTITIONS,
 	ST_INGEST_HEARTBEAT,
 	ST_INGEST_STORE_SPAN,
-	ST_INGEST_LOCK_DEVICE,
-	ST_INGEST_BATCH_FIND,
+	ST_INGEST_LOCK_DEVICES,
+	ST_INGEST_BATCHES_FIND,
+	ST_INGEST_NO_WAIT,
 	ST_INGEST_INTERN,
 	ST_INGEST_NEIGHBOURS,
 	ST_INGEST_INSERT_SPANS,
@@ -42,10 +43,9 @@ enum { C_DEV_ID, C_DEV_USER, C_DEV_KIND, C_DEV_NAME, C_DEV_STALE, C_DEV_RETENTIO
 enum { C_INTERN_IDS, C_INTERN_NEW, C_INTERN_CAPPED };
 /* Columns of ST_INGEST_NEIGHBOURS. */
 enum { C_NB_START_US, C_NB_DURATION_MS };
-/* Columns of ST_INGEST_BATCH_FIND and ST_INGEST_BATCH_RECORD (an
- * activity_batches row's counts). */
-enum { C_BATCH_SEQ, C_BATCH_SPANS, C_BATCH_ACCEPTED, C_BATCH_TRIMMED, C_BATCH_DROPPED,
-	C_BATCH_NEW_WINDOWS };
+/* Columns of ST_INGEST_BATCHES_FIND: a stored batch's key and counts. */
+enum { C_FOUND_DEVICE, C_FOUND_SEQ, C_FOUND_SPANS, C_FOUND_ACCEPTED, C_FOUND_TRIMMED,
+	C_FOUND_DROPPED, C_FOUND_NEW_WINDOWS };
 /* Columns of ST_INGEST_TASK_EVENT (task_event() in sql/010). */
 enum { C_TE_STATUS, C_TE_MESSAGE, C_TE_SESSION, C_TE_TASK, C_TE_STATE };
 /* Columns of ST_INGEST_CODE_SPEND. */
@@ -78,12 +78,13 @@ struct batch_counts {
 	long long	seq, spans, accepted, trimmed, dropped, new_windows;
 };
 struct batch;
-/* Stores a checked batch once (store.c); c filled either way. */
 /* The window id of every span of b into ids (b->n of them): the worker's
  * cache first (wincache.h), one windows_intern() call for the rest; how
  * many windows were new into *new_windows. */
 struct wt_err	*window_ids(long long device, const struct batch *b, int *ids,
 		    long long *new_windows);
+/* Stores a checked batch once, with other workers' when it can (store.c,
+ * group.h); c filled either way. */
 struct wt_err	*store_batch(long long device, const struct batch *, struct batch_counts *c);
 extern const struct wt_field heartbeat_fields[];
 struct wt_err	*heartbeat_post(struct wt_req *);
@@ -96,7 +97,10 @@ extern const struct wt_field screenshot_fields[];
 extern const struct wt_field thumbnail_fields[];
 struct wt_err	*screenshot_post(struct wt_req *);
 struct wt_err	*thumbnail_post(struct wt_req *);
-/* Runs in each worker: the activity partitions of the months ahead. */
+/* Runs in each worker: the activity partitions of the months ahead, and
+ * the worker's slot in the group commit (group.h). */
 int		 ingest_worker_init(void);
+/* Runs in the supervisor: the group commit's shared memory. */
+int		 ingest_supervisor_init(int nworkers);
 
 #endif

@@ -43,6 +43,8 @@ static const struct wt_route routes[] = {
 const struct wt_app ingest_app = {
 	.name = "ingest", .routes = routes, .stmts = WT_STMT_TABLE(ingest_stmts),
 	.authenticate = device_auth, .worker_init = ingest_worker_init,
+	/* The group commit's shared memory (group.h). */
+	.supervisor_init = ingest_supervisor_init,
 	.workers = &wt_cfg.ingest_workers,
 	/* Ingest's statements are small and run thousands of times a second;
 	 * a custom plan for each (PostgreSQL's choice for statements over the

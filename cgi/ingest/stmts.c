@@ -30,14 +30,19 @@ const struct wt_stmt ingest_stmts[INGEST_NSTMTS] = {
 	  " screenshot_from_hour, screenshot_to_hour, screenshot_blur,"
 	  " array_to_json(title_exclude), upload_interval_s, heartbeat_interval_s, pulsetime_s"
 	  " FROM settings", 0, 1 },
-	/* store.c: one device's batches one at a time. */
-	STMT(ST_INGEST_LOCK_DEVICE) = { "ingest_lock_device",
-	  "SELECT pg_advisory_xact_lock(7242010, $1::integer)", 1, 0 },
-	STMT(ST_INGEST_BATCH_FIND) = { "ingest_batch_find",
-	  "SELECT seq, spans, accepted, trimmed, dropped, new_windows FROM activity_batches"
-	  " WHERE device_id = $1 AND seq = $2", 2, 1 },
-	/* $1 device, $2 its new windows an hour (sql/028), then the
-	 * triples. */
+	/* store.c: each device's batches one at a time, the devices' locks
+	 * taken in the order of the sorted array. */
+	STMT(ST_INGEST_LOCK_DEVICES) = { "ingest_lock_devices",
+	  "SELECT count(pg_advisory_xact_lock(7242010, d::integer)) FROM unnest($1::bigint[]) d",
+	  1, 0 },
+	STMT(ST_INGEST_BATCHES_FIND) = { "ingest_batches_find",
+	  "SELECT b.device_id, b.seq, b.spans, b.accepted, b.trimmed, b.dropped, b.new_windows"
+	  " FROM unnest($1::bigint[], $2::bigint[]) k(d, s)"
+	  " JOIN activity_batches b ON b.device_id = k.d AND b.seq = k.s", 2, 1 },
+	/* Windows are interned in a transaction of their own, without
+	 * waiting for the disk (store.c says why that is safe). */
+	STMT(ST_INGEST_NO_WAIT) = { "ingest_no_wait",
+	  "SELECT set_config('synchronous_commit', 'off', true)", 0, 0 },
 	STMT(ST_INGEST_INTERN) = { "ingest_intern",
 	  "SELECT ids, fresh, capped FROM windows_intern_for($1::integer, $2::integer,"
 	  " $3::text[], $4::text[], $5::text[])", 5, 0 },
@@ -57,12 +62,13 @@ const struct wt_stmt ingest_stmts[INGEST_NSTMTS] = {
 	  " ORDER BY 1", 3, 0 },
 	STMT(ST_INGEST_INSERT_SPANS) = { "ingest_insert_spans",
 	  "INSERT INTO activity (started_at, device_id, duration_ms, window_id, afk)"
-	  " SELECT 'epoch'::timestamptz + t.s * interval '1 microsecond', $1, t.d, t.w, t.a"
-	  " FROM unnest($2::bigint[], $3::integer[], $4::integer[], $5::boolean[]) AS t(s, d, w, a)",
-	  5, 0 },
+	  " SELECT 'epoch'::timestamptz + t.s * interval '1 microsecond', t.v, t.d, t.w, t.a"
+	  " FROM unnest($1::integer[], $2::bigint[], $3::integer[], $4::integer[], $5::boolean[])"
+	  " AS t(v, s, d, w, a)", 5, 0 },
 	STMT(ST_INGEST_BATCH_RECORD) = { "ingest_batch_record",
 	  "INSERT INTO activity_batches (device_id, seq, spans, accepted, trimmed, dropped,"
-	  " new_windows) VALUES ($1, $2, $3, $4, $5, $6, $7)", 7, 0 },
+	  " new_windows) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::integer[],"
+	  " $4::integer[], $5::integer[], $6::integer[], $7::integer[])", 7, 0 },
 	STMT(ST_INGEST_ENSURE_PARTITIONS) = { "ingest_ensure_partitions",
 	  "SELECT count(*) FROM activity_ensure_partitions()", 0, 0 },
 	/* The window's id comes from the worker's cache or ST_INGEST_INTERN

@@ -1,18 +1,23 @@
-/* Storing a checked batch: the fast path of POST /api/v1/activity.
+/* Storing checked batches: the fast path of POST /api/v1/activity.
  *
- * In one transaction, with the device's batches applied one at a time
- * (an advisory lock per device, so two uploaders of one device see each
- * other's spans and other devices are not held up), in three round trips
- * to the database (libpq's pipeline mode, db_pipeline):
- *   1. the lock, and the batch's record if it was stored before: then it
- *      is answered with its counts and stores nothing;
- *   2. window ids come from the worker's cache (wincache.c), and only the
- *      windows it has not seen go to windows_intern(), together with the
- *      device's stored spans next to the batch (the last one starting
- *      before it, those starting inside it: usually one row); the new
- *      spans are trimmed against them and against each other;
- *   3. what is left goes in with one INSERT from arrays, with the batch's
- *      record and the COMMIT.
+ * First the window of every span: the worker's cache (wincache.c), and
+ * one windows_intern_for() call for the windows it has not seen, in a
+ * transaction of its own that does not wait for the disk: the batch's
+ * commit, later in the log, makes it durable too.
+ *
+ * Then the batches themselves, usually several workers' at once
+ * (group.h), in one transaction of two round trips to the database
+ * (libpq's pipeline mode, db_pipeline), with each device's batches
+ * applied one at a time (an advisory lock per device, taken in device
+ * order, so two uploaders of one device see each other's spans and other
+ * devices are not held up):
+ *   1. the devices' locks, the batches' records if they were stored
+ *      before (those are answered with their counts and store nothing),
+ *      and each device's stored spans next to its batch (the last one
+ *      starting before it, those starting inside it: usually one row);
+ *      the new spans are trimmed against them and against each other;
+ *   2. what is left goes in with one INSERT from arrays, with the
+ *      batches' records and the COMMIT.
  * The trimming rule is the one activity_store() applies in SQL for
  * heartbeat spans (sql/006_ingest.sql); README "Activity ingest" states
  * it.  Doing it here costs a fraction of doing it row by row in SQL. */
@@ -25,6 +30,7 @@
 
 #include "batch.h"
 #include "conf.h"
+#include "group.h"
 #include "ingest.h"
 #include "wincache.h"
 
@@ -134,8 +140,9 @@ window_ids(long long device, const struct batch *b, int *ids, long long *new_win
 	struct wt_buf arr[3];
 	char dev[24], budget[24];
 	const char *params[5] = { dev, budget };
+	struct db_call calls[2] = { { ST_INGEST_NO_WAIT, 0, NULL }, { ST_INGEST_INTERN, 5, params } };
 	struct wt_err *e = NULL;
-	PGresult *res;
+	PGresult *res[2];
 
 	*new_windows = 0;
 	nmiss = window_misses(b, ids, miss, arr);
@@ -145,11 +152,14 @@ window_ids(long long device, const struct batch *b, int *ids, long long *new_win
 		params[2] = arr[0].data;
 		params[3] = arr[1].data;
 		params[4] = arr[2].data;
-		if ((res = db_exec(ST_INGEST_INTERN, 5, params)) == NULL)
+		/* Nothing refers to the windows before a batch or span that
+		 * does commits, and that commit flushes the log past theirs. */
+		if (db_pipeline(1, calls, 2, res, 1) != 0)
 			e = db_err();
 		else {
-			e = window_fill(res, b, miss, nmiss, ids, new_windows);
-			PQclear(res);
+			e = window_fill(res[1], b, miss, nmiss, ids, new_windows);
+			PQclear(res[0]);
+			PQclear(res[1]);
 		}
 	}
 	free3(arr);
@@ -204,63 +214,64 @@ next_stored_start(const struct stored *s, size_t n, long long after, long long f
 	return fin;
 }
 
-/* The kept spans as the four array parameters of ST_INGEST_INSERT_SPANS:
- * an INSERT from unnest() goes in the same round trip as the batch's
- * record and the COMMIT, where COPY would need two of its own. */
-struct rows {
-	struct wt_buf	 start, dur, wid, afk;
+/* The kept spans of every batch as the five array parameters of
+ * ST_INGEST_INSERT_SPANS, and the batches' records as the seven of
+ * ST_INGEST_BATCH_RECORD: one INSERT each for the whole group, in the
+ * same round trip as the COMMIT, where COPY would need two of its own. */
+#define NCOLS	5
+#define NREC	7
+
+struct arrays {
+	struct wt_buf	 col[NREC];
+	int		 n;	/* elements in each */
 };
 
 static void
-rows_init(struct rows *r)
+arrays_init(struct arrays *a)
 {
-	struct wt_buf *all[4] = { &r->start, &r->dur, &r->wid, &r->afk };
+	for (int k = 0; k < NREC; k++) {
+		buf_init(&a->col[k]);
+		buf_puts(&a->col[k], "{");
+	}
+	a->n = 0;
+}
 
-	for (int k = 0; k < 4; k++) {
-		buf_init(all[k]);
-		buf_puts(all[k], "{");
+/* One element (integers only) into each of the first ncols arrays. */
+static void
+arrays_add(struct arrays *a, int ncols, const long long *v)
+{
+	for (int k = 0; k < ncols; k++)
+		buf_printf(&a->col[k], "%s%lld", a->n > 0 ? "," : "", v[k]);
+	a->n++;
+}
+
+static void
+arrays_end(struct arrays *a, const char **params)
+{
+	for (int k = 0; k < NREC; k++) {
+		buf_puts(&a->col[k], "}");
+		params[k] = a->col[k].data;
 	}
 }
 
 static void
-rows_add(struct rows *r, long long st_us, long long dur_ms, int wid, int afk)
+arrays_free(struct arrays *a)
 {
-	const char *sep = r->start.len > 1 ? "," : "";
-
-	buf_printf(&r->start, "%s%lld", sep, st_us);
-	buf_printf(&r->dur, "%s%lld", sep, dur_ms);
-	buf_printf(&r->wid, "%s%d", sep, wid);
-	buf_printf(&r->afk, "%s%c", sep, afk ? 't' : 'f');
+	for (int k = 0; k < NREC; k++)
+		buf_free(&a->col[k]);
 }
 
+/* Trims g's spans (sorted in p) against the stored ones and each other,
+ * adds the kept ones to rows and sets g's counts. */
 static void
-rows_end(struct rows *r)
-{
-	buf_puts(&r->start, "}");
-	buf_puts(&r->dur, "}");
-	buf_puts(&r->wid, "}");
-	buf_puts(&r->afk, "}");
-}
-
-static void
-rows_free(struct rows *r)
-{
-	buf_free(&r->start);
-	buf_free(&r->dur);
-	buf_free(&r->wid);
-	buf_free(&r->afk);
-}
-
-/* Trims the spans (sorted) against the stored ones and each other and
- * adds the kept ones to rows; the counts into c. */
-static void
-trim(const struct batch *b, struct piece *p, const int *ids, const struct stored *s, size_t ns,
-    struct rows *rows, struct batch_counts *c)
+trim(struct gbatch *g, const struct piece *p, const struct stored *s, size_t ns,
+    struct arrays *rows)
 {
 	long long running = LLONG_MIN, last_kept = LLONG_MIN;
+	struct batch_counts *c = &g->counts;
 
-	for (size_t i = 0; i < b->n; i++) {
-		const struct span *sp = &b->spans[p[i].idx];
+	for (int i = 0; i < g->n; i++) {
+		const struct gspan *sp = &g->spans[p[i].idx];
 		long long st = p[i].st, fin = p[i].fin, st2, fin2;
 
 		st2 = st > running ? st : running;
@@ -276,131 +287,153 @@ trim(const struct batch *b, struct piece *p, const int *ids, const struct stored
 			continue;
 		if (!(fin2 > st2 || (sp->duration_ms == 0 && st2 == st)))
 			continue;
-		rows_add(rows, st2, (fin2 - st2 + 500) / 1000, ids[p[i].idx], sp->afk);
+		arrays_add(rows, NCOLS, (const long long[NCOLS]){ g->device, st2,
+		    (fin2 - st2 + 500) / 1000, sp->window_id, sp->afk });
 		last_kept = st2;
 		c->accepted++;
 		if (st2 != st || fin2 != fin)
 			c->trimmed++;
 	}
-	c->dropped = (long long)b->n - c->accepted;
+	c->dropped = (long long)g->n - c->accepted;
 }
 
 static void
-counts_of(PGresult *res, struct batch_counts *c)
+counts_of(PGresult *res, int row, struct batch_counts *c)
 {
-	c->seq = atoll(PQgetvalue(res, 0, C_BATCH_SEQ));
-	c->spans = atoll(PQgetvalue(res, 0, C_BATCH_SPANS));
-	c->accepted = atoll(PQgetvalue(res, 0, C_BATCH_ACCEPTED));
-	c->trimmed = atoll(PQgetvalue(res, 0, C_BATCH_TRIMMED));
-	c->dropped = atoll(PQgetvalue(res, 0, C_BATCH_DROPPED));
-	c->new_windows = atoll(PQgetvalue(res, 0, C_BATCH_NEW_WINDOWS));
+	c->seq = atoll(PQgetvalue(res, row, C_FOUND_SEQ));
+	c->spans = atoll(PQgetvalue(res, row, C_FOUND_SPANS));
+	c->accepted = atoll(PQgetvalue(res, row, C_FOUND_ACCEPTED));
+	c->trimmed = atoll(PQgetvalue(res, row, C_FOUND_TRIMMED));
+	c->dropped = atoll(PQgetvalue(res, row, C_FOUND_DROPPED));
+	c->new_windows = atoll(PQgetvalue(res, row, C_FOUND_NEW_WINDOWS));
+}
+
+/* g's spans, sorted by start, and the interval they cover into lo/hi. */
+static struct piece *
+sorted(const struct gbatch *g, long long *lo, long long *hi)
+{
+	struct piece *p = xcalloc(g->n > 0 ? (size_t)g->n : 1, sizeof(*p));
+
+	*lo = LLONG_MAX;
+	*hi = LLONG_MIN;
+	for (int i = 0; i < g->n; i++) {
+		p[i].st = g->spans[i].start_us;
+		p[i].fin = p[i].st + g->spans[i].duration_ms * 1000LL;
+		p[i].idx = (size_t)i;
+		if (p[i].st < *lo)
+			*lo = p[i].st;
+		if (p[i].fin > *hi)
+			*hi = p[i].fin;
+	}
+	qsort(p, (size_t)g->n, sizeof(*p), by_start);
+	return p;
+}
+
+static int
+by_device(const void *a, const void *b)
+{
+	const struct gbatch *x = *(struct gbatch *const *)a, *y = *(struct gbatch *const *)b;
+
+	return x->device < y->device ? -1 : x->device > y->device;
+}
+
+/* Which of the group's batches were stored before: their counts, and
+ * found[k] set. */
+static void
+mark_found(PGresult *res, struct gbatch **g, int n, int *found)
+{
+	for (int r = 0; r < PQntuples(res); r++) {
+		long long dev = atoll(PQgetvalue(res, r, C_FOUND_DEVICE));
+
+		for (int k = 0; k < n; k++)
+			if (g[k]->device == dev) {
+				counts_of(res, r, &g[k]->counts);
+				found[k] = 1;
+			}
+	}
 }
 
 struct wt_err *
-store_batch(long long device, const struct batch *b, struct batch_counts *c)
+store_group(struct gbatch **g, int n)
 {
-	char dev[24], seq[24], v[5][24];
-	const char *key[2] = { dev, seq };
-	char budget[24];
-	const char *win[5] = { dev, budget }, *nb[3], *ins[5], *rec[7] = { dev, seq, v[0], v[1], v[2], v[3], v[4] };
-	struct db_call calls[2];
-	PGresult *res[2] = { NULL, NULL };
-	struct piece *p = NULL;
-	struct stored *s = NULL;
-	int *ids = NULL;
-	size_t *miss = NULL, nmiss = 0, ns = 0;
-	long long lo = LLONG_MAX, hi = LLONG_MIN;
-	char los[24], his[24];
-	struct wt_buf arr[3];
-	struct rows rows;
+	struct db_call calls[GROUP_CALLS];
+	PGresult *res[GROUP_CALLS];
+	struct arrays keys, rows, recs;
+	const char *kp[NREC], *rp[NREC], *cp[NREC];
+	char nb_lo[GROUP_BATCHES][24], nb_hi[GROUP_BATCHES][24], nb_dev[GROUP_BATCHES][24];
+	const char *nbp[GROUP_BATCHES][3];
+	int found[GROUP_BATCHES] = { 0 }, nb_of[GROUP_BATCHES], nc = 0, nrec = 0;
+	struct piece *p[GROUP_BATCHES] = { NULL };
 	struct wt_err *e = NULL;
-	int nc;
 
-	memset(c, 0, sizeof(*c));
-	snprintf(dev, sizeof(dev), "%lld", device);
-	snprintf(seq, sizeof(seq), "%lld", b->seq);
+	if (n < 1 || n > GROUP_BATCHES)
+		return wt_fail(500, NULL, "a group of %d batches", n);
+	/* Locks in device order: two groups never wait for each other in
+	 * a circle. */
+	qsort(g, (size_t)n, sizeof(*g), by_device);
+	arrays_init(&keys);
+	arrays_init(&rows);
+	arrays_init(&recs);
+	for (int k = 0; k < n; k++) {
+		long long lo, hi;
 
-	/* Round trip 1: begin, the device's lock, and whether the batch was
-	 * stored before (the lock comes first, in its own statement, so the
-	 * look finds a batch another uploader committed meanwhile). */
-	calls[0] = (struct db_call){ ST_INGEST_LOCK_DEVICE, 1, key };
-	calls[1] = (struct db_call){ ST_INGEST_BATCH_FIND, 2, key };
-	if (db_pipeline(1, calls, 2, res, 0) != 0)
-		return db_err();
-	PQclear(res[0]);
-	if (PQntuples(res[1]) == 1) {
-		/* Sent before: the same answer, nothing stored. */
-		counts_of(res[1], c);
-		PQclear(res[1]);
-		return db_commit() == 0 ? NULL : db_err();
+		g[k]->counts = (struct batch_counts){ .seq = g[k]->seq, .spans = g[k]->n,
+		    .new_windows = g[k]->counts.new_windows };
+		arrays_add(&keys, 2, (const long long[2]){ g[k]->device, g[k]->seq });
+		p[k] = sorted(g[k], &lo, &hi);
+		nb_of[k] = -1;
+		if (g[k]->n == 0)
+			continue;
+		snprintf(nb_dev[k], sizeof(nb_dev[k]), "%lld", g[k]->device);
+		snprintf(nb_lo[k], sizeof(nb_lo[k]), "%lld", lo);
+		snprintf(nb_hi[k], sizeof(nb_hi[k]), "%lld", hi);
+		nbp[k][0] = nb_dev[k];
+		nbp[k][1] = nb_lo[k];
+		nbp[k][2] = nb_hi[k];
+		nb_of[k] = 2 + nc++;
 	}
-	PQclear(res[1]);
-	rows_init(&rows);
-	for (int k = 0; k < 3; k++)
-		buf_init(&arr[k]);
-	c->seq = b->seq;
-	c->spans = (long long)b->n;
-	if (b->n > 0) {
-		ids = xcalloc(b->n, sizeof(*ids));
-		p = xcalloc(b->n, sizeof(*p));
-		miss = xcalloc(b->n, sizeof(*miss));
-		for (size_t i = 0; i < b->n; i++) {
-			p[i].st = b->spans[i].start_us;
-			p[i].fin = p[i].st + b->spans[i].duration_ms * 1000;
-			p[i].idx = i;
-			if (p[i].st < lo)
-				lo = p[i].st;
-			if (p[i].fin > hi)
-				hi = p[i].fin;
-		}
-		qsort(p, b->n, sizeof(*p), by_start);
-		nmiss = window_misses(b, ids, miss, arr);
+	arrays_end(&keys, kp);
 
-		/* Round trip 2: the windows the cache did not know, and the
-		 * stored spans next to the batch. */
-		snprintf(los, sizeof(los), "%lld", lo);
-		snprintf(his, sizeof(his), "%lld", hi);
-		nb[0] = dev;
-		nb[1] = los;
-		nb[2] = his;
-		snprintf(budget, sizeof(budget), "%lld", wt_cfg.ingest_new_windows_per_hour);
-		win[2] = arr[0].data;
-		win[3] = arr[1].data;
-		win[4] = arr[2].data;
-		nc = 0;
-		if (nmiss > 0)
-			calls[nc++] = (struct db_call){ ST_INGEST_INTERN, 5, win };
-		calls[nc++] = (struct db_call){ ST_INGEST_NEIGHBOURS, 3, nb };
-		if (db_pipeline(0, calls, nc, res, 0) != 0) {
-			e = db_err();
-			goto out;
-		}
-		if (nmiss > 0)
-			e = window_fill(res[0], b, miss, nmiss, ids, &c->new_windows);
-		s = neighbours(res[nc - 1], &ns);
-		for (int k = 0; k < nc; k++)
-			PQclear(res[k]);
-		if (e != NULL)
-			goto out;
-		trim(b, p, ids, s, ns, &rows, c);
+	/* Round trip 1: begin, the locks (their own statement, so what
+	 * follows sees what another uploader committed meanwhile), the
+	 * batches stored before, the stored spans next to each batch. */
+	calls[0] = (struct db_call){ ST_INGEST_LOCK_DEVICES, 1, kp };
+	calls[1] = (struct db_call){ ST_INGEST_BATCHES_FIND, 2, kp };
+	for (int k = 0; k < n; k++)
+		if (nb_of[k] >= 0)
+			calls[nb_of[k]] = (struct db_call){ ST_INGEST_NEIGHBOURS, 3, nbp[k] };
+	nc += 2;
+	if (db_pipeline(1, calls, nc, res, 0) != 0) {
+		e = db_err();
+		goto out;
 	}
-	rows_end(&rows);
+	mark_found(res[1], g, n, found);
+	for (int k = 0; k < n; k++) {
+		struct stored *s = NULL;
+		size_t ns = 0;
+		struct batch_counts *c = &g[k]->counts;
 
-	/* Round trip 3: the kept spans, the batch's record, commit. */
-	snprintf(v[0], sizeof(v[0]), "%lld", c->spans);
-	snprintf(v[1], sizeof(v[1]), "%lld", c->accepted);
-	snprintf(v[2], sizeof(v[2]), "%lld", c->trimmed);
-	snprintf(v[3], sizeof(v[3]), "%lld", c->dropped);
-	snprintf(v[4], sizeof(v[4]), "%lld", c->new_windows);
-	ins[0] = dev;
-	ins[1] = rows.start.data;
-	ins[2] = rows.dur.data;
-	ins[3] = rows.wid.data;
-	ins[4] = rows.afk.data;
+		if (found[k])
+			continue;
+		if (nb_of[k] >= 0)
+			s = neighbours(res[nb_of[k]], &ns);
+		trim(g[k], p[k], s, ns, &rows);
+		free(s);
+		arrays_add(&recs, NREC, (const long long[NREC]){ g[k]->device, g[k]->seq, c->spans,
+		    c->accepted, c->trimmed, c->dropped, c->new_windows });
+		nrec++;
+	}
+	for (int k = 0; k < nc; k++)
+		PQclear(res[k]);
+
+	/* Round trip 2: the kept spans, the batches' records, commit. */
+	arrays_end(&rows, rp);
+	arrays_end(&recs, cp);
 	nc = 0;
-	if (c->accepted > 0)
-		calls[nc++] = (struct db_call){ ST_INGEST_INSERT_SPANS, 5, ins };
-	calls[nc++] = (struct db_call){ ST_INGEST_BATCH_RECORD, 7, rec };
+	if (rows.n > 0)
+		calls[nc++] = (struct db_call){ ST_INGEST_INSERT_SPANS, NCOLS, rp };
+	if (nrec > 0)
+		calls[nc++] = (struct db_call){ ST_INGEST_BATCH_RECORD, NREC, cp };
 	if (db_pipeline(0, calls, nc, res, 1) != 0) {
 		e = db_err();
 		goto out;
@@ -408,17 +441,51 @@ store_batch(long long device, const struct batch *b, struct batch_counts *c)
 	for (int k = 0; k < nc; k++)
 		PQclear(res[k]);
 out:
-	/* Window ids interned by a transaction that rolled back name no
-	 * window: the cache must not keep them. */
-	if (e == NULL)
-		wincache_commit();
-	else
-		wincache_abort();
-	rows_free(&rows);
-	free3(arr);
+	for (int k = 0; k < n; k++)
+		free(p[k]);
+	arrays_free(&keys);
+	arrays_free(&rows);
+	arrays_free(&recs);
+	return e;
+}
+
+struct wt_err *
+batch_windows(long long device, const struct batch *b, struct gbatch *out)
+{
+	int *ids = xcalloc(b->n ? b->n : 1, sizeof(*ids));
+	struct wt_err *e;
+
+	memset(&out->counts, 0, sizeof(out->counts));
+	out->device = device;
+	out->seq = b->seq;
+	out->n = (int)b->n;
+	if ((e = window_ids(device, b, ids, &out->counts.new_windows)) == NULL)
+		for (size_t i = 0; i < b->n; i++)
+			out->spans[i] = (struct gspan){ b->spans[i].start_us,
+			    (int)b->spans[i].duration_ms, ids[i], b->spans[i].afk != 0 };
 	free(ids);
-	free(p);
-	free(miss);
-	free(s);
+	return e;
+}
+
+struct wt_err *
+store_batch(long long device, const struct batch *b, struct batch_counts *c)
+{
+	struct gbatch *g = group_slot(), *own = NULL;
+	struct wt_err *e;
+
+	/* Without a slot (the in-process tests, or no shared memory), and
+	 * when the group failed, the batch is a group of one. */
+	if (g == NULL)
+		g = own = xcalloc(1, sizeof(*g) + (b->n ? b->n : 1) * sizeof(struct gspan));
+	if ((e = batch_windows(device, b, g)) == NULL &&
+	    group_store() != GROUP_STORED)
+		e = store_group(&g, 1);
+	if (e == NULL) {
+		*c = g->counts;
+		wincache_commit();
+	} else
+		/* The windows' transaction may be the one that failed. */
+		wincache_abort();
+	free(own);
 	return e;
 }

@@ -5,6 +5,7 @@
 
 #include <openssl/evp.h>
 
+#include "db.h"
 #include "wincache.h"
 
 /* Open addressing over 2^16 slots of a 128-bit key and the id: about
@@ -21,6 +22,23 @@ struct slot {
 static struct slot	table[SLOTS];
 static unsigned		used;
 static int		uncommitted;	/* entries put since the last commit */
+static unsigned		connection;	/* db_connection_number() the entries are from */
+
+/* Windows are interned without waiting for the disk (store.c): a server
+ * that restarted since may have lost the last ones, and given their ids
+ * to others.  A new connection starts the table again. */
+static void
+follow_connection(void)
+{
+	unsigned now = db_connection_number();
+
+	if (now != connection) {
+		memset(table, 0, sizeof(table));
+		used = 0;
+		uncommitted = 0;
+		connection = now;
+	}
+}
 
 /* SHA-256 of the length-prefixed triple, the first 128 bits: no two
  * triples share a key in practice, and nobody can make another person's
@@ -30,11 +48,15 @@ key_of(const char *app, const char *title, size_t tlen, const char *url, size_t 
     uint64_t k[2])
 {
 	static EVP_MD_CTX *c;
+	static EVP_MD *sha256;
 	unsigned char md[EVP_MAX_MD_SIZE];
 	size_t alen = strlen(app);
 
-	if ((c == NULL && (c = EVP_MD_CTX_new()) == NULL) ||
-	    EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1 ||
+	/* Fetched once: EVP_sha256() looks the implementation up again on
+	 * every init, a tenth of a worker's time at 100 spans a batch. */
+	if ((sha256 == NULL && (sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL) ||
+	    (c == NULL && (c = EVP_MD_CTX_new()) == NULL) ||
+	    EVP_DigestInit_ex2(c, sha256, NULL) != 1 ||
 	    EVP_DigestUpdate(c, &alen, sizeof(alen)) != 1 ||
 	    EVP_DigestUpdate(c, app, alen) != 1 ||
 	    EVP_DigestUpdate(c, &tlen, sizeof(tlen)) != 1 ||
@@ -63,6 +85,7 @@ wincache_get(const char *app, const char *title, size_t tlen, const char *url, s
 	uint64_t k[2];
 	struct slot *s;
 
+	follow_connection();
 	if (key_of(app, title, tlen, url, ulen, k) != 0)
 		return -1;
 	s = find(k);
@@ -81,6 +104,7 @@ wincache_put(const char *app, const char *title, size_t tlen, const char *url, s
 
 	if (id <= 0)
 		return;
+	follow_connection();
 	if (used >= LIMIT) {
 		memset(table, 0, sizeof(table));
 		used = 0;

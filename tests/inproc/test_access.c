@@ -995,7 +995,12 @@ case_shots_page(void)
 		for (size_t i = 0; i < NWALK; i++)
 			for (size_t j = 0; j < sizeof(TARGETS) / sizeof(TARGETS[0]); j++) {
 				enum actor a = ACTORS[i], t = TARGETS[j];
-				const char *q = ip_strf("?user=%s", ID[t]);
+				/* The shot's day in the viewer's zone: an hour ago
+				 * is yesterday just after midnight. */
+				const char *q = a == ANON ? ip_strf("?user=%s", ID[t]) :
+				    ip_strf("?user=%s&date=%s", ID[t], ip_q("SELECT (s.taken_at AT TIME ZONE"
+				    " u.timezone)::date FROM screenshots s, users u WHERE s.id = $1"
+				    " AND u.id = $2", SHOT[t], ID[a], NULL));
 				const char *bearer = TOKEN[a] && *TOKEN[a] ? TOKEN[a] : NULL;
 				int want = a == ANON ? 401 : shot_sees(a, t, adm) ? 200 : 404;
 				const char *what = ip_strf("GET /screenshots for %s (%s)", NAME[t],

@@ -1,0 +1,285 @@
+/* The workers' shared queue of batches (group.h says why and how). */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "group.h"
+#include "log.h"
+
+/* Transactions at once: two leaders keep both of PostgreSQL's cores
+ * busy while the other workers queue. */
+#define GROUP_LANES	2
+/* A waiting worker looks this often whether its leader is still alive. */
+#define WAIT_NS		(200 * 1000 * 1000L)
+
+enum { S_FREE, S_QUEUED, S_TAKEN, S_STORED, S_FAILED };
+
+struct slot {
+	pid_t	owner;		/* the worker it belongs to; 0: nobody's */
+	pid_t	leader;		/* while S_TAKEN: who is storing it */
+	int	state;
+};
+
+struct shared {
+	pthread_mutex_t	mu;
+	pthread_cond_t	cv;
+	pid_t		leaders[GROUP_LANES];
+	int		nslots;
+	/* Since the last report in the log (once a minute at most). */
+	long long	groups, batches;
+	time_t		reported;
+	struct slot	slot[];
+};
+
+static struct shared	*sh;
+static char		*area;		/* the slots' batches, bsize bytes each */
+static size_t		 bsize;
+static int		 mine = -1;
+
+static struct gbatch *
+batch_of(int i)
+{
+	return (struct gbatch *)(void *)(area + (size_t)i * bsize);
+}
+
+int
+group_setup(int nslots)
+{
+	pthread_mutexattr_t ma;
+	pthread_condattr_t ca;
+	size_t head = sizeof(struct shared) + (size_t)nslots * sizeof(struct slot);
+	char *p;
+
+	head = (head + 63) & ~(size_t)63;
+	bsize = (sizeof(struct gbatch) + WT_BATCH_MAX_SPANS * sizeof(struct gspan) + 63) &
+	    ~(size_t)63;
+	/* Pages are touched only when a slot is used: a worker's batch. */
+	p = mmap(NULL, head + (size_t)nslots * bsize, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		log_error("group", "mmap of %d slots: %s; batches are stored one at a time",
+		    nslots, strerror(errno));
+		return -1;
+	}
+	sh = (struct shared *)(void *)p;
+	area = p + head;
+	sh->nslots = nslots;
+	/* Shared between processes, and robust: a worker killed while it
+	 * holds the lock (it holds it for microseconds) does not stop the
+	 * others. */
+	if (pthread_mutexattr_init(&ma) != 0 ||
+	    pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED) != 0 ||
+	    pthread_mutexattr_setrobust(&ma, PTHREAD_MUTEX_ROBUST) != 0 ||
+	    pthread_mutex_init(&sh->mu, &ma) != 0 ||
+	    pthread_condattr_init(&ca) != 0 ||
+	    pthread_condattr_setpshared(&ca, PTHREAD_PROCESS_SHARED) != 0 ||
+	    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
+	    pthread_cond_init(&sh->cv, &ca) != 0) {
+		log_error("group", "shared lock set-up failed; batches are stored one at a time");
+		munmap(p, head + (size_t)nslots * bsize);
+		sh = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+lock(void)
+{
+	if (pthread_mutex_lock(&sh->mu) == EOWNERDEAD)
+		pthread_mutex_consistent(&sh->mu);
+}
+
+static void
+unlock(void)
+{
+	pthread_mutex_unlock(&sh->mu);
+}
+
+static int
+alive(pid_t pid)
+{
+	return pid > 0 && (kill(pid, 0) == 0 || errno != ESRCH);
+}
+
+int
+group_attach(void)
+{
+	pid_t me = getpid();
+
+	if (sh == NULL)
+		return -1;
+	lock();
+	for (int i = 0; i < sh->nslots; i++) {
+		struct slot *s = &sh->slot[i];
+
+		/* A dead worker's slot, once nobody is storing its batch. */
+		if ((s->owner == 0 || !alive(s->owner)) &&
+		    (s->state == S_FREE || s->state == S_STORED || s->state == S_FAILED)) {
+			s->owner = me;
+			s->state = S_FREE;
+			mine = i;
+			break;
+		}
+	}
+	unlock();
+	if (mine < 0)
+		log_warn("group", "no free slot of %d; this worker stores batches alone",
+		    sh->nslots);
+	return mine >= 0 ? 0 : -1;
+}
+
+struct gbatch *
+group_slot(void)
+{
+	return mine >= 0 ? batch_of(mine) : NULL;
+}
+
+/* A leader that died took its batches with it: they are queued again (a
+ * committed one is found by its key and answered as sent twice).  Under
+ * the lock. */
+static void
+reap_leaders(void)
+{
+	for (int l = 0; l < GROUP_LANES; l++) {
+		pid_t dead = sh->leaders[l];
+
+		if (dead == 0 || alive(dead))
+			continue;
+		log_warn("group", "leader %d is gone; its batches are queued again", (int)dead);
+		for (int i = 0; i < sh->nslots; i++)
+			if (sh->slot[i].state == S_TAKEN && sh->slot[i].leader == dead)
+				sh->slot[i].state = S_QUEUED;
+		sh->leaders[l] = 0;
+	}
+}
+
+/* The worker's own batch and every other queued one, one per device (a
+ * device's batches are stored one after the other, each trimmed against
+ * the last).  Under the lock. */
+static int
+take(pid_t me, struct gbatch **g, int *idx)
+{
+	int n = 0;
+
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < sh->nslots && n < GROUP_BATCHES; i++) {
+			struct slot *s = &sh->slot[i];
+			int clash = 0;
+
+			if (s->state != S_QUEUED || (pass == 0) != (i == mine))
+				continue;
+			for (int k = 0; k < n; k++)
+				if (g[k]->device == batch_of(i)->device)
+					clash = 1;
+			if (clash)
+				continue;
+			s->state = S_TAKEN;
+			s->leader = me;
+			idx[n] = i;
+			g[n++] = batch_of(i);
+		}
+	return n;
+}
+
+static int
+free_lane(void)
+{
+	for (int l = 0; l < GROUP_LANES; l++)
+		if (sh->leaders[l] == 0)
+			return l;
+	return -1;
+}
+
+static void
+wait_a_while(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_nsec += WAIT_NS;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	if (pthread_cond_timedwait(&sh->cv, &sh->mu, &ts) == EOWNERDEAD)
+		pthread_mutex_consistent(&sh->mu);
+}
+
+/* How well batches are grouped, for whoever tunes GROUP_LANES and
+ * ingest.workers.  Under the lock. */
+static void
+note(int n)
+{
+	time_t now = time(NULL);
+
+	sh->groups++;
+	sh->batches += n;
+	if (sh->reported == 0)
+		sh->reported = now;
+	if (now - sh->reported < 60)
+		return;
+	log_info("group", "%lld batches in %lld transactions (%.1f a transaction) in %lld s",
+	    sh->batches, sh->groups, (double)sh->batches / (double)sh->groups,
+	    (long long)(now - sh->reported));
+	sh->groups = sh->batches = 0;
+	sh->reported = now;
+}
+
+/* Leads one group: stores it with no lock held, then tells its owners. */
+static void
+lead(pid_t me, int lane)
+{
+	struct gbatch *g[GROUP_BATCHES];
+	int idx[GROUP_BATCHES], n, st;
+	struct wt_err *e;
+
+	n = take(me, g, idx);
+	sh->leaders[lane] = me;
+	unlock();
+	e = store_group(g, n);
+	if (e != NULL) {
+		log_warn("group", "a group of %d batches failed (%d %s); each is stored alone",
+		    n, e->status, e->msg);
+		err_free(e);
+	}
+	lock();
+	note(n);
+	st = e == NULL ? S_STORED : S_FAILED;
+	for (int k = 0; k < n; k++)
+		sh->slot[idx[k]].state = st;
+	sh->leaders[lane] = 0;
+	pthread_cond_broadcast(&sh->cv);
+}
+
+int
+group_store(void)
+{
+	pid_t me = getpid();
+	int st, lane;
+
+	if (mine < 0)
+		return GROUP_OFF;
+	lock();
+	sh->slot[mine].state = S_QUEUED;
+	for (;;) {
+		st = sh->slot[mine].state;
+		if (st == S_STORED || st == S_FAILED)
+			break;
+		reap_leaders();
+		if (st == S_QUEUED && (lane = free_lane()) >= 0)
+			lead(me, lane);
+		else
+			wait_a_while();
+	}
+	sh->slot[mine].state = S_FREE;
+	unlock();
+	return st == S_STORED ? GROUP_STORED : GROUP_FAILED;
+}

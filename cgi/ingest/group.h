@@ -1,0 +1,68 @@
+/* Group commit of activity batches across ingest's worker processes.
+ *
+ * Most of what PostgreSQL spends on a 100-span batch is the transaction
+ * around it, not the rows: the statements' start-up, the insert trigger,
+ * the batch's record, the commit.  So the workers share a queue in memory
+ * mapped before they fork: a worker with a checked batch (window ids
+ * resolved) puts it in its slot and either waits, or, when fewer than
+ * GROUP_LANES groups are being stored, becomes a leader: it takes every
+ * queued batch (one per device) and stores them all in one transaction
+ * (store_group in store.c), then hands each owner its counts.
+ *
+ * Nothing is answered before its group committed.  A leader that dies
+ * mid-way leaves its batches to be taken again: one that committed is then
+ * found by (device, batch) and answered with its counts, as any batch
+ * sent twice.  A group that fails answers GROUP_FAILED to each owner,
+ * which stores its batch alone and answers whatever that gives. */
+#ifndef WT_GROUP_H
+#define WT_GROUP_H
+
+#include <stdbool.h>
+
+#include "ingest.h"
+
+/* A kept span, as store_group reads it. */
+struct gspan {
+	long long	start_us;
+	int		duration_ms;
+	int		window_id;
+	bool		afk;
+};
+
+/* A batch ready to store: its spans have window ids.  counts.new_windows
+ * is set by whoever interned them; store_group fills the rest. */
+struct gbatch {
+	long long		device, seq;
+	int			n;
+	struct batch_counts	counts;
+	struct gspan		spans[];	/* n of them; room for WT_BATCH_MAX_SPANS in a slot */
+};
+
+enum { GROUP_STORED, GROUP_FAILED, GROUP_OFF };
+/* Batches in one transaction, and statements in its first round trip. */
+#define GROUP_BATCHES	16
+#define GROUP_CALLS	(GROUP_BATCHES + 2)
+
+/* In the supervisor, before the workers fork: room for nslots workers.
+ * -1 (logged) leaves grouping off; each worker then stores alone. */
+int		 group_setup(int nslots);
+/* In each worker: takes a free slot.  -1: none (this worker stores
+ * alone). */
+int		 group_attach(void);
+/* The worker's slot's batch, to fill (NULL when grouping is off). */
+struct gbatch	*group_slot(void);
+/* Stores the slot's batch with others: GROUP_STORED (counts in the
+ * slot), GROUP_FAILED, or GROUP_OFF (no slot). */
+int		 group_store(void);
+
+/* store.c: stores the n batches (n >= 1, of different devices) in one
+ * transaction, each exactly once and trimmed against its device's stored
+ * spans; every batch's counts filled.  NULL, or the error that rolled all
+ * of them back. */
+struct wt_err	*store_group(struct gbatch **g, int n);
+/* store.c: b's spans with their window ids into out (the worker's cache,
+ * then one call for the windows it does not know, committed at once), and
+ * out->counts.new_windows. */
+struct wt_err	*batch_windows(long long device, const struct batch *b, struct gbatch *out);
+
+#endif
