@@ -170,3 +170,18 @@ bsnprintf(char *dst, size_t n, const char *fmt, ...)
 	}
 	return 0;
 }
+
+void
+buf_put_ll(struct wt_buf *b, long long n)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	/* Negated as unsigned: LLONG_MIN has no positive twin. */
+	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (n < 0)
+		*--p = '-';
+	buf_append(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}

@@ -24,6 +24,9 @@ void	 buf_free(struct wt_buf *);
 void	 buf_reset(struct wt_buf *);
 void	 buf_append(struct wt_buf *, const void *, size_t);
 void	 buf_puts(struct wt_buf *, const char *);
+/* n in decimal: what buf_printf("%lld") writes, for the hot paths that
+ * write thousands of numbers a request. */
+void	 buf_put_ll(struct wt_buf *, long long n);
 void	 buf_printf(struct wt_buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 buf_vprintf(struct wt_buf *, const char *, va_list)

@@ -240,8 +240,11 @@ arrays_init(struct arrays *a)
 static void
 arrays_add(struct arrays *a, int ncols, const long long *v)
 {
-	for (int k = 0; k < ncols; k++)
-		buf_printf(&a->col[k], "%s%lld", a->n > 0 ? "," : "", v[k]);
+	for (int k = 0; k < ncols; k++) {
+		if (a->n > 0)
+			buf_append(&a->col[k], ",", 1);
+		buf_put_ll(&a->col[k], v[k]);
+	}
 	a->n++;
 }
 

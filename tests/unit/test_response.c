@@ -2,6 +2,7 @@
  * header injection), resp_error in JSON and HTML, wt_redirect, http_reason. */
 #include "config.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -462,6 +463,26 @@ test_reasons(void)
 	}
 }
 
+/* buf_put_ll writes what printf's %lld writes, at the ends too. */
+static void
+test_put_ll(void)
+{
+	static const long long v[] = { 0, 7, -7, 10, 99, 100, 1700000000000000LL, -86400000,
+	    LLONG_MAX, LLONG_MIN };
+	struct wt_buf b, want;
+
+	buf_init(&b);
+	buf_init(&want);
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		buf_put_ll(&b, v[i]);
+		buf_append(&b, ",", 1);
+		buf_printf(&want, "%lld,", v[i]);
+	}
+	is_str(b.data, want.data, "buf_put_ll: zero, signs, powers of ten, both ends of long long");
+	buf_free(&b);
+	buf_free(&want);
+}
+
 int
 main(void)
 {
@@ -475,6 +496,7 @@ main(void)
 	test_error_json();
 	test_error_html(src);
 	test_reasons();
+	test_put_ll();
 	config_free();
 	free(src);
 	return done_testing();
