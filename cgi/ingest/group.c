@@ -2,10 +2,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <linux/futex.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,14 +25,18 @@
 enum { S_FREE, S_QUEUED, S_TAKEN, S_STORED, S_FAILED };
 
 struct slot {
-	pid_t	owner;		/* the worker it belongs to; 0: nobody's */
-	pid_t	leader;		/* while S_TAKEN: who is storing it */
-	int	state;
+	pid_t		owner;	/* the worker it belongs to; 0: nobody's */
+	pid_t		leader;	/* while S_TAKEN: who is storing it */
+	int		state;
+	/* The owner sleeps on this word (a futex), and whoever changes what
+	 * it waits for bumps it and wakes it.  Not a condition variable:
+	 * glibc's hang for good in a broadcast once a process waiting on
+	 * one has been killed. */
+	uint32_t	wakes;
 };
 
 struct shared {
 	pthread_mutex_t	mu;
-	pthread_cond_t	cv;
 	pid_t		leaders[GROUP_LANES];
 	int		nslots;
 	/* Since the last report in the log (once a minute at most). */
@@ -53,7 +60,6 @@ int
 group_setup(int nslots)
 {
 	pthread_mutexattr_t ma;
-	pthread_condattr_t ca;
 	size_t head = sizeof(struct shared) + (size_t)nslots * sizeof(struct slot);
 	char *p;
 
@@ -77,11 +83,7 @@ group_setup(int nslots)
 	if (pthread_mutexattr_init(&ma) != 0 ||
 	    pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED) != 0 ||
 	    pthread_mutexattr_setrobust(&ma, PTHREAD_MUTEX_ROBUST) != 0 ||
-	    pthread_mutex_init(&sh->mu, &ma) != 0 ||
-	    pthread_condattr_init(&ca) != 0 ||
-	    pthread_condattr_setpshared(&ca, PTHREAD_PROCESS_SHARED) != 0 ||
-	    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
-	    pthread_cond_init(&sh->cv, &ca) != 0) {
+	    pthread_mutex_init(&sh->mu, &ma) != 0) {
 		log_error("group", "shared lock set-up failed; batches are stored one at a time");
 		munmap(p, head + (size_t)nslots * bsize);
 		sh = NULL;
@@ -101,6 +103,24 @@ static void
 unlock(void)
 {
 	pthread_mutex_unlock(&sh->mu);
+}
+
+/* Wakes the owner of slot i, if it sleeps.  Under the lock. */
+static void
+wake(int i)
+{
+	__atomic_add_fetch(&sh->slot[i].wakes, 1, __ATOMIC_SEQ_CST);
+	syscall(SYS_futex, &sh->slot[i].wakes, FUTEX_WAKE, 1, NULL, NULL, 0);
+}
+
+/* Sleeps until the slot is woken after its wakes counter read seen, or
+ * WAIT_NS passed.  Without the lock. */
+static void
+sleep_on(int i, uint32_t seen)
+{
+	struct timespec ts = { 0, WAIT_NS };
+
+	syscall(SYS_futex, &sh->slot[i].wakes, FUTEX_WAIT, seen, &ts, NULL, 0);
 }
 
 static int
@@ -155,8 +175,10 @@ reap_leaders(void)
 			continue;
 		log_warn("group", "leader %d is gone; its batches are queued again", (int)dead);
 		for (int i = 0; i < sh->nslots; i++)
-			if (sh->slot[i].state == S_TAKEN && sh->slot[i].leader == dead)
+			if (sh->slot[i].state == S_TAKEN && sh->slot[i].leader == dead) {
 				sh->slot[i].state = S_QUEUED;
+				wake(i);
+			}
 		sh->leaders[l] = 0;
 	}
 }
@@ -196,21 +218,6 @@ free_lane(void)
 		if (sh->leaders[l] == 0)
 			return l;
 	return -1;
-}
-
-static void
-wait_a_while(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_nsec += WAIT_NS;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	if (pthread_cond_timedwait(&sh->cv, &sh->mu, &ts) == EOWNERDEAD)
-		pthread_mutex_consistent(&sh->mu);
 }
 
 /* How well batches are grouped, for whoever tunes GROUP_LANES and
@@ -253,10 +260,18 @@ lead(pid_t me, int lane)
 	lock();
 	note(n);
 	st = e == NULL ? S_STORED : S_FAILED;
-	for (int k = 0; k < n; k++)
+	for (int k = 0; k < n; k++) {
 		sh->slot[idx[k]].state = st;
+		wake(idx[k]);
+	}
 	sh->leaders[lane] = 0;
-	pthread_cond_broadcast(&sh->cv);
+	/* The lane is free: one worker still queued leads the next group
+	 * (the others are in it, or wake on their own within WAIT_NS). */
+	for (int i = 0; i < sh->nslots; i++)
+		if (sh->slot[i].state == S_QUEUED && alive(sh->slot[i].owner)) {
+			wake(i);
+			break;
+		}
 }
 
 int
@@ -270,14 +285,20 @@ group_store(void)
 	lock();
 	sh->slot[mine].state = S_QUEUED;
 	for (;;) {
+		uint32_t seen;
+
 		st = sh->slot[mine].state;
 		if (st == S_STORED || st == S_FAILED)
 			break;
 		reap_leaders();
-		if (st == S_QUEUED && (lane = free_lane()) >= 0)
+		if (st == S_QUEUED && (lane = free_lane()) >= 0) {
 			lead(me, lane);
-		else
-			wait_a_while();
+			continue;
+		}
+		seen = __atomic_load_n(&sh->slot[mine].wakes, __ATOMIC_SEQ_CST);
+		unlock();
+		sleep_on(mine, seen);
+		lock();
 	}
 	sh->slot[mine].state = S_FREE;
 	unlock();

@@ -135,4 +135,46 @@ is "$(sql "SELECT max(n) FROM (SELECT count(*) n FROM activity_batches
 is "$(sql "SELECT count(*) || '/' || sum(duration_ms) FROM activity WHERE device_id IN ($qdevs)")" \
 	"120/1200000" "... every span of the twelve batches stored once"
 
+# --- every worker killed while two groups wait ----------------------------
+# The two leaders die with their transactions open (nothing of theirs
+# commits), and so do the workers whose batches queued behind them.  The
+# agents post again; the new workers find the dead leaders' batches still
+# taken, queue them again and store them, and every batch is stored once.
+declare -a KTOK KID
+for d in $(seq 1 6); do
+	KTOK[d]=$(rand_hex 32)
+	KID[d]=$(sql "INSERT INTO devices (user_id, name, token_hash)
+		VALUES ($uid, 'killed $d $tag', '$(printf %s "${KTOK[d]}" | sha256sum | cut -c1-64)')
+		RETURNING id")
+	batch_json "k$d" 7 >"$TMPD/k.$d"
+done
+kpost() {  # kpost D: batch 7 of device D, again until 200 (as the agent); its last status
+	local i code
+	for i in $(seq 1 60); do
+		code=$(curl -s -o "$TMPD/kbody.$1" -w '%{http_code}' --cacert "$WT_CACERT" --max-time 30 \
+			-H "Authorization: Bearer ${KTOK[$1]}" -H 'Content-Type: application/json' \
+			--data-binary "@$TMPD/k.$1" "$WT_BASE/api/v1/activity") || true
+		[ "$code" = 200 ] && break
+		sleep 0.3
+	done
+	echo "$code" >"$TMPD/kcode.$1"
+}
+wt_psql -c "SELECT pg_advisory_lock(7242010, ${KID[1]}), pg_advisory_lock(7242010, ${KID[2]}),
+	pg_sleep(4)" >/dev/null &
+sleep 0.5
+kpost 1 & kpost 2 &
+sleep 1
+for d in 3 4 5 6; do kpost "$d" & done
+sleep 0.5
+pkill -9 -P "$(cat "$WT_RUN/ingest.pid")"
+wait
+is "$(cat "$TMPD"/kcode.* | sort | uniq -c | awk '{print $2 ":" $1}')" "200:6" \
+	"six devices' batches, every ingest worker killed while two groups waited: all answered 200 in the end"
+kdevs=$(IFS=,; echo "${KID[*]:1}")
+is "$(sql "SELECT count(*) || '/' || sum(duration_ms) FROM activity WHERE device_id IN ($kdevs)")" \
+	"60/600000" "... every span stored once"
+is "$(sql "SELECT count(*) FROM activity_batches WHERE device_id IN ($kdevs)")" 6 "... each batch recorded once"
+grep -q "is gone; its batches are queued again" "$WT_LOG/ingest.log"
+ok $? "the dead leaders' batches were queued again (ingest.log)"
+
 done_testing
