@@ -14,6 +14,7 @@
 #include "db.h"
 #include "buf.h"
 #include "conf.h"
+#include "group.h"
 #include "ingest.h"
 #include "check.h"
 
@@ -444,6 +445,19 @@ window_budget(void)
 	wt_cfg.ingest_new_windows_per_hour = was;
 }
 
+/* The same batches through the workers' shared queue (group.c), as the
+ * server stores them: one process here, so each batch is a group that
+ * this process leads. */
+static void
+through_the_queue(void)
+{
+	ok(group_setup(4) == 0, "the group commit's shared memory is mapped");
+	ok(group_attach() == 0, "... this process has a slot in it");
+	ok(group_slot() != NULL, "... which the next batches go through");
+	stored_once();
+	overlaps();
+}
+
 int
 main(void)
 {
@@ -459,5 +473,6 @@ main(void)
 	pipeline_failures();
 	cache_after_rollback();
 	window_budget();
+	through_the_queue();
 	return ip_done();
 }
