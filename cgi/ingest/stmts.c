@@ -39,12 +39,11 @@ const struct wt_stmt ingest_stmts[INGEST_NSTMTS] = {
 	  "SELECT b.device_id, b.seq, b.spans, b.accepted, b.trimmed, b.dropped, b.new_windows"
 	  " FROM unnest($1::bigint[], $2::bigint[]) k(d, s)"
 	  " JOIN activity_batches b ON b.device_id = k.d AND b.seq = k.s", 2, 1 },
-	/* Windows are interned in a transaction of their own, without
-	 * waiting for the disk (store.c says why that is safe). */
-	STMT(ST_INGEST_NO_WAIT) = { "ingest_no_wait",
-	  "SELECT set_config('synchronous_commit', 'off', true)", 0, 0 },
+	/* $1 device, $2 its new windows an hour (sql/028), then the
+	 * triples; committed without waiting for the disk (sql/031; store.c
+	 * says why that is safe). */
 	STMT(ST_INGEST_INTERN) = { "ingest_intern",
-	  "SELECT ids, fresh, capped FROM windows_intern_for($1::integer, $2::integer,"
+	  "SELECT ids, fresh, capped FROM windows_intern_no_wait($1::integer, $2::integer,"
 	  " $3::text[], $4::text[], $5::text[])", 5, 0 },
 	/* The last span starting at or before the batch (a span is at most
 	 * 24 h long) and every span starting inside it. */

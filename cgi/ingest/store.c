@@ -1,7 +1,7 @@
 /* Storing checked batches: the fast path of POST /api/v1/activity.
  *
  * First the window of every span: the worker's cache (wincache.c), and
- * one windows_intern_for() call for the windows it has not seen, in a
+ * one windows_intern_no_wait() call for the windows it has not seen, in a
  * transaction of its own that does not wait for the disk: the batch's
  * commit, later in the log, makes it durable too.
  *
@@ -140,9 +140,8 @@ window_ids(long long device, const struct batch *b, int *ids, long long *new_win
 	struct wt_buf arr[3];
 	char dev[24], budget[24];
 	const char *params[5] = { dev, budget };
-	struct db_call calls[2] = { { ST_INGEST_NO_WAIT, 0, NULL }, { ST_INGEST_INTERN, 5, params } };
 	struct wt_err *e = NULL;
-	PGresult *res[2];
+	PGresult *res;
 
 	*new_windows = 0;
 	nmiss = window_misses(b, ids, miss, arr);
@@ -152,14 +151,14 @@ window_ids(long long device, const struct batch *b, int *ids, long long *new_win
 		params[2] = arr[0].data;
 		params[3] = arr[1].data;
 		params[4] = arr[2].data;
-		/* Nothing refers to the windows before a batch or span that
-		 * does commits, and that commit flushes the log past theirs. */
-		if (db_pipeline(1, calls, 2, res, 1) != 0)
+		/* Committed without waiting for the disk: nothing refers to
+		 * the windows before a batch or span that does commits, and
+		 * that commit flushes the log past theirs. */
+		if ((res = db_exec(ST_INGEST_INTERN, 5, params)) == NULL)
 			e = db_err();
 		else {
-			e = window_fill(res[1], b, miss, nmiss, ids, new_windows);
-			PQclear(res[0]);
-			PQclear(res[1]);
+			e = window_fill(res, b, miss, nmiss, ids, new_windows);
+			PQclear(res);
 		}
 	}
 	free3(arr);
