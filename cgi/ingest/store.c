@@ -482,12 +482,8 @@ store_batch(long long device, const struct batch *b, struct batch_counts *c)
 	if ((e = batch_windows(device, b, g)) == NULL &&
 	    group_store() != GROUP_STORED)
 		e = store_group(&g, 1);
-	if (e == NULL) {
+	if (e == NULL)
 		*c = g->counts;
-		wincache_commit();
-	} else
-		/* The windows' transaction may be the one that failed. */
-		wincache_abort();
 	free(own);
 	return e;
 }

@@ -21,8 +21,14 @@ struct slot {
 
 static struct slot	table[SLOTS];
 static unsigned		used;
-static int		uncommitted;	/* entries put since the last commit */
 static unsigned		connection;	/* db_connection_number() the entries are from */
+
+static void
+forget_all(void)
+{
+	memset(table, 0, sizeof(table));
+	used = 0;
+}
 
 /* Windows are interned without waiting for the disk (store.c): a server
  * that restarted since may have lost the last ones, and given their ids
@@ -33,9 +39,7 @@ follow_connection(void)
 	unsigned now = db_connection_number();
 
 	if (now != connection) {
-		memset(table, 0, sizeof(table));
-		used = 0;
-		uncommitted = 0;
+		forget_all();
 		connection = now;
 	}
 }
@@ -105,10 +109,8 @@ wincache_put(const char *app, const char *title, size_t tlen, const char *url, s
 	if (id <= 0)
 		return;
 	follow_connection();
-	if (used >= LIMIT) {
-		memset(table, 0, sizeof(table));
-		used = 0;
-	}
+	if (used >= LIMIT)
+		forget_all();
 	if (key_of(app, title, tlen, url, ulen, k) != 0)
 		return;
 	s = find(k);
@@ -117,23 +119,4 @@ wincache_put(const char *app, const char *title, size_t tlen, const char *url, s
 	s->k[0] = k[0];
 	s->k[1] = k[1];
 	s->id = id;
-	uncommitted = 1;
-}
-
-void
-wincache_commit(void)
-{
-	uncommitted = 0;
-}
-
-/* Rare (a failed batch): the whole table goes, which is simpler than
- * taking single entries out of an open-addressing table. */
-void
-wincache_abort(void)
-{
-	if (!uncommitted)
-		return;
-	memset(table, 0, sizeof(table));
-	used = 0;
-	uncommitted = 0;
 }

@@ -11,12 +11,9 @@
 /* 0 and *id when known, -1 otherwise. */
 int	wincache_get(const char *app, const char *title, size_t title_len,
 	    const char *url, size_t url_len, int *id);
+/* Only ids of windows whose transaction committed (store.c interns them
+ * in a statement of their own). */
 void	wincache_put(const char *app, const char *title, size_t title_len,
 	    const char *url, size_t url_len, int id);
-/* The transaction that interned the windows put since the last call
- * committed (keep them) or did not (forget them: their ids were rolled
- * back with it, and a span stored under one would name no window). */
-void	wincache_commit(void);
-void	wincache_abort(void);
 
 #endif
