@@ -11,17 +11,9 @@
 #include <time.h>
 
 #include "batch.h"
+#include "clock.h"
 #include "group.h"
 #include "ingest.h"
-
-static long long
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
 
 static int
 is_json(const char *ct)
@@ -40,7 +32,7 @@ activity_post(struct wt_req *r)
 
 	if (!is_json(r->content_type))
 		return wt_fail(415, NULL, "send the batch as application/json");
-	rules.now_us = now_us();
+	rules.now_us = clock_real_us();
 	rules.oldest_us = rules.now_us - r->device->retention_days * 86400LL * 1000000LL;
 	if ((e = batch_parse(r->body, r->body_len, &rules, &b)) != NULL) {
 		batch_free(&b);

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "batch.h"
+#include "clock.h"
 #include "decode.h"
 #include "ingest.h"
 
@@ -67,15 +68,6 @@ window_of(json_t *w, char **app, char **title, char **url)
 	return NULL;
 }
 
-static long long
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
-
 /* A heartbeat older than the open span is a late one: it is stored as a
  * span of its own, trimmed against what is stored, as a batch would be. */
 static struct wt_err *
@@ -113,7 +105,7 @@ heartbeat_post(struct wt_req *r)
 {
 	char dev[24], at[24], dur[24], wid[24] = "", *app = NULL, *title = NULL, *url = NULL;
 	const char *params[5];
-	long long t = now_us(), oldest;
+	long long t = clock_real_us(), oldest;
 	json_t *w = wt_json_field(r, "window");
 	struct wt_err *e = NULL;
 	PGresult *res;
@@ -121,14 +113,14 @@ heartbeat_post(struct wt_req *r)
 
 	if (wt_has(r, "at"))
 		rfc3339_parse(wt_str(r, "at"), &t);
-	oldest = now_us() - r->device->retention_days * 86400LL * 1000000LL;
-	if (t > now_us() + WT_FUTURE_SLACK_US)
+	oldest = clock_real_us() - r->device->retention_days * 86400LL * 1000000LL;
+	if (t > clock_real_us() + WT_FUTURE_SLACK_US)
 		return wt_fail(400, "at", "at is more than 5 minutes in the future; check the "
 		    "device's clock");
 	if (t < oldest)
 		return wt_fail(400, "at", "at is older than the retention period");
 	/* The span it makes ends at + duration_ms: no later than a batch's. */
-	if (t + wt_int(r, "duration_ms", 0) * 1000 > now_us() + WT_FUTURE_SLACK_US)
+	if (t + wt_int(r, "duration_ms", 0) * 1000 > clock_real_us() + WT_FUTURE_SLACK_US)
 		return wt_fail(400, "duration_ms", "at + duration_ms is more than 5 minutes in "
 		    "the future; check the device's clock");
 	if (w != NULL && ((e = window_of(w, &app, &title, &url)) != NULL ||

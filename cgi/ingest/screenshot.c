@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "batch.h"
+#include "clock.h"
 #include "conf.h"
 #include "crypto.h"
 #include "imgcheck.h"
@@ -55,15 +56,6 @@ const struct wt_field thumbnail_fields[] = {
 	  .min = 0, .max = 1LL << 53 },
 	{ .name = NULL }
 };
-
-static long long
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
 
 /* The organisation's policy: 403 when it takes no screenshots, or takes
  * them blurred and this one is not. */
@@ -184,7 +176,7 @@ screenshot_post(struct wt_req *r)
 	int blurred = wt_bool(r, "blurred", 0);
 	struct img_rules rules = { (unsigned long long)wt_cfg.screenshots_max_pixels, 0 };
 	struct img_info img;
-	long long taken, now = now_us();
+	long long taken, now = clock_real_us();
 	char sha[65], dev[32], user[32], t[32];
 	const char *params[6] = { dev, user, seq, t, blurred ? "true" : "false", sha };
 	PGresult *res;

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "batch.h"
+#include "clock.h"
 #include "conf.h"
 #include "ingest.h"
 #include "user.h"
@@ -61,15 +62,6 @@ const struct wt_field task_event_fields[] = {
 	{ .name = NULL }
 };
 
-static long long
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
-
 /* Microseconds since 1970 as a timestamp PostgreSQL reads exactly. */
 static void
 us_text(long long us, char out[40])
@@ -101,7 +93,7 @@ task_event_post(struct wt_req *r)
 {
 	char uid[24], at[40], idle[24];
 	const char *params[6];
-	long long t, now = now_us();
+	long long t, now = clock_real_us();
 	PGresult *res;
 	json_t *state, *ev;
 	struct wt_err *e;
@@ -154,7 +146,7 @@ task_current_get(struct wt_req *r)
 		return db_err();
 	state = state_of(res, 0);
 	PQclear(res);
-	us_text(now_us(), now);
+	us_text(clock_real_us(), now);
 	return wt_json(r, 200, json_pack("{so so sI ss}", "session",
 	    state != NULL ? state : json_null(), "target_pace_min",
 	    pace_json(r->user->target_pace_min), "idle_minutes",
