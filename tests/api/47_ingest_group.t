@@ -28,13 +28,35 @@ batch_json() {  # batch_json DEVICE SEQ
 	printf '{"batch":%d,"spans":[%s]}' "$seq" "$spans"
 }
 
-declare -a TOK ID
+# mkdevice NAME: a device of the person, its token in $TMPD/tok.NAME;
+# prints its id.
+mkdevice() {
+	local tok
+	tok=$(rand_hex 32)
+	echo "$tok" >"$TMPD/tok.$1"
+	sql "INSERT INTO devices (user_id, name, token_hash)
+		VALUES ($uid, 'device $1 $tag', '$(printf %s "$tok" | sha256sum | cut -c1-64)')
+		RETURNING id"
+}
+
+# post_batch NAME FILE TRIES: FILE posted by device NAME, again until it is
+# answered 200 (as agents do), TRIES times at most; the last status into
+# $TMPD/code.NAME, the answer into $TMPD/body.NAME.
+post_batch() {
+	local i code
+	for i in $(seq 1 "$3"); do
+		code=$(curl -s -o "$TMPD/body.$1" -w '%{http_code}' --cacert "$WT_CACERT" --max-time 30 \
+			-H "Authorization: Bearer $(cat "$TMPD/tok.$1")" -H 'Content-Type: application/json' \
+			--data-binary "@$2" "$WT_BASE/api/v1/activity") || true
+		[ "$code" = 200 ] && break
+		[ "$i" = "$3" ] || sleep 0.3
+	done
+	echo "$code" >"$TMPD/code.$1"
+}
+
+declare -a ID
 for d in $(seq 1 $DEVICES); do
-	TOK[d]=$(rand_hex 32)
-	echo "${TOK[d]}" >"$TMPD/tok.$d"
-	ID[d]=$(sql "INSERT INTO devices (user_id, name, token_hash)
-		VALUES ($uid, 'group $d $tag', '$(printf %s "${TOK[d]}" | sha256sum | cut -c1-64)')
-		RETURNING id")
+	ID[d]=$(mkdevice "$d")
 	for s in $(seq 0 $((BATCHES - 1))); do
 		batch_json "$d" "$s" >"$TMPD/b.$d.$s"
 	done
@@ -105,19 +127,12 @@ is "$(sql "SELECT count(*) || '/' || sum(duration_ms) FROM activity WHERE device
 # hold them), so the two groups storing their batches wait; ten other
 # devices' batches posted meanwhile queue, and when the locks go, one
 # transaction stores them together.
-declare -a QTOK QID
+declare -a QID
 for d in $(seq 1 12); do
-	QTOK[d]=$(rand_hex 32)
-	QID[d]=$(sql "INSERT INTO devices (user_id, name, token_hash)
-		VALUES ($uid, 'queued $d $tag', '$(printf %s "${QTOK[d]}" | sha256sum | cut -c1-64)')
-		RETURNING id")
+	QID[d]=$(mkdevice "q$d")
 	batch_json "q$d" 1 >"$TMPD/q.$d"
 done
-qpost() {  # qpost D: batch 1 of queued device D; prints its status
-	curl -s -o "$TMPD/qbody.$1" -w '%{http_code}' --cacert "$WT_CACERT" --max-time 30 \
-		-H "Authorization: Bearer ${QTOK[$1]}" -H 'Content-Type: application/json' \
-		--data-binary "@$TMPD/q.$1" "$WT_BASE/api/v1/activity" >"$TMPD/qcode.$1"
-}
+qpost() { post_batch "q$1" "$TMPD/q.$1" 1; }  # qpost D: batch 1 of queued device D, once
 wt_psql -c "SELECT pg_advisory_lock(7242010, ${QID[1]}), pg_advisory_lock(7242010, ${QID[2]}),
 	pg_sleep(5)" >/dev/null &
 sleep 0.5
@@ -125,7 +140,7 @@ qpost 1 & qpost 2 &
 sleep 1
 for d in $(seq 3 12); do qpost "$d" & done
 wait
-is "$(for f in "$TMPD"/qcode.*; do cat "$f"; echo; done | sort | uniq -c | awk '{print $2 ":" $1}')" "200:12" \
+is "$(cat "$TMPD"/code.q* | sort | uniq -c | awk '{print $2 ":" $1}')" "200:12" \
 	"twelve devices' batches, two of them held up by their locks: all answered 200"
 qdevs=$(IFS=,; echo "${QID[*]:1}")
 # Rows one transaction wrote share its xmin.
@@ -140,25 +155,12 @@ is "$(sql "SELECT count(*) || '/' || sum(duration_ms) FROM activity WHERE device
 # commits), and so do the workers whose batches queued behind them.  The
 # agents post again; the new workers find the dead leaders' batches still
 # taken, queue them again and store them, and every batch is stored once.
-declare -a KTOK KID
+declare -a KID
 for d in $(seq 1 6); do
-	KTOK[d]=$(rand_hex 32)
-	KID[d]=$(sql "INSERT INTO devices (user_id, name, token_hash)
-		VALUES ($uid, 'killed $d $tag', '$(printf %s "${KTOK[d]}" | sha256sum | cut -c1-64)')
-		RETURNING id")
+	KID[d]=$(mkdevice "k$d")
 	batch_json "k$d" 7 >"$TMPD/k.$d"
 done
-kpost() {  # kpost D: batch 7 of device D, again until 200 (as the agent); its last status
-	local i code
-	for i in $(seq 1 60); do
-		code=$(curl -s -o "$TMPD/kbody.$1" -w '%{http_code}' --cacert "$WT_CACERT" --max-time 30 \
-			-H "Authorization: Bearer ${KTOK[$1]}" -H 'Content-Type: application/json' \
-			--data-binary "@$TMPD/k.$1" "$WT_BASE/api/v1/activity") || true
-		[ "$code" = 200 ] && break
-		sleep 0.3
-	done
-	echo "$code" >"$TMPD/kcode.$1"
-}
+kpost() { post_batch "k$1" "$TMPD/k.$1" 60; }  # kpost D: batch 7 of device D, until 200
 wt_psql -c "SELECT pg_advisory_lock(7242010, ${KID[1]}), pg_advisory_lock(7242010, ${KID[2]}),
 	pg_sleep(4)" >/dev/null &
 sleep 0.5
@@ -168,7 +170,7 @@ for d in 3 4 5 6; do kpost "$d" & done
 sleep 0.5
 pkill -9 -P "$(cat "$WT_RUN/ingest.pid")"
 wait
-is "$(cat "$TMPD"/kcode.* | sort | uniq -c | awk '{print $2 ":" $1}')" "200:6" \
+is "$(cat "$TMPD"/code.k* | sort | uniq -c | awk '{print $2 ":" $1}')" "200:6" \
 	"six devices' batches, every ingest worker killed while two groups waited: all answered 200 in the end"
 kdevs=$(IFS=,; echo "${KID[*]:1}")
 is "$(sql "SELECT count(*) || '/' || sum(duration_ms) FROM activity WHERE device_id IN ($kdevs)")" \
