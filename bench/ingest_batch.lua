@@ -9,8 +9,10 @@ local tokens = {}
 for line in io.lines(os.getenv("TOKENS")) do tokens[#tokens + 1] = line end
 local t0 = tonumber(os.getenv("T0"))
 local step_ms = tonumber(os.getenv("STEP_MS") or "10000")
--- One span in NEW_EVERY names a window never seen before (default 10).
-local new_every = tonumber(os.getenv("NEW_EVERY") or "10")
+-- One span in NEW_EVERY names a window never seen before (default 30:
+-- bench/gen's people, after their first week, make one new window in
+-- 28-32 spans; see BENCHMARKS.md "Ingest: new windows").
+local new_every = tonumber(os.getenv("NEW_EVERY") or "30")
 local threads, nthreads = {}, 0
 
 function setup(thread)
@@ -37,7 +39,8 @@ function request()
 	for k = 0, 99 do
 		local title
 		if (n + k) % new_every == 0 then
-			title = string.format("new window %d-%d-%d — é", dev, seq[dev], k)
+			-- T0 makes it new to the database too, not only to this run.
+			title = string.format("new window %d-%d-%d-%d — é", t0, dev, seq[dev], k)
 		else
 			title = string.format("document %d — Worktime 漢字", (k * 7 + seq[dev]) % 200)
 		end
