@@ -14,8 +14,6 @@
 
 #include <stddef.h>
 
-#include <jansson.h>
-
 #include "err.h"
 
 #define WT_BATCH_MAX_SPANS	1000
@@ -51,10 +49,6 @@ struct batch_rules {
 struct wt_err	*batch_parse(const char *body, size_t len, const struct batch_rules *,
 		    struct batch *b);
 void		 batch_free(struct batch *);
-/* The checked spans as the JSON array of arrays ingest_batch() reads:
- * [[start_us, duration_ms, app, title, url, afk], ...].  NULL if out of
- * memory. */
-char		*batch_spans_json(const struct batch *);
 /* RFC 3339 date-time to microseconds since 1970 UTC; -1 if malformed. */
 int		 rfc3339_parse(const char *s, long long *us);
 

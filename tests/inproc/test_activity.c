@@ -277,6 +277,84 @@ bad_input(void)
 	    "0", "no batch of any refused request was recorded");
 }
 
+/* The parser reads the batch as it streams past (yajl): members in any
+ * order, unknown ones skipped however deep, and what it cannot read as
+ * written refused before anything else. */
+static void
+streaming(void)
+{
+	const char *dev, *tok = new_device(ip_strf("stream %s", tag), &dev);
+	const char *span = ip_strf("{\"start\": \"%s\", \"duration_ms\": 1000, \"app\": \"vim\"}",
+	    at(-200, NULL));
+	struct ip_resp *a;
+	struct wt_buf big;
+
+	a = post(tok, ip_strf("{\"spans\": [{\"afk\": true, \"extra\": {\"a\": [1, {\"b\": null}]},"
+	    " \"title\": \"t \\u00e9 \\ud83d\\ude00\", \"app\": \"vim\", \"duration_ms\": 1000,"
+	    " \"start\": \"%s\"}], \"v\": [[[]]], \"batch\": 3}", at(-300, NULL)));
+	is_status(a, 200, "members in any order, batch after spans, unknown members skipped");
+	is_str(ip_jstr(a, "accepted"), "1", "... the span stored");
+	is_str(ip_q("SELECT w.title || '|' || a.afk FROM activity a JOIN windows w"
+	    " ON w.id = a.window_id WHERE a.device_id = $1", dev, NULL), "t é 😀|true",
+	    "... with its escapes decoded (a surrogate pair too) and afk read");
+	refused(tok, dev, ip_strf("{\"batch\": 4, \"spans\": [{\"start\": \"%s\", \"duration_ms\": 1,"
+	    " \"app\": \"a\", \"title\": \"half \\ud83d pair\"}]}", at(-100, NULL)), 400, "",
+	    "half a surrogate pair in a title");
+	refused(tok, dev, ip_strf("{\"batch\": 4, \"spans\": [{\"start\": \"%s\", \"duration_ms\": 1,"
+	    " \"app\": \"a\", \"title\": \"\\udc00 low half first\"}]}", at(-100, NULL)), 400, "",
+	    "the low half of a pair alone");
+	refused(tok, dev, ip_strf("{\"batch\": 4, \"spans\": [{\"start\": \"%s\", \"duration_ms\": 1,"
+	    " \"app\": \"a\", \"app\": \"b\"}]}", at(-100, NULL)), 400, "spans[0].app",
+	    "a member given twice");
+	refused(tok, dev, "{\"batch\": 4, \"batch\": 5, \"spans\": []}", 400, "batch",
+	    "batch given twice");
+	refused(tok, dev, ip_strf("{\"batch\": 4, \"spans\": [%s]} x", span), 400, "",
+	    "text after the object");
+	refused(tok, dev, ip_strf("{\"batch\": 4, \"spans\": [%s], /* c */ \"v\": 1}", span), 400,
+	    "", "a comment");
+	refused(tok, dev, "{\"batch\": 99999999999999999999, \"spans\": []}", 400, "batch",
+	    "a batch number past 64 bits");
+	refused(tok, dev, ip_strf("{\"batch\": 4, \"spans\": [{\"start\": \"%s\", \"duration_ms\": 1e3,"
+	    " \"app\": \"a\"}]}", at(-100, NULL)), 400, "spans[0].duration_ms",
+	    "a duration written with an exponent");
+	refused(tok, dev, ip_strf("{\"batch\": 4, \"spans\": [%s, {\"start\": \"%s\", \"duration_ms\": 1,"
+	    " \"app\": \"a\", \"url\": {\"href\": \"x\"}}]}", span, at(-100, NULL)), 400,
+	    "spans[1].url", "a url that is an object");
+	refused(tok, dev, ip_strf("{\"batch\": 4, \"spans\": [%s, {\"start\": \"%s\", \"duration_ms\": 1,"
+	    " \"app\": \"a\", \"title\": \"raw \x01 control\"}]}", span, at(-100, NULL)), 400, "",
+	    "a raw control character in a title");
+	refused(tok, dev, ip_strf("{\"batch\": 4, \"spans\": [{\"start\": \"%s\", \"duration_ms\": 1,"
+	    " \"app\": \"over\xc0\xaflong\"}]}", at(-100, NULL)), 400, "spans[0].app",
+	    "an overlong UTF-8 form in an app");
+
+	/* A bad span early in a batch that is too long: the length is
+	 * answered, as a reader would check it first. */
+	buf_init(&big);
+	buf_puts(&big, "{\"batch\": 5, \"spans\": [{\"start\": \"no\"}");
+	for (int i = 1; i < 1001; i++)
+		buf_printf(&big, ",%s", span);
+	buf_puts(&big, "]}");
+	a = post(tok, big.data);
+	is_error(a, 400, "spans", "1,001 spans, the first bad: the length is refused");
+	like(ip_jstr(a, "message"), "at most 1000 spans; this one has 1001", "... and says so");
+	buf_free(&big);
+
+	/* Nesting 100,000 deep in a member nobody reads: no recursion, no
+	 * crash, just skipped. */
+	buf_init(&big);
+	buf_printf(&big, "{\"batch\": 6, \"deep\": ");
+	for (int i = 0; i < 100000; i++)
+		buf_append(&big, "[", 1);
+	for (int i = 0; i < 100000; i++)
+		buf_append(&big, "]", 1);
+	buf_printf(&big, ", \"spans\": [%s]}", span);
+	a = post(tok, big.data);
+	is_status(a, 200, "an unknown member nested 100,000 deep is skipped");
+	buf_free(&big);
+	is_str(ip_q("SELECT string_agg(seq::text, ',' ORDER BY seq) FROM activity_batches"
+	    " WHERE device_id = $1", dev, NULL), "3,6", "only the good batches were recorded");
+}
+
 static void
 long_text(void)
 {
@@ -469,6 +547,7 @@ main(void)
 	stored_once();
 	overlaps();
 	bad_input();
+	streaming();
 	long_text();
 	pipeline_failures();
 	cache_after_rollback();
