@@ -66,4 +66,16 @@ for how in "two Content-Lengths" "a control byte in a header name"; do
 	check_headers "nginx's 400 ($how)"
 done
 
+# An address longer than nginx reads (large_client_header_buffers): 414,
+# as JSON like every other refusal, not nginx's HTML page.
+long=$(head -c 20000 /dev/zero | tr '\0' a)
+STATUS=$(curl -sS --http1.1 --cacert "$WT_CACERT" -D "$TMPD/h" -o "$TMPD/b" \
+	-w '%{http_code}' "$WT_BASE/api/v1/agent/config?x=$long") || true
+BODY=$(cat "$TMPD/b")
+HDRS=$(tr -d '\r' <"$TMPD/h" | awk -F': ' '{ $1 = tolower($1); print }' OFS=': ')
+is "$STATUS" 414 "a 20 kB address: nginx's 414"
+like "$(header content-type)" '^application/json' "... as JSON"
+is "$(jq_body .message)" "the address is longer than the server accepts" "... saying what is wrong"
+check_headers "nginx's 414"
+
 done_testing
