@@ -576,6 +576,10 @@ batch_parse(const char *body, size_t len, const struct batch_rules *rules, struc
 	/* text_ok() checks UTF-8 strictly (no overlong forms, no surrogates). */
 	yajl_config(h, yajl_dont_validate_strings, 1);
 	st = yajl_parse(h, (const unsigned char *)body, len);
+	/* Where it went wrong: the bytes yajl_parse() took, or the end of
+	 * the body when only yajl_complete_parse() found the text cut short
+	 * (its count is of its own call). */
+	at = st == yajl_status_error ? yajl_get_bytes_consumed(h) : len;
 	if (st == yajl_status_ok)
 		st = yajl_complete_parse(h);
 	if (st == yajl_status_error) {
@@ -585,7 +589,7 @@ batch_parse(const char *body, size_t len, const struct batch_rules *rules, struc
 		/* "parse error: premature EOF\n" and the like */
 		while (n > 0 && isspace(msg[n - 1]))
 			msg[--n] = '\0';
-		keep(&p.unreadable, syntax_error(body, len, yajl_get_bytes_consumed(h),
+		keep(&p.unreadable, syntax_error(body, len, at,
 		    n > 0 ? (const char *)msg : "unreadable"));
 		yajl_free_error(h, msg);
 	}

@@ -310,6 +310,10 @@ streaming(void)
 	    "batch given twice");
 	refused(tok, dev, ip_strf("{\"batch\": 4, \"spans\": [%s]} x", span), 400, "",
 	    "text after the object");
+	a = post(tok, "{\"batch\": 4,\n \"spans\": [");
+	is_error(a, 400, "", "a body cut short");
+	like(ip_jstr(a, "message"), "^malformed JSON at line 2, column 12: parse error: premature EOF$",
+	    "... says where it ends: its last line and column");
 	refused(tok, dev, ip_strf("{\"batch\": 4, \"spans\": [%s], /* c */ \"v\": 1}", span), 400,
 	    "", "a comment");
 	refused(tok, dev, "{\"batch\": 99999999999999999999, \"spans\": []}", 400, "batch",
