@@ -157,6 +157,7 @@ struct parse {
 	enum member	 member;	/* the span member the next value is for */
 	unsigned	 seen;		/* 1 << member */
 	struct value	 v[NMEMBERS];
+	struct value	 seq;		/* the batch member */
 	/* The first error of each kind, answered in this order. */
 	struct wt_err	*unreadable, *not_object, *batch, *spans, *span;
 };
@@ -216,55 +217,51 @@ copy_text(struct parse *p, const unsigned char *s, size_t len)
 	return out;
 }
 
-/* Every value passes here first: is it skipped, and what does it fill?
- * Returns the slot for a span member's value, or NULL. */
+/* Every value passes here first.  A container the parser reads (the body,
+ * spans, a span) is entered; any other value is kept in its slot (batch,
+ * a span's member: returned), refused where it stands, or ignored; and a
+ * container among those is skipped with all it holds. */
 static struct value *
 value_slot(struct parse *p, enum kind kind, int container)
 {
+	struct value *slot = NULL;
+
 	if (p->skip_from >= 0) {
 		if (container)
 			p->depth++;
 		return NULL;
 	}
-	if (p->depth == 0) {
-		if (kind != K_OTHER || container != 'm')
-			keep(&p->not_object, wt_fail(400, NULL, "the JSON body must be an object"));
-		else {
-			p->depth++;
-			return NULL;
-		}
-	} else if (p->depth == 1 && p->top == T_SPANS) {
-		if (container == 'a') {
+	if ((p->depth == 0 && container == 'm') ||
+	    (p->depth == 1 && p->top == T_SPANS && container == 'a') ||
+	    (p->depth == 2 && p->in_spans && container == 'm')) {
+		if (p->depth == 1)
 			p->in_spans = 1;
-			p->depth++;
-			return NULL;
-		}
-		keep(&p->spans, wt_fail(400, "spans", "spans must be a JSON array"));
-	} else if (p->depth == 1 && p->top == T_BATCH && kind != K_INTEGER)
-		keep(&p->batch, wt_fail(400, "batch", "batch must be a non-negative integer"));
-	else if (p->depth == 2 && p->in_spans) {
-		if (container == 'm') {
+		else if (p->depth == 2) {
 			memset(p->v, 0, sizeof(p->v));
 			p->seen = 0;
 			p->member = M_OTHER;
-			p->depth++;
-			return NULL;
 		}
+		p->depth++;
+		return NULL;
+	}
+	if (p->depth == 0)
+		keep(&p->not_object, wt_fail(400, NULL, "the JSON body must be an object"));
+	else if (p->depth == 1 && p->top == T_SPANS)
+		keep(&p->spans, wt_fail(400, "spans", "spans must be a JSON array"));
+	else if (p->depth == 1 && p->top == T_BATCH)
+		slot = &p->seq;
+	else if (p->depth == 2 && p->in_spans) {
 		keep(&p->span, wt_fail(400, "spans", "span %zu is not a JSON object", p->nspans));
 		p->nspans++;
-	} else if (in_span(p) && p->member != M_OTHER) {
-		p->v[p->member].kind = kind;
-		if (container) {
-			skip(p);
-			p->depth++;
-		}
-		return &p->v[p->member];
-	}
+	} else if (in_span(p) && p->member != M_OTHER)
+		slot = &p->v[p->member];
+	if (slot != NULL)
+		slot->kind = kind;
 	if (container) {
 		skip(p);
 		p->depth++;
 	}
-	return NULL;
+	return slot;
 }
 
 static int
@@ -304,12 +301,6 @@ on_number(void *ctx, const char *s, size_t len)
 		v = strtoll(buf, &end, 10);
 		integer = errno == 0 && *end == '\0';
 	}
-	if (p->skip_from < 0 && p->depth == 1 && p->top == T_BATCH && integer) {
-		if (v < 0)
-			keep(&p->batch, wt_fail(400, "batch", "batch must be a non-negative integer"));
-		p->b->seq = v;
-		return 1;
-	}
 	if ((slot = value_slot(p, integer ? K_INTEGER : K_NUMBER, 0)) != NULL)
 		slot->i = v;
 	return 1;
@@ -323,7 +314,8 @@ on_string(void *ctx, const unsigned char *s, size_t len)
 
 	if (!text_ok(p, s, len))
 		return 0;
-	if ((slot = value_slot(p, K_STRING, 0)) == NULL)
+	/* Only a span's members keep their text (batch's kind says enough). */
+	if ((slot = value_slot(p, K_STRING, 0)) == NULL || !in_span(p))
 		return 1;
 	if (p->member == M_START) {
 		char t[40];
@@ -558,6 +550,7 @@ struct wt_err *
 batch_parse(const char *body, size_t len, const struct batch_rules *rules, struct batch *b)
 {
 	struct parse p = { .rules = rules, .b = b, .skip_from = -1 };
+	struct wt_err *order[5];
 	yajl_handle h;
 	yajl_status st;
 	struct wt_err *e;
@@ -596,8 +589,11 @@ batch_parse(const char *body, size_t len, const struct batch_rules *rules, struc
 	yajl_free(h);
 	if (p.unreadable == NULL && p.not_object == NULL) {
 		if (!(p.top_seen & 1u << T_BATCH))
-			keep(&p.batch, wt_fail(400, "batch", "batch is required: the device's "
-			    "sequence number of this upload"));
+			p.batch = wt_fail(400, "batch", "batch is required: the device's "
+			    "sequence number of this upload");
+		else if (p.seq.kind != K_INTEGER || p.seq.i < 0)
+			p.batch = wt_fail(400, "batch", "batch must be a non-negative integer");
+		b->seq = p.seq.i;
 		if (!(p.top_seen & 1u << T_SPANS))
 			keep(&p.spans, wt_fail(400, "spans", "spans is required"));
 		else if (p.nspans > WT_BATCH_MAX_SPANS)
@@ -605,16 +601,17 @@ batch_parse(const char *body, size_t len, const struct batch_rules *rules, struc
 			    "this one has %zu", WT_BATCH_MAX_SPANS, p.nspans));
 	}
 	/* The first in the order of the header comment; the others go. */
+	order[0] = p.unreadable;
+	order[1] = p.not_object;
+	order[2] = p.batch;
+	order[3] = p.spans;
+	order[4] = p.span;
 	e = NULL;
-	for (size_t k = 0; k < 5; k++) {
-		struct wt_err *x = k == 0 ? p.unreadable : k == 1 ? p.not_object :
-		    k == 2 ? p.batch : k == 3 ? p.spans : p.span;
-
+	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)
 		if (e == NULL)
-			e = x;
-		else if (x != NULL)
-			err_free(x);
-	}
+			e = order[k];
+		else if (order[k] != NULL)
+			err_free(order[k]);
 	return e;
 }
 
