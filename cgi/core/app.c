@@ -102,6 +102,8 @@ static struct wt_err *
 check_access(const struct wt_app *app, struct wt_req *r)
 {
 	unsigned who = r->route->access.who;
+	struct wt_err *(*authenticate)(struct wt_req *) = r->route->authenticate != NULL ?
+	    r->route->authenticate : app->authenticate;
 	struct wt_err *e;
 
 	if (who == 0) {
@@ -110,12 +112,12 @@ check_access(const struct wt_app *app, struct wt_req *r)
 		return wt_fail(500, NULL, "this page has no access rule");
 	}
 	if (who & WT_DEVICE) {
-		if (app->authenticate == NULL) {
+		if (authenticate == NULL) {
 			log_error("bug", "route %s %s is for devices but %s has no "
 			    "authenticate hook", r->route->method, r->route->pattern, app->name);
 			return wt_fail(500, NULL, "this page has no access rule");
 		}
-		if ((e = app->authenticate(r)) != NULL)
+		if ((e = authenticate(r)) != NULL)
 			return e;
 	} else if (!(who & WT_ANYONE)) {
 		if (r->user == NULL)

@@ -112,6 +112,12 @@ struct wt_route {
 	/* The largest body this route reads, when it is not http.max_body
 	 * (images): a configuration value, read per request. */
 	const long long		*max_body;
+	/* For a WT_DEVICE route, instead of the program's authenticate
+	 * hook: one that only checks the token's shape, for a handler that
+	 * checks the token against the database in its own statement (the
+	 * heartbeat's one round trip).  Such a handler must refuse with 401
+	 * when that statement finds no device. */
+	struct wt_err		*(*authenticate)(struct wt_req *);
 };
 
 struct wt_stream;

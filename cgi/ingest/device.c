@@ -19,23 +19,38 @@ unauthorised(const char *challenge, const char *msg)
 }
 
 struct wt_err *
+device_token_shape(struct wt_req *r)
+{
+	if (r->bearer == NULL || strlen(r->bearer) != 64)
+		return unauthorised("Bearer realm=\"device\"",
+		    "send the device token: Authorization: Bearer <token>");
+	return NULL;
+}
+
+struct wt_err *
+device_token_refused(void)
+{
+	return unauthorised("Bearer realm=\"device\", error=\"invalid_token\"",
+	    "this device token is not valid (revoked or unknown)");
+}
+
+struct wt_err *
 device_auth(struct wt_req *r)
 {
 	char hash[65];
 	const char *p = hash;
 	struct wt_device *d;
+	struct wt_err *e;
 	PGresult *res;
 
-	if (r->bearer == NULL || strlen(r->bearer) != 64)
-		return unauthorised("Bearer realm=\"device\"",
-		    "send the device token: Authorization: Bearer <token>");
+	if ((e = device_token_shape(r)) != NULL)
+		return e;
 	sha256_hex(r->bearer, 64, hash);
 	if ((res = db_exec(ST_INGEST_DEVICE_BY_TOKEN, 1, &p)) == NULL)
 		return db_err();
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		return unauthorised("Bearer realm=\"device\", error=\"invalid_token\"",
-		    "this device token is not valid (revoked or unknown)");
+		return device_token_refused();
 	}
 	d = xcalloc(1, sizeof(*d));
 	d->id = atoll(PQgetvalue(res, 0, C_DEV_ID));

@@ -1,7 +1,8 @@
 /* POST /api/v1/heartbeat: presence, and optionally the window in front,
  * merged into the device's open span with ActivityWatch's pulsetime rule
- * (device_heartbeat in sql/005).  The hot path: the device check and one
- * statement, no transaction beyond the merge's own.
+ * (device_heartbeat in sql/014).  The hot path: one statement checks the
+ * token and stores the beat (heartbeat_by_token in sql/033), no
+ * transaction beyond the merge's own.
  *
  *   {"at": RFC 3339 (default: now), "idle": bool, "duration_ms": n,
  *    "window": {"app": s, "title": s, "url": s}}  (all optional) */
@@ -14,8 +15,10 @@
 
 #include "batch.h"
 #include "clock.h"
+#include "crypto.h"
 #include "decode.h"
 #include "ingest.h"
+#include "wincache.h"
 
 static const char *
 check_time(const char *s)
@@ -68,24 +71,13 @@ window_of(json_t *w, char **app, char **title, char **url)
 	return NULL;
 }
 
-/* A heartbeat older than the open span is a late one: it is stored as a
- * span of its own, trimmed against what is stored, as a batch would be. */
+/* The id of the heartbeat's window.  Most beats name a window the
+ * worker has seen: the cache answers and the token is checked in the
+ * beat's own statement.  On a miss the window is interned under the
+ * device's hourly budget, which needs the device first (device_auth). */
 static struct wt_err *
-store_late(const char *dev, const char *at, const char *dur, const char *window_id,
-    const char *idle)
-{
-	const char *params[5] = { dev, at, dur, window_id, idle };
-	PGresult *res = db_exec(ST_INGEST_STORE_SPAN, 5, params);
-
-	if (res == NULL)
-		return db_err();
-	PQclear(res);
-	return NULL;
-}
-
-/* The id of the heartbeat's window, through the same cache as batches. */
-static struct wt_err *
-window_id(long long device, const char *app, const char *title, const char *url, char out[24])
+window_id(struct wt_req *r, const char *app, const char *title, const char *url,
+    char out[24])
 {
 	struct span sp = { .app = app, .title = title, .title_len = strlen(title), .url = url,
 	    .url_len = strlen(url) };
@@ -94,7 +86,9 @@ window_id(long long device, const char *app, const char *title, const char *url,
 	int id;
 	struct wt_err *e;
 
-	if ((e = window_ids(device, &one, &id, &fresh)) != NULL)
+	if (wincache_get(app, title, sp.title_len, url, sp.url_len, &id) != 0 &&
+	    ((e = device_auth(r)) != NULL ||
+	    (e = window_ids(r->device->id, &one, &id, &fresh)) != NULL))
 		return e;
 	snprintf(out, 24, "%d", id);
 	return NULL;
@@ -103,9 +97,10 @@ window_id(long long device, const char *app, const char *title, const char *url,
 struct wt_err *
 heartbeat_post(struct wt_req *r)
 {
-	char dev[24], at[24], dur[24], wid[24] = "", *app = NULL, *title = NULL, *url = NULL;
-	const char *params[5];
-	long long t = clock_real_us(), oldest;
+	char hash[65], now_s[24], at[24], dur[24], wid[24] = "";
+	char *app = NULL, *title = NULL, *url = NULL;
+	const char *params[6] = { hash, now_s, at, NULL, wid, dur };
+	long long now = clock_real_us(), t = now;
 	json_t *w = wt_json_field(r, "window");
 	struct wt_err *e = NULL;
 	PGresult *res;
@@ -113,38 +108,32 @@ heartbeat_post(struct wt_req *r)
 
 	if (wt_has(r, "at"))
 		rfc3339_parse(wt_str(r, "at"), &t);
-	oldest = clock_real_us() - r->device->retention_days * 86400LL * 1000000LL;
-	if (t > clock_real_us() + WT_FUTURE_SLACK_US)
+	if (t > now + WT_FUTURE_SLACK_US)
 		return wt_fail(400, "at", "at is more than 5 minutes in the future; check the "
 		    "device's clock");
-	if (t < oldest)
-		return wt_fail(400, "at", "at is older than the retention period");
 	/* The span it makes ends at + duration_ms: no later than a batch's. */
-	if (t + wt_int(r, "duration_ms", 0) * 1000 > clock_real_us() + WT_FUTURE_SLACK_US)
+	if (t + wt_int(r, "duration_ms", 0) * 1000 > now + WT_FUTURE_SLACK_US)
 		return wt_fail(400, "duration_ms", "at + duration_ms is more than 5 minutes in "
 		    "the future; check the device's clock");
 	if (w != NULL && ((e = window_of(w, &app, &title, &url)) != NULL ||
-	    (e = window_id(r->device->id, app, title, url, wid)) != NULL))
+	    (e = window_id(r, app, title, url, wid)) != NULL))
 		goto out;
-	snprintf(dev, sizeof(dev), "%lld", r->device->id);
+	sha256_hex(r->bearer, 64, hash);
+	snprintf(now_s, sizeof(now_s), "%lld", now);
 	snprintf(at, sizeof(at), "%lld", t);
 	snprintf(dur, sizeof(dur), "%lld", wt_int(r, "duration_ms", 0));
-	params[0] = dev;
-	params[1] = at;
-	params[2] = wt_bool(r, "idle", 0) ? "true" : "false";
-	params[3] = wid;
-	params[4] = dur;
-	if ((res = db_exec(ST_INGEST_HEARTBEAT, 5, params)) == NULL) {
+	params[3] = wt_bool(r, "idle", 0) ? "true" : "false";
+	if ((res = db_exec(ST_INGEST_HEARTBEAT, 6, params)) == NULL) {
 		e = db_err();
 		goto out;
 	}
-	result = PQgetvalue(res, 0, C_HB_RESULT);
-	if (strcmp(result, "out_of_order") == 0 && wid[0] != '\0' &&
-	    (e = store_late(dev, at, dur, wid, params[2])) != NULL) {
-		PQclear(res);
-		goto out;
-	}
-	e = wt_json(r, 200, json_pack("{ss}", "result", result));
+	result = PQntuples(res) == 1 ? PQgetvalue(res, 0, C_HB_RESULT) : NULL;
+	if (result == NULL)
+		e = device_token_refused();
+	else if (strcmp(result, "too_old") == 0)
+		e = wt_fail(400, "at", "at is older than the retention period");
+	else
+		e = wt_json(r, 200, json_pack("{ss}", "result", result));
 	PQclear(res);
 out:
 	free(app);

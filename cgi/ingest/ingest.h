@@ -18,7 +18,6 @@ enum ingest_stmt {
 	ST_INGEST_AGENT_SETTINGS,
 	ST_INGEST_ENSURE_PARTITIONS,
 	ST_INGEST_HEARTBEAT,
-	ST_INGEST_STORE_SPAN,
 	ST_INGEST_LOCK_DEVICES,
 	ST_INGEST_BATCHES_FIND,
 	ST_INGEST_INTERN,
@@ -53,8 +52,8 @@ enum { C_CODE_ID, C_CODE_USER, C_CODE_KIND, C_CODE_NAME };
 enum { C_SET_IDLE, C_SET_SHOT_MODE, C_SET_SHOT_INTERVAL, C_SET_SHOT_FROM,
 	C_SET_SHOT_TO, C_SET_SHOT_BLUR, C_SET_TITLE_EXCLUDE, C_SET_UPLOAD_S,
 	C_SET_HEARTBEAT_S, C_SET_PULSETIME_S };
-/* Columns of ST_INGEST_HEARTBEAT: device_heartbeat's result. */
-enum { C_HB_RESULT };
+/* Columns of ST_INGEST_HEARTBEAT (heartbeat_by_token, sql/033). */
+enum { C_HB_DEVICE, C_HB_RESULT };
 
 /* Columns of ST_INGEST_SHOT_FIND: a screenshot as an upload is answered. */
 enum { C_SHOT_ID, C_SHOT_SEQ, C_SHOT_TAKEN, C_SHOT_BLURRED, C_SHOT_SHA, C_SHOT_MIME,
@@ -66,6 +65,11 @@ extern const struct wt_stmt ingest_stmts[INGEST_NSTMTS];
 /* The program's authenticate hook: the device behind r's bearer token
  * into r->device, or 401 (no token, unknown, revoked, owner disabled). */
 struct wt_err	*device_auth(struct wt_req *);
+/* Its parts, for the heartbeat, which checks the token in the statement
+ * that stores the beat: the 401 for a missing or misshapen token, and
+ * the one for a token no active device has. */
+struct wt_err	*device_token_shape(struct wt_req *);
+struct wt_err	*device_token_refused(void);
 
 extern const struct wt_field enroll_fields[];
 struct wt_err	*enroll_post(struct wt_req *);

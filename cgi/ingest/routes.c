@@ -18,8 +18,10 @@ static const struct wt_route routes[] = {
 	{ .method = "POST", .pattern = "/api/v1/activity", .handler = activity_post,
 	  .flags = WT_ROUTE_RAW_BODY,
 	  .access = { WT_DEVICE, "stores spans for this device's owner" } },
+	/* The token is checked by the statement that stores the beat. */
 	{ .method = "POST", .pattern = "/api/v1/heartbeat", .handler = heartbeat_post,
-	  .fields = heartbeat_fields,
+	  .fields = heartbeat_fields, .flags = WT_ROUTE_NO_CSRF,
+	  .authenticate = device_token_shape,
 	  .access = { WT_DEVICE, "presence and the open span of this device" } },
 	/* The widget, with the person's access token (tasks.c). */
 	{ .method = "POST", .pattern = "/api/v1/task-events", .handler = task_event_post,

@@ -70,15 +70,15 @@ const struct wt_stmt ingest_stmts[INGEST_NSTMTS] = {
 	  " $4::integer[], $5::integer[], $6::integer[], $7::integer[])", 7, 0 },
 	STMT(ST_INGEST_ENSURE_PARTITIONS) = { "ingest_ensure_partitions",
 	  "SELECT count(*) FROM activity_ensure_partitions()", 0, 0 },
-	/* The window's id comes from the worker's cache or ST_INGEST_INTERN
-	 * first ('' when the heartbeat names none), so the common case is
-	 * this one statement. */
+	/* The token checked and the beat stored in one round trip; the
+	 * window's id comes from the worker's cache (or device_auth and
+	 * ST_INGEST_INTERN first, on a miss), '' when the beat names none.
+	 * $2 is the program's clock, $3 the beat's time. */
 	STMT(ST_INGEST_HEARTBEAT) = { "ingest_heartbeat",
-	  "SELECT device_heartbeat($1, 'epoch'::timestamptz + $2::bigint * interval '1 microsecond',"
-	  " $3::boolean, NULLIF($4, '')::integer, $5::integer)", 5, 0 },
-	STMT(ST_INGEST_STORE_SPAN) = { "ingest_store_span",
-	  "SELECT stored FROM activity_store($1, json_build_array(json_build_array("
-	  "$2::bigint, $3::integer, $4::integer, $5::boolean)))", 5, 0 },
+	  "SELECT device_id, result FROM heartbeat_by_token($1,"
+	  " 'epoch'::timestamptz + $2::bigint * interval '1 microsecond',"
+	  " 'epoch'::timestamptz + $3::bigint * interval '1 microsecond',"
+	  " $4::boolean, NULLIF($5, '')::integer, $6::integer)", 6, 0 },
 	/* tasks.c.  An event is safe to send twice (its client-made id is
 	 * recorded with it), so a lost connection may retry it. */
 	STMT(ST_INGEST_TASK_EVENT) = { "ingest_task_event",

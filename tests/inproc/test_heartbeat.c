@@ -200,6 +200,52 @@ policy(void)
 	ip_exec("UPDATE settings SET title_exclude = $1::text[]", old, NULL);
 }
 
+/* The beat's statement checks the token itself (sql/033): a revoked
+ * device, or one whose owner is disabled, is refused whether its window
+ * is in the worker's cache or not, and changes nothing. */
+static void
+token_in_statement(void)
+{
+	const char *dev, *tok = new_device(ip_strf("tokhb %s", tag), &dev);
+	const char *title = ip_strf("revoked-window 漢字 %s", tag);
+	const char *owner = ip_strf("%lld", ip_user(ip_strf("hb.owner.%s@example.com", tag),
+	    ip_strf("Owner %s", tag), "member", NULL));
+	const char *dev2, *tok2;
+	struct ip_resp *a;
+
+	is_str(ip_q("SELECT coalesce(last_seen_at::text, '-') FROM devices WHERE id = $1", dev,
+	    NULL), "-", "a device never seen");
+	is_str(ip_jstr(beat(tok, win(-60, "editor", "a.txt", 0)), "result"), "new",
+	    "its first heartbeat");
+	is_str(ip_q("SELECT (last_seen_at > now() - interval '1 minute')::text FROM devices"
+	    " WHERE id = $1", dev, NULL), "true", "... marks the device seen");
+	ip_exec("UPDATE devices SET revoked_at = now() WHERE id = $1", dev, NULL);
+	a = beat(tok, win(-50, "editor", "a.txt", 0));
+	is_status(a, 401, "revoked, with a window the worker has cached: 401");
+	like(ip_header(a, "WWW-Authenticate") ? ip_header(a, "WWW-Authenticate") : "",
+	    "invalid_token", "... saying the token is not valid");
+	is_str(open_span(dev), "0", "... and the open span did not grow");
+	is_status(beat(tok, win(-50, "editor", title, 0)), 401,
+	    "revoked, with a window nobody has sent: 401");
+	is_str(ip_q("SELECT count(*) FROM windows WHERE title = $1", title, NULL), "0",
+	    "... and the window was not stored");
+	is_status(beat(tok, "{}"), 401, "revoked, presence only: 401");
+	is_status(beat(tok, "{\"at\": \"1999-01-01T00:00:00Z\"}"), 401,
+	    "revoked and older than the retention period: the token comes first");
+
+	ip_exec("UPDATE devices SET user_id = $2 WHERE id = $1", dev, owner, NULL);
+	tok2 = new_device(ip_strf("tokhb2 %s", tag), &dev2);
+	ip_exec("UPDATE devices SET user_id = $2 WHERE id = $1", dev2, owner, NULL);
+	is_str(ip_jstr(beat(tok2, win(-40, "editor", "a.txt", 0)), "result"), "new",
+	    "another person's device beats");
+	ip_exec("UPDATE users SET status = 'disabled' WHERE id = $1", owner, NULL);
+	is_status(beat(tok2, win(-30, "editor", "a.txt", 0)), 401,
+	    "... and is refused once that person is disabled");
+	is_str(open_span(dev2), "0", "... its open span unchanged");
+	is_error(beat(ip_repeat("ab", 32), ip_json("{ss}", "at", at(-60))), 401, "",
+	    "an unknown token with a good body: 401");
+}
+
 int
 main(void)
 {
@@ -213,6 +259,7 @@ main(void)
 	pulsetime();
 	presence();
 	bad_beats();
+	token_in_statement();
 	policy();
 	return ip_done();
 }
