@@ -83,6 +83,27 @@ is "$(q "SELECT window_category('gnome-terminal-server', 'make - nvim')::text ||
 T1024=$(printf 'é%.0s' $(seq 512))
 like "$(q "SELECT windows_intern(ARRAY['a'], ARRAY['$T1024'], NULL)")" '^\{[0-9]+\}$' "a 1,024-byte title is stored"
 like "$(q "SELECT windows_intern(ARRAY['a'], ARRAY['${T1024}x'], NULL)")" 'windows_title_check' "a 1,025-byte title is refused"
+# Two transactions storing the same new window: the second waits for the
+# first, then takes its id (sql/034 reads ids from the INSERT; a triple
+# another transaction stored is looked up again).
+"$WT_ROOT/stack" psql -d "$db" -qAt -v ON_ERROR_STOP=1 >"$TMPD/race" 2>&1 <<'EOF' &
+BEGIN;
+SELECT fresh FROM windows_intern_for(NULL, NULL, ARRAY['race'], ARRAY['Ünïcode race 漢字'], ARRAY['']);
+SELECT pg_sleep(1);
+COMMIT;
+EOF
+racer=$!
+sleep 0.4
+RACE=$(q "SELECT ids[1] || ' ' || ids[2] || ' ' || ids[3] || ' fresh ' || fresh
+          FROM windows_intern_for(NULL, NULL, ARRAY['race', 'race', 'race'],
+               ARRAY['Ünïcode race 漢字', 'second 🎉', 'Ünïcode race 漢字'], ARRAY['', '', ''])")
+wait $racer
+FIRST=$(q "SELECT id FROM windows WHERE app = 'race' AND title = 'Ünïcode race 漢字'")
+SECOND=$(q "SELECT id FROM windows WHERE app = 'race' AND title = 'second 🎉'")
+is "$(cat "$TMPD/race")" 1 "a transaction stores a new window (and holds it a second)"
+is "$RACE" "$FIRST $SECOND $FIRST fresh 1" \
+	"another storing it meanwhile gets the first one's id, stores only its other window"
+is "$(q "SELECT count(*) FROM windows WHERE app = 'race'")" 2 "... and each window is stored once"
 is "$(q "SELECT count(*) FROM pg_indexes WHERE tablename = 'windows' AND indexdef LIKE '%UNIQUE%window_key(app, title, url)%'")" 1 \
 	"uniqueness is a unique index on the 16-byte key of the triple"
 
