@@ -172,6 +172,40 @@ is "$(q "SELECT state FROM device_status WHERE device_id = 1")" online "... onli
 q "UPDATE device_presence SET seen_at = now() - interval '1 hour'; UPDATE devices SET last_seen_at = now() - interval '1 hour'" >/dev/null
 is "$(q "SELECT state FROM device_status WHERE device_id = 1")" offline "... offline when silent"
 
+# --- one span through activity_store (sql/034's path) and the same span in a set ----------------
+# Stored: 10:00-10:10 and 10:20-10:30.  Each case is stored alone (the
+# one-span path), and on the next day with a span of another month beside
+# it (the set's statement): the answers and rows must be the same.
+store() {  # store DAY TIME DURATION_MS [N: with another span, at 12:00 + N minutes in September]
+	local other=""
+	[ -n "${4:-}" ] && other=", json_build_array((extract(epoch FROM '2031-09-15 12:00Z'::timestamptz
+	    + $4 * interval '1 minute') * 1000000)::bigint, 1000, 1, false)"
+	q "SELECT stored || '/' || trimmed FROM activity_store(2, json_build_array(json_build_array(
+	   (extract(epoch FROM '$1 $2Z'::timestamptz) * 1000000)::bigint, $3, 1, false)$other))"
+}
+for mode in one set; do
+	day=2031-08-01 n=""
+	[ $mode = set ] && day=2031-08-02 n=0
+	store $day 10:00 600000 $n >/dev/null
+	[ $mode = set ] && n=1
+	store $day 10:20 600000 $n >/dev/null
+	got=""
+	for c in "10:05 60000" "10:09 120000" "10:19 120000" "10:15 0" "10:25 0" "10:30 60000" \
+	    "10:12 60000" "10:12 60000"; do
+		set -- $c
+		[ $mode = set ] && n=$((n + 1))
+		r=$(store $day $1 $2 $n)
+		[ $mode = set ] && r=$((${r%/*} - 1))/${r#*/}
+		got="$got $r"
+	done
+	is "$got" " 0/0 1/1 1/1 1/0 0/0 1/0 1/0 0/0" \
+		"activity_store ($mode): covered, trimmed at the start, at the end, a moment, a covered moment, adjoining, free, again"
+	is "$(q "SELECT string_agg(to_char(started_at AT TIME ZONE 'UTC', 'HH24:MI:SS') || '+' || duration_ms, ' ' ORDER BY started_at)
+	         FROM activity WHERE device_id = 2 AND started_at >= '$day' AND started_at < '$day'::date + 1")" \
+		"10:00:00+600000 10:10:00+60000 10:12:00+60000 10:15:00+0 10:19:00+60000 10:20:00+600000 10:30:00+60000" \
+		"... what is stored ($mode)"
+done
+
 # --- batches, deletion -----------------------------------------------------------------------
 q "INSERT INTO activity_batches (device_id, seq, spans, accepted) VALUES (1, 7, 3, 3)" >/dev/null
 is "$(q "INSERT INTO activity_batches (device_id, seq) VALUES (1, 7) ON CONFLICT DO NOTHING RETURNING 1")" "" \
