@@ -1,7 +1,9 @@
 -- wrk script: POST /api/v1/heartbeat from many devices, each naming the
--- window in front; the window changes every 20 beats, so most beats
--- merge into the open span (the common case) and some open a new one.
+-- window in front; the window changes every CHANGE_EVERY beats (default
+-- 20), so most beats merge into the open span (the common case) and some
+-- close it and open a new one.
 local tokens = {}
+local change_every = tonumber(os.getenv("CHANGE_EVERY") or "20")
 for line in io.lines(os.getenv("TOKENS")) do tokens[#tokens + 1] = line end
 local n = 0
 
@@ -11,7 +13,7 @@ function request()
 	local beat = math.floor((n - 1) / #tokens)
 	local body = string.format(
 		'{"idle":false,"duration_ms":0,"window":{"app":"code","title":"file %d.c — é"}}',
-		math.floor(beat / 20))
+		math.floor(beat / change_every))
 	return wrk.format("POST", "/api/v1/heartbeat", {
 		["Authorization"] = "Bearer " .. tokens[dev],
 		["Content-Type"] = "application/json" }, body)
