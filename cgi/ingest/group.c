@@ -64,8 +64,8 @@ group_setup(int nslots)
 	char *p;
 
 	head = (head + 63) & ~(size_t)63;
-	bsize = (sizeof(struct gbatch) + WT_BATCH_MAX_SPANS * sizeof(struct gspan) + 63) &
-	    ~(size_t)63;
+	bsize = (sizeof(struct gbatch) + WT_BATCH_MAX_SPANS * sizeof(struct gspan) +
+	    group_text_cap() + 63) & ~(size_t)63;
 	/* Pages are touched only when a slot is used: a worker's batch. */
 	p = mmap(NULL, head + (size_t)nslots * bsize, PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -156,10 +156,27 @@ group_attach(void)
 	return mine >= 0 ? 0 : -1;
 }
 
+/* The literals of a batch's misses are at most its body (every character
+ * of a string is one in the body, a quote or backslash doubled in both,
+ * and a span's JSON has more punctuation than the literals' quotes and
+ * commas), so a mebibyte holds those of any batch of the default size
+ * limit; a bigger one is interned by its worker (batch_windows). */
+size_t
+group_text_cap(void)
+{
+	return ((size_t)1 << 20) + 3 * 4 * WT_BATCH_MAX_SPANS + 16;
+}
+
 struct gbatch *
 group_slot(void)
 {
-	return mine >= 0 ? batch_of(mine) : NULL;
+	struct gbatch *g;
+
+	if (mine < 0)
+		return NULL;
+	g = batch_of(mine);
+	g->text_cap = group_text_cap();
+	return g;
 }
 
 /* A leader that died took its batches with it: they are queued again (a

@@ -27,21 +27,34 @@ struct gspan {
 	int		duration_ms;
 	int		window_id;
 	bool		afk;
+	bool		miss;		/* window_id comes from store_group's intern */
 };
 
-/* A batch ready to store: its spans have window ids.  counts.new_windows
- * is set by whoever interned them; store_group fills the rest. */
+/* A batch ready to store.  Spans whose window the worker's cache knew
+ * have its id; the rest (window_id 0, nmiss of them) are interned by
+ * store_group in the group's transaction, from their (app, title, url)
+ * written as three PostgreSQL array literals into the text after the
+ * spans.  counts.new_windows and capped are set by whoever interned them;
+ * store_group fills the rest. */
 struct gbatch {
 	long long		device, seq;
 	int			n;
+	int			nmiss;
+	bool			capped;		/* some misses went under the placeholder */
+	size_t			text_cap;	/* room for the literals (0: none) */
+	size_t			lit_len[3];	/* each literal's length, NUL excluded */
 	struct batch_counts	counts;
 	struct gspan		spans[];	/* n of them; room for WT_BATCH_MAX_SPANS in a slot */
 };
 
+/* The literals of g's misses: app, title and url, each NUL-terminated,
+ * one after another. */
+#define GBATCH_TEXT(g)	((char *)&(g)->spans[WT_BATCH_MAX_SPANS])
+
 enum { GROUP_STORED, GROUP_FAILED, GROUP_OFF };
 /* Batches in one transaction, and statements in its first round trip. */
 #define GROUP_BATCHES	16
-#define GROUP_CALLS	(GROUP_BATCHES + 2)
+#define GROUP_CALLS	(GROUP_BATCHES + 3)
 
 /* In the supervisor, before the workers fork: room for nslots workers.
  * -1 (logged) leaves grouping off; each worker then stores alone. */
@@ -49,6 +62,8 @@ int		 group_setup(int nslots);
 /* In each worker: takes a free slot.  -1: none (this worker stores
  * alone). */
 int		 group_attach(void);
+/* The room a slot has for its misses' literals (GBATCH_TEXT). */
+size_t		 group_text_cap(void);
 /* The worker's slot's batch, to fill (NULL when grouping is off). */
 struct gbatch	*group_slot(void);
 /* Stores the slot's batch with others: GROUP_STORED (counts in the
@@ -60,9 +75,11 @@ int		 group_store(void);
  * spans; every batch's counts filled.  NULL, or the error that rolled all
  * of them back. */
 struct wt_err	*store_group(struct gbatch **g, int n);
-/* store.c: b's spans with their window ids into out (the worker's cache,
- * then one call for the windows it does not know, committed at once), and
- * out->counts.new_windows. */
-struct wt_err	*batch_windows(long long device, const struct batch *b, struct gbatch *out);
+/* store.c: b's spans into out with the window ids the worker's cache
+ * knows; the others' triples into out's text for store_group, or, when
+ * out has no room for them, interned at once in a call of their own.
+ * The indexes of the misses into miss (b->n of room). */
+struct wt_err	*batch_windows(long long device, const struct batch *b, struct gbatch *out,
+		    size_t *miss);
 
 #endif

@@ -45,6 +45,11 @@ const struct wt_stmt ingest_stmts[INGEST_NSTMTS] = {
 	STMT(ST_INGEST_INTERN) = { "ingest_intern",
 	  "SELECT ids, fresh, capped FROM windows_intern_no_wait($1::integer, $2::integer,"
 	  " $3::text[], $4::text[], $5::text[])", 5, 0 },
+	/* store_group: every batch's missed windows, in the group's
+	 * transaction: $1 each triple's device, $2 the hourly budget. */
+	STMT(ST_INGEST_INTERN_GROUP) = { "ingest_intern_group",
+	  "SELECT ids, devices, fresh, capped FROM windows_intern_group($1::integer[],"
+	  " $2::integer, $3::text[], $4::text[], $5::text[])", 5, 0 },
 	/* The last span starting at or before the batch (a span is at most
 	 * 24 h long) and every span starting inside it. */
 	STMT(ST_INGEST_NEIGHBOURS) = { "ingest_neighbours",

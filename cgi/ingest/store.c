@@ -355,6 +355,110 @@ mark_found(PGresult *res, struct gbatch **g, int n, int *found)
 	}
 }
 
+/* The group's misses as the five parameters of ST_INGEST_INTERN_GROUP:
+ * each triple's device, the budget, and the batches' literals joined. */
+struct intern_args {
+	struct wt_buf	 dev, lit[3];
+	char		 budget[24];
+	const char	*params[5];
+};
+
+static int
+intern_args(struct gbatch **g, int n, struct intern_args *a)
+{
+	int count = 0;
+
+	buf_init(&a->dev);
+	buf_puts(&a->dev, "{");
+	for (int k = 0; k < 3; k++) {
+		buf_init(&a->lit[k]);
+		buf_puts(&a->lit[k], "{");
+	}
+	for (int b = 0; b < n; b++) {
+		const char *t = GBATCH_TEXT(g[b]);
+
+		if (g[b]->nmiss == 0)
+			continue;
+		for (int j = 0; j < g[b]->nmiss; j++) {
+			if (count++ > 0)
+				buf_append(&a->dev, ",", 1);
+			buf_put_ll(&a->dev, g[b]->device);
+		}
+		/* "{x,y}" joins as "x,y". */
+		for (int k = 0; k < 3; k++) {
+			if (a->lit[k].len > 1)
+				buf_append(&a->lit[k], ",", 1);
+			buf_append(&a->lit[k], t + 1, g[b]->lit_len[k] - 2);
+			t += g[b]->lit_len[k] + 1;
+		}
+	}
+	buf_puts(&a->dev, "}");
+	snprintf(a->budget, sizeof(a->budget), "%lld", wt_cfg.ingest_new_windows_per_hour);
+	a->params[0] = a->dev.data;
+	a->params[1] = a->budget;
+	for (int k = 0; k < 3; k++) {
+		buf_puts(&a->lit[k], "}");
+		a->params[2 + k] = a->lit[k].data;
+	}
+	return count;
+}
+
+static void
+intern_args_free(struct intern_args *a)
+{
+	buf_free(&a->dev);
+	free3(a->lit);
+}
+
+/* The next element of an array's text ("{1,2}", "{t,f}"), from *p on. */
+static long long
+next_num(char **p)
+{
+	while (**p == '{' || **p == ',')
+		(*p)++;
+	return strtoll(*p, p, 10);
+}
+
+static int
+next_bool(char **p)
+{
+	while (**p == '{' || **p == ',')
+		(*p)++;
+	return *(*p)++ == 't';
+}
+
+/* ST_INGEST_INTERN_GROUP's answer: the ids into the missed spans, in
+ * the order they were sent, and each batch's new windows and whether it
+ * went past its budget. */
+static struct wt_err *
+intern_apply(PGresult *res, struct gbatch **g, int n)
+{
+	char *ids = PQgetvalue(res, 0, C_IG_IDS), *dev = PQgetvalue(res, 0, C_IG_DEVICES);
+	char *fresh = PQgetvalue(res, 0, C_IG_FRESH), *capped = PQgetvalue(res, 0, C_IG_CAPPED);
+
+	for (int b = 0; b < n; b++)
+		for (int i = 0; g[b]->nmiss > 0 && i < g[b]->n; i++) {
+			long long id;
+
+			if (!g[b]->spans[i].miss)
+				continue;
+			if ((id = next_num(&ids)) <= 0 || id > INT_MAX)
+				return wt_fail(500, NULL, "the windows of the batch could not be stored");
+			g[b]->spans[i].window_id = (int)id;
+		}
+	while (*dev != '\0' && *dev != '}') {
+		long long d = next_num(&dev), f = next_num(&fresh);
+		int c = next_bool(&capped);
+
+		for (int b = 0; b < n; b++)
+			if (g[b]->device == d && g[b]->nmiss > 0) {
+				g[b]->counts.new_windows = f;
+				g[b]->capped = c;
+			}
+	}
+	return NULL;
+}
+
 struct wt_err *
 store_group(struct gbatch **g, int n)
 {
@@ -364,8 +468,9 @@ store_group(struct gbatch **g, int n)
 	const char *kp[NREC], *rp[NREC], *cp[NREC];
 	char nb_lo[GROUP_BATCHES][24], nb_hi[GROUP_BATCHES][24], nb_dev[GROUP_BATCHES][24];
 	const char *nbp[GROUP_BATCHES][3];
-	int found[GROUP_BATCHES] = { 0 }, nb_of[GROUP_BATCHES], nc = 0, nrec = 0;
+	int found[GROUP_BATCHES] = { 0 }, nb_of[GROUP_BATCHES], nc = 0, nrec = 0, in_of = -1;
 	struct piece *p[GROUP_BATCHES] = { NULL };
+	struct intern_args ia;
 	struct wt_err *e = NULL;
 
 	if (n < 1 || n > GROUP_BATCHES)
@@ -405,8 +510,22 @@ store_group(struct gbatch **g, int n)
 		if (nb_of[k] >= 0)
 			calls[nb_of[k]] = (struct db_call){ ST_INGEST_NEIGHBOURS, 3, nbp[k] };
 	nc += 2;
+	/* The windows the workers' caches did not know, every batch's in
+	 * one call (sql/035), committed with the spans that name them. */
+	if (intern_args(g, n, &ia) > 0) {
+		in_of = nc++;
+		calls[in_of] = (struct db_call){ ST_INGEST_INTERN_GROUP, 5, ia.params };
+	}
 	if (db_pipeline(1, calls, nc, res, 0) != 0) {
 		e = db_err();
+		intern_args_free(&ia);
+		goto out;
+	}
+	intern_args_free(&ia);
+	if (in_of >= 0 && (e = intern_apply(res[in_of], g, n)) != NULL) {
+		for (int k = 0; k < nc; k++)
+			PQclear(res[k]);
+		db_rollback();
 		goto out;
 	}
 	mark_found(res[1], g, n, found);
@@ -451,20 +570,50 @@ out:
 	return e;
 }
 
+/* Copies the three literals into g's text; -1 when they do not fit. */
+static int
+put_literals(struct gbatch *g, struct wt_buf arr[3])
+{
+	char *t;
+
+	if (arr[0].len + arr[1].len + arr[2].len + 3 > g->text_cap)
+		return -1;
+	t = GBATCH_TEXT(g);
+	for (int k = 0; k < 3; k++) {
+		memcpy(t, arr[k].data, arr[k].len + 1);
+		g->lit_len[k] = arr[k].len;
+		t += arr[k].len + 1;
+	}
+	return 0;
+}
+
 struct wt_err *
-batch_windows(long long device, const struct batch *b, struct gbatch *out)
+batch_windows(long long device, const struct batch *b, struct gbatch *out, size_t *miss)
 {
 	int *ids = xcalloc(b->n ? b->n : 1, sizeof(*ids));
-	struct wt_err *e;
+	struct wt_buf arr[3];
+	size_t nmiss;
+	struct wt_err *e = NULL;
 
 	memset(&out->counts, 0, sizeof(out->counts));
 	out->device = device;
 	out->seq = b->seq;
 	out->n = (int)b->n;
-	if ((e = window_ids(device, b, ids, &out->counts.new_windows)) == NULL)
+	out->nmiss = 0;
+	out->capped = false;
+	nmiss = window_misses(b, ids, miss, arr);
+	/* Interned in the group's transaction when they fit its slot
+	 * (their ids 0 until then); otherwise now, in a call of their own. */
+	if (nmiss > 0 && put_literals(out, arr) == 0)
+		out->nmiss = (int)nmiss;
+	else if (nmiss > 0)
+		e = window_ids(device, b, ids, &out->counts.new_windows);
+	free3(arr);
+	if (e == NULL)
 		for (size_t i = 0; i < b->n; i++)
 			out->spans[i] = (struct gspan){ b->spans[i].start_us,
-			    (int)b->spans[i].duration_ms, ids[i], b->spans[i].afk != 0 };
+			    (int)b->spans[i].duration_ms, ids[i], b->spans[i].afk != 0,
+			    out->nmiss > 0 && ids[i] == 0 };
 	free(ids);
 	return e;
 }
@@ -473,17 +622,31 @@ struct wt_err *
 store_batch(long long device, const struct batch *b, struct batch_counts *c)
 {
 	struct gbatch *g = group_slot(), *own = NULL;
+	size_t *miss = xcalloc(b->n ? b->n : 1, sizeof(*miss));
 	struct wt_err *e;
 
 	/* Without a slot (the in-process tests, or no shared memory), and
-	 * when the group failed, the batch is a group of one. */
-	if (g == NULL)
-		g = own = xcalloc(1, sizeof(*g) + (b->n ? b->n : 1) * sizeof(struct gspan));
-	if ((e = batch_windows(device, b, g)) == NULL &&
+	 * when the group failed, the batch is a group of one.  Its text is
+	 * not touched unless it has misses: calloc maps it lazily. */
+	if (g == NULL) {
+		g = own = xcalloc(1, sizeof(*g) + WT_BATCH_MAX_SPANS * sizeof(struct gspan) +
+		    group_text_cap());
+		g->text_cap = group_text_cap();
+	}
+	if ((e = batch_windows(device, b, g, miss)) == NULL &&
 	    group_store() != GROUP_STORED)
 		e = store_group(&g, 1);
-	if (e == NULL)
+	if (e == NULL) {
 		*c = g->counts;
+		/* Committed now: the windows interned with the batch. */
+		for (int j = 0; j < g->nmiss && !g->capped; j++) {
+			const struct span *s = &b->spans[miss[j]];
+
+			wincache_put(s->app, s->title, s->title_len, s->url, s->url_len,
+			    g->spans[miss[j]].window_id);
+		}
+	}
+	free(miss);
 	free(own);
 	return e;
 }
