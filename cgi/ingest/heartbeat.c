@@ -71,12 +71,19 @@ window_of(json_t *w, char **app, char **title, char **url)
 	return NULL;
 }
 
+static struct wt_err *
+too_old(void)
+{
+	return wt_fail(400, "at", "at is older than the retention period");
+}
+
 /* The id of the heartbeat's window.  Most beats name a window the
  * worker has seen: the cache answers and the token is checked in the
  * beat's own statement.  On a miss the window is interned under the
- * device's hourly budget, which needs the device first (device_auth). */
+ * device's hourly budget, which needs the device first (device_auth), and
+ * a beat the statement would refuse as too old must not spend it. */
 static struct wt_err *
-window_id(struct wt_req *r, const char *app, const char *title, const char *url,
+window_id(struct wt_req *r, long long at, const char *app, const char *title, const char *url,
     char out[24])
 {
 	struct span sp = { .app = app, .title = title, .title_len = strlen(title), .url = url,
@@ -86,10 +93,14 @@ window_id(struct wt_req *r, const char *app, const char *title, const char *url,
 	int id;
 	struct wt_err *e;
 
-	if (wincache_get(app, title, sp.title_len, url, sp.url_len, &id) != 0 &&
-	    ((e = device_auth(r)) != NULL ||
-	    (e = window_ids(r->device->id, &one, &id, &fresh)) != NULL))
-		return e;
+	if (wincache_get(app, title, sp.title_len, url, sp.url_len, &id) != 0) {
+		if ((e = device_auth(r)) != NULL)
+			return e;
+		if (at < clock_real_us() - r->device->retention_days * 86400LL * 1000000LL)
+			return too_old();
+		if ((e = window_ids(r->device->id, &one, &id, &fresh)) != NULL)
+			return e;
+	}
 	snprintf(out, 24, "%d", id);
 	return NULL;
 }
@@ -116,7 +127,7 @@ heartbeat_post(struct wt_req *r)
 		return wt_fail(400, "duration_ms", "at + duration_ms is more than 5 minutes in "
 		    "the future; check the device's clock");
 	if (w != NULL && ((e = window_of(w, &app, &title, &url)) != NULL ||
-	    (e = window_id(r, app, title, url, wid)) != NULL))
+	    (e = window_id(r, t, app, title, url, wid)) != NULL))
 		goto out;
 	sha256_hex(r->bearer, 64, hash);
 	snprintf(now_s, sizeof(now_s), "%lld", now);
@@ -131,7 +142,7 @@ heartbeat_post(struct wt_req *r)
 	if (result == NULL)
 		e = device_token_refused();
 	else if (strcmp(result, "too_old") == 0)
-		e = wt_fail(400, "at", "at is older than the retention period");
+		e = too_old();
 	else
 		e = wt_json(r, 200, json_pack("{ss}", "result", result));
 	PQclear(res);

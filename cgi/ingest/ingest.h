@@ -40,7 +40,7 @@ enum { C_DEV_ID, C_DEV_USER, C_DEV_KIND, C_DEV_NAME, C_DEV_STALE, C_DEV_RETENTIO
 /* Columns of ST_INGEST_INTERN: the ids in order, how many are new,
  * whether some went under the placeholder of the hourly budget. */
 enum { C_INTERN_IDS, C_INTERN_NEW, C_INTERN_CAPPED };
-/* Columns of ST_INGEST_INTERN_GROUP (windows_intern_group, sql/035). */
+/* Columns of ST_INGEST_INTERN_GROUP (windows_intern_group, sql/036). */
 enum { C_IG_IDS, C_IG_DEVICES, C_IG_FRESH, C_IG_CAPPED };
 /* Columns of ST_INGEST_NEIGHBOURS. */
 enum { C_NB_START_US, C_NB_DURATION_MS };

@@ -511,7 +511,7 @@ store_group(struct gbatch **g, int n)
 			calls[nb_of[k]] = (struct db_call){ ST_INGEST_NEIGHBOURS, 3, nbp[k] };
 	nc += 2;
 	/* The windows the workers' caches did not know, every batch's in
-	 * one call (sql/035), committed with the spans that name them. */
+	 * one call (sql/036), committed with the spans that name them. */
 	if (intern_args(g, n, &ia) > 0) {
 		in_of = nc++;
 		calls[in_of] = (struct db_call){ ST_INGEST_INTERN_GROUP, 5, ia.params };

@@ -425,7 +425,7 @@ pipeline_failures(void)
 }
 
 /* A batch that interned a new window and then failed: the window was
- * stored in the batch's transaction (sql/035) and went with it, the
+ * stored in the batch's transaction (sql/036) and went with it, the
  * worker did not remember its id, and the next batch naming it stores it
  * again.  The failure is a real one: a trigger that refuses this batch's
  * record. */

@@ -210,21 +210,41 @@ token_in_statement(void)
 	const char *title = ip_strf("revoked-window 漢字 %s", tag);
 	const char *owner = ip_strf("%lld", ip_user(ip_strf("hb.owner.%s@example.com", tag),
 	    ip_strf("Owner %s", tag), "member", NULL));
-	const char *dev2, *tok2;
+	const char *dev2, *tok2, *budget;
 	struct ip_resp *a;
 
 	is_str(ip_q("SELECT coalesce(last_seen_at::text, '-') FROM devices WHERE id = $1", dev,
 	    NULL), "-", "a device never seen");
 	is_str(ip_jstr(beat(tok, win(-60, "editor", "a.txt", 0)), "result"), "new",
 	    "its first heartbeat");
+	/* The window is cached now: what follows is the one statement's. */
+	ip_exec("UPDATE devices SET last_seen_at = now() - interval '1 hour' WHERE id = $1", dev,
+	    NULL);
+	is_str(ip_jstr(beat(tok, win(-58, "editor", "a.txt", 0)), "result"), "merged",
+	    "a beat naming a cached window");
 	is_str(ip_q("SELECT (last_seen_at > now() - interval '1 minute')::text FROM devices"
 	    " WHERE id = $1", dev, NULL), "true", "... marks the device seen");
+	ip_exec("UPDATE devices SET last_seen_at = now() - interval '1 hour' WHERE id = $1", dev,
+	    NULL);
+	is_str(ip_jstr(beat(tok, "{}"), "result"), "presence", "a presence-only beat");
+	is_str(ip_q("SELECT (last_seen_at > now() - interval '1 minute')::text FROM devices"
+	    " WHERE id = $1", dev, NULL), "true", "... marks the device seen too");
+	budget = ip_q("SELECT coalesce(sum(used), 0)::text FROM device_window_budget"
+	    " WHERE device_id = $1", dev, NULL);
+	is_error(beat(tok, ip_json("{ss s{ss ss}}", "at", "1999-01-01T00:00:00Z", "window",
+	    "app", "editor", "title", title)), 400, "at",
+	    "older than the retention period, naming a window nobody has sent");
+	is_str(ip_q("SELECT count(*) FROM windows WHERE title = $1", title, NULL), "0",
+	    "... and that window was not stored");
+	is_str(ip_q("SELECT coalesce(sum(used), 0)::text FROM device_window_budget"
+	    " WHERE device_id = $1", dev, NULL), budget,
+	    "... nor counted against the device's new windows");
 	ip_exec("UPDATE devices SET revoked_at = now() WHERE id = $1", dev, NULL);
 	a = beat(tok, win(-50, "editor", "a.txt", 0));
 	is_status(a, 401, "revoked, with a window the worker has cached: 401");
 	like(ip_header(a, "WWW-Authenticate") ? ip_header(a, "WWW-Authenticate") : "",
 	    "invalid_token", "... saying the token is not valid");
-	is_str(open_span(dev), "0", "... and the open span did not grow");
+	is_str(open_span(dev), "2000", "... and the open span did not grow (2 s, as before)");
 	is_status(beat(tok, win(-50, "editor", title, 0)), 401,
 	    "revoked, with a window nobody has sent: 401");
 	is_str(ip_q("SELECT count(*) FROM windows WHERE title = $1", title, NULL), "0",
@@ -242,6 +262,10 @@ token_in_statement(void)
 	is_status(beat(tok2, win(-30, "editor", "a.txt", 0)), 401,
 	    "... and is refused once that person is disabled");
 	is_str(open_span(dev2), "0", "... its open span unchanged");
+	is_status(beat(tok2, win(-30, "editor", title, 0)), 401,
+	    "... naming a window nobody has sent too");
+	is_str(ip_q("SELECT count(*) FROM windows WHERE title = $1", title, NULL), "0",
+	    "... which was not stored");
 	is_error(beat(ip_repeat("ab", 32), ip_json("{ss}", "at", at(-60))), 401, "",
 	    "an unknown token with a good body: 401");
 }
