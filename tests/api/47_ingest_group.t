@@ -102,6 +102,19 @@ is "$(sql "SELECT count(*) || '/' || count(DISTINCT (device_id, seq)) || '/' ||
 	FROM activity_batches WHERE device_id IN ($devs)")" \
 	"$((DEVICES * BATCHES))/$((DEVICES * BATCHES))/$((DEVICES * want))/$((DEVICES * (BATCHES * 10 - want)))/true" \
 	"each batch recorded once, its counts adding up to what is stored"
+# Each device names ten windows nobody had: interned in the groups'
+# transactions (sql/036), each stored once, each batch's new ones counted
+# once per device, and every span pointing at its own device's title.
+is "$(sql "SELECT count(*) || '/' || count(DISTINCT (app, title, url)) FROM windows
+	WHERE title LIKE '% $tag'")" "$((DEVICES * 10))/$((DEVICES * 10))" \
+	"each device's ten new windows stored once"
+is "$(sql "SELECT count(*) FILTER (WHERE s = 10) FROM (SELECT device_id, sum(new_windows) s
+	FROM activity_batches WHERE device_id IN ($devs) GROUP BY device_id) t")" "$DEVICES" \
+	"... each counted once, by the batch that stored it"
+is "$(sql "SELECT count(*) FROM activity a JOIN windows w ON w.id = a.window_id
+	JOIN devices d ON d.id = a.device_id
+	WHERE a.device_id IN ($devs) AND w.title NOT LIKE 'device ' || substring(d.name FROM 'device ([0-9]+) ') || ' span %'")" 0 \
+	"... and every span points at its own window"
 answers=$(for f in "$TMPD"/first/body.*; do jq -c 'del(.request_id)' "$f"; done | sort | uniq -c | wc -l)
 is "$(for d in $(seq 1 $DEVICES); do for s in $(seq 0 $((BATCHES - 1))); do
 	jq -r --arg s "$s" 'select(.batch == ($s | tonumber) and .spans == 10 and .accepted + .dropped == 10) | "ok"' \
