@@ -3,11 +3,12 @@
  * Most of what PostgreSQL spends on a 100-span batch is the transaction
  * around it, not the rows: the statements' start-up, the insert trigger,
  * the batch's record, the commit.  So the workers share a queue in memory
- * mapped before they fork: a worker with a checked batch (window ids
- * resolved) puts it in its slot and either waits, or, when fewer than
- * GROUP_LANES groups are being stored, becomes a leader: it takes every
- * queued batch (one per device) and stores them all in one transaction
- * (store_group in store.c), then hands each owner its counts.
+ * mapped before they fork: a worker with a checked batch (the window ids
+ * its cache knows, the other windows' text) puts it in its slot and
+ * either waits, or, when fewer than GROUP_LANES groups are being stored,
+ * becomes a leader: it takes every queued batch (one per device) and
+ * stores them all in one transaction (store_group in store.c), then hands
+ * each owner its counts.
  *
  * Nothing is answered before its group committed.  A leader that dies
  * mid-way leaves its batches to be taken again: one that committed is then

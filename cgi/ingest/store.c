@@ -1,9 +1,10 @@
 /* Storing checked batches: the fast path of POST /api/v1/activity.
  *
- * First the window of every span: the worker's cache (wincache.c), and
- * one windows_intern_no_wait() call for the windows it has not seen, in a
- * transaction of its own that does not wait for the disk: the batch's
- * commit, later in the log, makes it durable too.
+ * First the window of every span the worker's cache knows (wincache.c);
+ * the others' (app, title, url) go with the batch into its slot of the
+ * group queue (group.h), and the group's first round trip stores every
+ * batch's in one windows_intern_group() call (sql/036).  A batch too big
+ * for its slot's text has them stored at once in a call of its own.
  *
  * Then the batches themselves, usually several workers' at once
  * (group.h), in one transaction of two round trips to the database
@@ -13,9 +14,10 @@
  * devices are not held up):
  *   1. the devices' locks, the batches' records if they were stored
  *      before (those are answered with their counts and store nothing),
- *      and each device's stored spans next to its batch (the last one
- *      starting before it, those starting inside it: usually one row);
- *      the new spans are trimmed against them and against each other;
+ *      each device's stored spans next to its batch (the last one
+ *      starting before it, those starting inside it: usually one row),
+ *      and the missed windows; the new spans are trimmed against the
+ *      stored ones and against each other;
  *   2. what is left goes in with one INSERT from arrays, with the
  *      batches' records and the COMMIT.
  * The trimming rule is the one activity_store() applies in SQL for
@@ -96,6 +98,23 @@ window_misses(const struct batch *b, int *ids, size_t *miss, struct wt_buf arr[3
 	return nmiss;
 }
 
+/* The next element of an array's text ("{1,2}", "{t,f}"), from *p on. */
+static long long
+next_num(char **p)
+{
+	while (**p == '{' || **p == ',')
+		(*p)++;
+	return strtoll(*p, p, 10);
+}
+
+static int
+next_bool(char **p)
+{
+	while (**p == '{' || **p == ',')
+		(*p)++;
+	return *(*p)++ == 't';
+}
+
 /* The ids ST_INGEST_INTERN answered for the missed spans, into ids and
  * the cache. */
 static struct wt_err *
@@ -109,11 +128,8 @@ window_fill(PGresult *res, const struct batch *b, const size_t *miss, size_t nmi
 
 	for (size_t j = 0; j < nmiss; j++) {
 		const struct span *s = &b->spans[miss[j]];
-		long id;
+		long long id = next_num(&p);
 
-		while (*p == '{' || *p == ',')
-			p++;
-		id = strtol(p, &p, 10);
 		if (id <= 0)
 			return wt_fail(500, NULL, "the windows of the batch could not be stored");
 		ids[miss[j]] = (int)id;
@@ -131,6 +147,29 @@ free3(struct wt_buf arr[3])
 		buf_free(&arr[k]);
 }
 
+/* The missed spans' windows (window_misses' miss and arr) in one call of
+ * their own, into ids and the cache. */
+static struct wt_err *
+intern_misses(long long device, const struct batch *b, const size_t *miss, size_t nmiss,
+    struct wt_buf arr[3], int *ids, long long *new_windows)
+{
+	char dev[24], budget[24];
+	const char *params[5] = { dev, budget, arr[0].data, arr[1].data, arr[2].data };
+	struct wt_err *e;
+	PGresult *res;
+
+	snprintf(dev, sizeof(dev), "%lld", device);
+	snprintf(budget, sizeof(budget), "%lld", wt_cfg.ingest_new_windows_per_hour);
+	/* Committed without waiting for the disk: nothing refers to the
+	 * windows before a batch or span that does commits, and that commit
+	 * flushes the log past theirs. */
+	if ((res = db_exec(ST_INGEST_INTERN, 5, params)) == NULL)
+		return db_err();
+	e = window_fill(res, b, miss, nmiss, ids, new_windows);
+	PQclear(res);
+	return e;
+}
+
 /* Window ids for every span: the cache first, the database for the rest
  * (one call for all of them). */
 struct wt_err *
@@ -138,29 +177,12 @@ window_ids(long long device, const struct batch *b, int *ids, long long *new_win
 {
 	size_t *miss = xcalloc(b->n ? b->n : 1, sizeof(*miss)), nmiss;
 	struct wt_buf arr[3];
-	char dev[24], budget[24];
-	const char *params[5] = { dev, budget };
 	struct wt_err *e = NULL;
-	PGresult *res;
 
 	*new_windows = 0;
 	nmiss = window_misses(b, ids, miss, arr);
-	if (nmiss > 0) {
-		snprintf(dev, sizeof(dev), "%lld", device);
-		snprintf(budget, sizeof(budget), "%lld", wt_cfg.ingest_new_windows_per_hour);
-		params[2] = arr[0].data;
-		params[3] = arr[1].data;
-		params[4] = arr[2].data;
-		/* Committed without waiting for the disk: nothing refers to
-		 * the windows before a batch or span that does commits, and
-		 * that commit flushes the log past theirs. */
-		if ((res = db_exec(ST_INGEST_INTERN, 5, params)) == NULL)
-			e = db_err();
-		else {
-			e = window_fill(res, b, miss, nmiss, ids, new_windows);
-			PQclear(res);
-		}
-	}
+	if (nmiss > 0)
+		e = intern_misses(device, b, miss, nmiss, arr, ids, new_windows);
 	free3(arr);
 	free(miss);
 	return e;
@@ -410,23 +432,6 @@ intern_args_free(struct intern_args *a)
 	free3(a->lit);
 }
 
-/* The next element of an array's text ("{1,2}", "{t,f}"), from *p on. */
-static long long
-next_num(char **p)
-{
-	while (**p == '{' || **p == ',')
-		(*p)++;
-	return strtoll(*p, p, 10);
-}
-
-static int
-next_bool(char **p)
-{
-	while (**p == '{' || **p == ',')
-		(*p)++;
-	return *(*p)++ == 't';
-}
-
 /* ST_INGEST_INTERN_GROUP's answer: the ids into the missed spans, in
  * the order they were sent, and each batch's new windows and whether it
  * went past its budget. */
@@ -607,7 +612,7 @@ batch_windows(long long device, const struct batch *b, struct gbatch *out, size_
 	if (nmiss > 0 && put_literals(out, arr) == 0)
 		out->nmiss = (int)nmiss;
 	else if (nmiss > 0)
-		e = window_ids(device, b, ids, &out->counts.new_windows);
+		e = intern_misses(device, b, miss, nmiss, arr, ids, &out->counts.new_windows);
 	free3(arr);
 	if (e == NULL)
 		for (size_t i = 0; i < b->n; i++)

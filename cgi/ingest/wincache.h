@@ -11,8 +11,8 @@
 /* 0 and *id when known, -1 otherwise. */
 int	wincache_get(const char *app, const char *title, size_t title_len,
 	    const char *url, size_t url_len, int *id);
-/* Only ids of windows whose transaction committed (store.c interns them
- * in a statement of their own). */
+/* Only ids of windows whose transaction committed (store.c puts a
+ * batch's after its group committed). */
 void	wincache_put(const char *app, const char *title, size_t title_len,
 	    const char *url, size_t url_len, int id);
 
