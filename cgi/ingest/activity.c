@@ -33,7 +33,7 @@ activity_post(struct wt_req *r)
 	if (!is_json(r->content_type))
 		return wt_fail(415, NULL, "send the batch as application/json");
 	rules.now_us = clock_real_us();
-	rules.oldest_us = rules.now_us - r->device->retention_days * 86400LL * 1000000LL;
+	rules.oldest_us = device_oldest_us(r->device, rules.now_us);
 	if ((e = batch_parse(r->body, r->body_len, &rules, &b)) != NULL) {
 		batch_free(&b);
 		return e;

@@ -34,6 +34,12 @@ device_token_refused(void)
 	    "this device token is not valid (revoked or unknown)");
 }
 
+long long
+device_oldest_us(const struct wt_device *d, long long now_us)
+{
+	return now_us - d->retention_days * 86400LL * 1000000LL;
+}
+
 struct wt_err *
 device_auth(struct wt_req *r)
 {

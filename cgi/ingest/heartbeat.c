@@ -96,7 +96,7 @@ window_id(struct wt_req *r, long long at, const char *app, const char *title, co
 	if (wincache_get(app, title, sp.title_len, url, sp.url_len, &id) != 0) {
 		if ((e = device_auth(r)) != NULL)
 			return e;
-		if (at < clock_real_us() - r->device->retention_days * 86400LL * 1000000LL)
+		if (at < device_oldest_us(r->device, clock_real_us()))
 			return too_old();
 		if ((e = window_ids(r->device->id, &one, &id, &fresh)) != NULL)
 			return e;

@@ -73,6 +73,10 @@ struct wt_err	*device_auth(struct wt_req *);
  * the one for a token no active device has. */
 struct wt_err	*device_token_shape(struct wt_req *);
 struct wt_err	*device_token_refused(void);
+/* The oldest moment (microseconds since 1970) the device may still send
+ * data for at now: the retention period in 24-hour days, as
+ * heartbeat_by_token (sql/035) counts it too. */
+long long	 device_oldest_us(const struct wt_device *, long long now_us);
 
 extern const struct wt_field enroll_fields[];
 struct wt_err	*enroll_post(struct wt_req *);

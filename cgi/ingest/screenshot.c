@@ -187,7 +187,7 @@ screenshot_post(struct wt_req *r)
 	rfc3339_parse(wt_str(r, "taken_at"), &taken);
 	if (taken > now + WT_FUTURE_SLACK_US)
 		return wt_fail(400, "taken_at", "taken_at is in the future");
-	if (taken < now - r->device->retention_days * 86400LL * 1000000LL)
+	if (taken < device_oldest_us(r->device, now))
 		return wt_fail(400, "taken_at", "taken_at is older than the retention period "
 		    "(%lld days)", r->device->retention_days);
 	if ((e = img_check((const unsigned char *)r->body, r->body_len, r->content_type, &rules,

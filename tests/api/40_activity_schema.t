@@ -106,29 +106,24 @@ is "$RACE" "$FIRST $SECOND $FIRST fresh 1" \
 is "$(q "SELECT count(*) FROM windows WHERE app = 'race'")" 2 "... and each window is stored once"
 # A group's windows in one call (sql/036): device 1 names a known window,
 # a new one of its own and one it shares with device 2, which names its
-# own new one too; device 2 is then past a budget of two.
+# own new one too; then, with a budget of three, device 2 goes past it.
+grp_id() { q "SELECT id FROM windows WHERE app = 'grp' AND title = '$1'"; }
+budgets() { q "SELECT string_agg(device_id || ':' || used, ',' ORDER BY device_id) FROM device_window_budget"; }
 GRP=$(q "SELECT ids::text || ' ' || devices::text || ' ' || fresh::text || ' ' || capped::text
          FROM windows_intern_group(ARRAY[1, 1, 1, 2, 2],
               5, ARRAY['code', 'grp', 'grp', 'grp', 'grp'],
               ARRAY['main.c - wt - Visual Studio Code', 'only one Ω', 'shared 漢字', 'shared 漢字', 'only two 🎉'],
               NULL)")
-W1=$(q "SELECT id FROM windows WHERE app = 'grp' AND title = 'only one Ω'")
-WS=$(q "SELECT id FROM windows WHERE app = 'grp' AND title = 'shared 漢字'")
-W2=$(q "SELECT id FROM windows WHERE app = 'grp' AND title = 'only two 🎉'")
-is "$GRP" "{1,$W1,$WS,$WS,$W2} {1,2} {2,1} {f,f}" \
+WS=$(grp_id 'shared 漢字')
+is "$GRP" "{1,$(grp_id 'only one Ω'),$WS,$WS,$(grp_id 'only two 🎉')} {1,2} {2,1} {f,f}" \
 	"windows_intern_group: ids in order, a shared new window stored once and new for its first device"
-is "$(q "SELECT string_agg(device_id || ':' || used, ',' ORDER BY device_id) FROM device_window_budget")" "1:2,2:2" \
-	"... each device's new windows counted against its budget"
+is "$(budgets)" "1:2,2:2" "... each device's new windows counted against its budget"
 GRP=$(q "SELECT ids::text || ' ' || fresh::text || ' ' || capped::text
          FROM windows_intern_group(ARRAY[1, 2, 2], 3, ARRAY['grp', 'grp', 'grp'],
               ARRAY['one more', 'two more', 'and another'], ARRAY['', '', ''])")
-P2=$(q "SELECT id FROM windows WHERE app = 'grp' AND title = '(more new windows than the hourly limit)'")
-M1=$(q "SELECT id FROM windows WHERE app = 'grp' AND title = 'one more'")
-T2=$(q "SELECT id FROM windows WHERE app = 'grp' AND title = 'two more'")
-is "$GRP" "{$M1,$T2,$P2} {1,2} {f,t}" \
+is "$GRP" "{$(grp_id 'one more'),$(grp_id 'two more'),$(grp_id '(more new windows than the hourly limit)')} {1,2} {f,t}" \
 	"... a device past its budget has what is left of it, then the placeholder; the other all its own"
-is "$(q "SELECT string_agg(device_id || ':' || used, ',' ORDER BY device_id) FROM device_window_budget")" "1:3,2:4" \
-	"... counted once each, as windows_intern_for counts"
+is "$(budgets)" "1:3,2:4" "... counted once each, as windows_intern_for counts"
 is "$(q "SELECT count(*) FROM windows WHERE app = 'grp' AND title = 'and another'")" 0 \
 	"... and the title past it is not stored"
 is "$(q "SELECT count(*) FROM pg_indexes WHERE tablename = 'windows' AND indexdef LIKE '%UNIQUE%window_key(app, title, url)%'")" 1 \
