@@ -144,6 +144,7 @@ struct wt_device {
 	char		*kind;		/* desktop | phone */
 	char		*name;
 	long long	 retention_days;	/* the organisation's, for checks */
+	char		 token_hash[65];	/* SHA-256 of its token, hex */
 };
 
 /* The signed-in person, loaded from the session cookie or bearer token. */

@@ -38,7 +38,7 @@ activity_post(struct wt_req *r)
 		batch_free(&b);
 		return e;
 	}
-	e = store_batch(r->device->id, &b, &c);
+	e = store_batch(r->device, &b, &c);
 	batch_free(&b);
 	if (e != NULL)
 		return e;

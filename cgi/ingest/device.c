@@ -41,18 +41,12 @@ device_oldest_us(const struct wt_device *d, long long now_us)
 }
 
 struct wt_err *
-device_auth(struct wt_req *r)
+device_auth_hash(struct wt_req *r, const char *hash)
 {
-	char hash[65];
-	const char *p = hash;
 	struct wt_device *d;
-	struct wt_err *e;
 	PGresult *res;
 
-	if ((e = device_token_shape(r)) != NULL)
-		return e;
-	sha256_hex(r->bearer, 64, hash);
-	if ((res = db_exec(ST_INGEST_DEVICE_BY_TOKEN, 1, &p)) == NULL)
+	if ((res = db_exec(ST_INGEST_DEVICE_BY_TOKEN, 1, &hash)) == NULL)
 		return db_err();
 	if (PQntuples(res) != 1) {
 		PQclear(res);
@@ -64,18 +58,38 @@ device_auth(struct wt_req *r)
 	d->kind = xstrdup(PQgetvalue(res, 0, C_DEV_KIND));
 	d->name = xstrdup(PQgetvalue(res, 0, C_DEV_NAME));
 	d->retention_days = atoll(PQgetvalue(res, 0, C_DEV_RETENTION));
+	memcpy(d->token_hash, hash, sizeof(d->token_hash));
 	r->device = d;
-	if (strcmp(PQgetvalue(res, 0, C_DEV_STALE), "t") == 0) {
-		/* Last-seen is presence, not data: a failed update costs
-		 * nothing but its precision. */
-		const char *id = PQgetvalue(res, 0, C_DEV_ID);
-		PGresult *t = db_exec(ST_INGEST_DEVICE_SEEN, 1, &id);
-
-		if (t != NULL)
-			PQclear(t);
-	}
+	if (strcmp(PQgetvalue(res, 0, C_DEV_STALE), "t") == 0)
+		device_seen(d->id);
 	PQclear(res);
 	return NULL;
+}
+
+void
+device_seen(long long id)
+{
+	char buf[24];
+	const char *p = buf;
+	PGresult *res;
+
+	/* Last-seen is presence, not data: a failed update costs nothing
+	 * but its precision. */
+	snprintf(buf, sizeof(buf), "%lld", id);
+	if ((res = db_exec(ST_INGEST_DEVICE_SEEN, 1, &p)) != NULL)
+		PQclear(res);
+}
+
+struct wt_err *
+device_auth(struct wt_req *r)
+{
+	char hash[65];
+	struct wt_err *e;
+
+	if ((e = device_token_shape(r)) != NULL)
+		return e;
+	sha256_hex(r->bearer, 64, hash);
+	return device_auth_hash(r, hash);
 }
 
 /* Codes are typed by people: case, dashes and spaces do not matter, and

@@ -39,9 +39,11 @@ struct gspan {
  * store_group fills the rest. */
 struct gbatch {
 	long long		device, seq;
+	char			token_hash[65];	/* the device's, as the worker knows it */
 	int			n;
 	int			nmiss;
 	bool			capped;		/* some misses went under the placeholder */
+	bool			refused;	/* the token is no longer the device's */
 	size_t			text_cap;	/* room for the literals (0: none) */
 	size_t			lit_len[3];	/* each literal's length, NUL excluded */
 	struct batch_counts	counts;
@@ -73,14 +75,15 @@ int		 group_store(void);
 
 /* store.c: stores the n batches (n >= 1, of different devices) in one
  * transaction, each exactly once and trimmed against its device's stored
- * spans; every batch's counts filled.  NULL, or the error that rolled all
- * of them back. */
+ * spans; every batch's counts filled, except those whose device and token
+ * hash no longer name an active device: refused set, nothing of theirs
+ * stored.  NULL, or the error that rolled all of them back. */
 struct wt_err	*store_group(struct gbatch **g, int n);
 /* store.c: b's spans into out with the window ids the worker's cache
  * knows; the others' triples into out's text for store_group, or, when
  * out has no room for them, interned at once in a call of their own.
  * The indexes of the misses into miss (b->n of room). */
-struct wt_err	*batch_windows(long long device, const struct batch *b, struct gbatch *out,
-		    size_t *miss);
+struct wt_err	*batch_windows(const struct wt_device *d, const struct batch *b,
+		    struct gbatch *out, size_t *miss);
 
 #endif

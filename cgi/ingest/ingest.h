@@ -19,6 +19,7 @@ enum ingest_stmt {
 	ST_INGEST_ENSURE_PARTITIONS,
 	ST_INGEST_HEARTBEAT,
 	ST_INGEST_LOCK_DEVICES,
+	ST_INGEST_DEVICES_ACTIVE,
 	ST_INGEST_BATCHES_FIND,
 	ST_INGEST_INTERN,
 	ST_INGEST_INTERN_GROUP,
@@ -68,6 +69,15 @@ extern const struct wt_stmt ingest_stmts[INGEST_NSTMTS];
 /* The program's authenticate hook: the device behind r's bearer token
  * into r->device, or 401 (no token, unknown, revoked, owner disabled). */
 struct wt_err	*device_auth(struct wt_req *);
+/* The same for a token's hash; and last-seen written for a device. */
+struct wt_err	*device_auth_hash(struct wt_req *, const char *hash);
+void		 device_seen(long long id);
+/* devcache.c: the activity route's hook, device_auth answered from the
+ * worker's memory for devices it has seen; whatever stores the request's
+ * data checks the device in the same transaction (store_group), and
+ * forgets a refused one's token hash. */
+struct wt_err	*device_auth_cached(struct wt_req *);
+void		 devcache_forget(const char *hash);
 /* Its parts, for the heartbeat, which checks the token in the statement
  * that stores the beat: the 401 for a missing or misshapen token, and
  * the one for a token no active device has. */
@@ -93,9 +103,11 @@ struct batch;
  * many windows were new into *new_windows. */
 struct wt_err	*window_ids(long long device, const struct batch *b, int *ids,
 		    long long *new_windows);
-/* Stores a checked batch once, with other workers' when it can (store.c,
- * group.h); c filled either way. */
-struct wt_err	*store_batch(long long device, const struct batch *, struct batch_counts *c);
+/* Stores a checked batch of d's once, with other workers' when it can
+ * (store.c, group.h); c filled either way.  401 when d's token is no
+ * longer valid. */
+struct wt_err	*store_batch(const struct wt_device *d, const struct batch *,
+		    struct batch_counts *c);
 extern const struct wt_field heartbeat_fields[];
 struct wt_err	*heartbeat_post(struct wt_req *);
 /* tasks.c: the widget's events and the open session. */

@@ -14,9 +14,11 @@ static const struct wt_route routes[] = {
 	  .access = { WT_ANYONE, "nothing: the one-time code names the person" } },
 	{ .method = "GET", .pattern = "/api/v1/agent/config", .handler = agent_config,
 	  .access = { WT_DEVICE, "the organisation's policy for this device" } },
-	/* The body is the batch, checked span by span by batch_parse. */
+	/* The body is the batch, checked span by span by batch_parse; the
+	 * device from the worker's memory, checked where the batch is
+	 * stored (devcache.c). */
 	{ .method = "POST", .pattern = "/api/v1/activity", .handler = activity_post,
-	  .flags = WT_ROUTE_RAW_BODY,
+	  .flags = WT_ROUTE_RAW_BODY, .authenticate = device_auth_cached,
 	  .access = { WT_DEVICE, "stores spans for this device's owner" } },
 	/* The token is checked by the statement that stores the beat. */
 	{ .method = "POST", .pattern = "/api/v1/heartbeat", .handler = heartbeat_post,

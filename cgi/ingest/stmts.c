@@ -35,6 +35,12 @@ const struct wt_stmt ingest_stmts[INGEST_NSTMTS] = {
 	STMT(ST_INGEST_LOCK_DEVICES) = { "ingest_lock_devices",
 	  "SELECT count(pg_advisory_xact_lock(7242010, d::integer)) FROM unnest($1::bigint[]) d",
 	  1, 0 },
+	/* The devices of the group whose token is still theirs and valid
+	 * (devcache.c): $1 the ids, $2 the token hashes. */
+	STMT(ST_INGEST_DEVICES_ACTIVE) = { "ingest_devices_active",
+	  "SELECT d.id FROM unnest($1::bigint[], $2::text[]) k(id, h)"
+	  " JOIN devices d ON d.id = k.id AND d.token_hash = k.h AND d.revoked_at IS NULL"
+	  " JOIN users u ON u.id = d.user_id AND u.status = 'active'", 2, 0 },
 	STMT(ST_INGEST_BATCHES_FIND) = { "ingest_batches_find",
 	  "SELECT b.device_id, b.seq, b.spans, b.accepted, b.trimmed, b.dropped, b.new_windows"
 	  " FROM unnest($1::bigint[], $2::bigint[]) k(d, s)"

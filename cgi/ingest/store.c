@@ -12,8 +12,11 @@
  * applied one at a time (an advisory lock per device, taken in device
  * order, so two uploaders of one device see each other's spans and other
  * devices are not held up):
- *   1. the devices' locks, the batches' records if they were stored
- *      before (those are answered with their counts and store nothing),
+ *   1. the devices' locks, which of them still have the token their
+ *      worker knows them by (devcache.c; the others' batches are refused
+ *      and the rest stored without them), the batches' records if they
+ *      were stored before (those are answered with their counts and
+ *      store nothing),
  *      each device's stored spans next to its batch (the last one
  *      starting before it, those starting inside it: usually one row),
  *      and the missed windows; the new spans are trimmed against the
@@ -377,6 +380,24 @@ mark_found(PGresult *res, struct gbatch **g, int n, int *found)
 	}
 }
 
+/* The group's batches whose device ST_INGEST_DEVICES_ACTIVE did not
+ * answer: refused set; how many. */
+static int
+mark_refused(PGresult *res, struct gbatch **g, int n)
+{
+	int refused = 0;
+
+	for (int k = 0; k < n; k++) {
+		int ok = 0;
+
+		for (int r = 0; r < PQntuples(res) && !ok; r++)
+			ok = atoll(PQgetvalue(res, r, 0)) == g[k]->device;
+		g[k]->refused = !ok;
+		refused += !ok;
+	}
+	return refused;
+}
+
 /* The group's misses as the five parameters of ST_INGEST_INTERN_GROUP:
  * each triple's device, the budget, and the batches' literals joined. */
 struct intern_args {
@@ -476,6 +497,8 @@ store_group(struct gbatch **g, int n)
 	int found[GROUP_BATCHES] = { 0 }, nb_of[GROUP_BATCHES], nc = 0, nrec = 0, in_of = -1;
 	struct piece *p[GROUP_BATCHES] = { NULL };
 	struct intern_args ia;
+	struct wt_buf hashes;
+	const char *ap[2];
 	struct wt_err *e = NULL;
 
 	if (n < 1 || n > GROUP_BATCHES)
@@ -486,9 +509,14 @@ store_group(struct gbatch **g, int n)
 	arrays_init(&keys);
 	arrays_init(&rows);
 	arrays_init(&recs);
+	buf_init(&hashes);
+	buf_puts(&hashes, "{");
 	for (int k = 0; k < n; k++) {
 		long long lo, hi;
 
+		/* Hex digits only: nothing to quote. */
+		buf_printf(&hashes, "%s%s", k > 0 ? "," : "", g[k]->token_hash);
+		g[k]->refused = false;
 		g[k]->counts = (struct batch_counts){ .seq = g[k]->seq, .spans = g[k]->n,
 		    .new_windows = g[k]->counts.new_windows };
 		arrays_add(&keys, 2, (const long long[2]){ g[k]->device, g[k]->seq });
@@ -502,19 +530,23 @@ store_group(struct gbatch **g, int n)
 		nbp[k][0] = nb_dev[k];
 		nbp[k][1] = nb_lo[k];
 		nbp[k][2] = nb_hi[k];
-		nb_of[k] = 2 + nc++;
+		nb_of[k] = 3 + nc++;
 	}
 	arrays_end(&keys, kp);
+	buf_puts(&hashes, "}");
+	ap[0] = kp[0];
+	ap[1] = hashes.data;
 
 	/* Round trip 1: begin, the locks (their own statement, so what
 	 * follows sees what another uploader committed meanwhile), the
 	 * batches stored before, the stored spans next to each batch. */
 	calls[0] = (struct db_call){ ST_INGEST_LOCK_DEVICES, 1, kp };
-	calls[1] = (struct db_call){ ST_INGEST_BATCHES_FIND, 2, kp };
+	calls[1] = (struct db_call){ ST_INGEST_DEVICES_ACTIVE, 2, ap };
+	calls[2] = (struct db_call){ ST_INGEST_BATCHES_FIND, 2, kp };
 	for (int k = 0; k < n; k++)
 		if (nb_of[k] >= 0)
 			calls[nb_of[k]] = (struct db_call){ ST_INGEST_NEIGHBOURS, 3, nbp[k] };
-	nc += 2;
+	nc += 3;
 	/* The windows the workers' caches did not know, every batch's in
 	 * one call (sql/036), committed with the spans that name them. */
 	if (intern_args(g, n, &ia) > 0) {
@@ -527,13 +559,29 @@ store_group(struct gbatch **g, int n)
 		goto out;
 	}
 	intern_args_free(&ia);
+	if (mark_refused(res[1], g, n) > 0) {
+		/* Nothing of a refused device's may stay, its new windows
+		 * included: the rest again, without it. */
+		struct gbatch *rest[GROUP_BATCHES];
+		int m = 0;
+
+		for (int k = 0; k < nc; k++)
+			PQclear(res[k]);
+		db_rollback();
+		for (int k = 0; k < n; k++)
+			if (!g[k]->refused)
+				rest[m++] = g[k];
+		if (m > 0)
+			e = store_group(rest, m);
+		goto out;
+	}
 	if (in_of >= 0 && (e = intern_apply(res[in_of], g, n)) != NULL) {
 		for (int k = 0; k < nc; k++)
 			PQclear(res[k]);
 		db_rollback();
 		goto out;
 	}
-	mark_found(res[1], g, n, found);
+	mark_found(res[2], g, n, found);
 	for (int k = 0; k < n; k++) {
 		struct stored *s = NULL;
 		size_t ns = 0;
@@ -572,6 +620,7 @@ out:
 	arrays_free(&keys);
 	arrays_free(&rows);
 	arrays_free(&recs);
+	buf_free(&hashes);
 	return e;
 }
 
@@ -592,8 +641,34 @@ put_literals(struct gbatch *g, struct wt_buf arr[3])
 	return 0;
 }
 
+/* Is d's token still its own, and d and its owner active?  For the
+ * windows interned before the group's transaction, which checks it for
+ * everything else. */
+static struct wt_err *
+device_still_active(const struct wt_device *d)
+{
+	char id[24], ids[28], hashes[68];
+	const char *params[2] = { ids, hashes };
+	PGresult *res;
+	int ok;
+
+	snprintf(id, sizeof(id), "%lld", d->id);
+	snprintf(ids, sizeof(ids), "{%s}", id);
+	snprintf(hashes, sizeof(hashes), "{%s}", d->token_hash);
+	if ((res = db_exec(ST_INGEST_DEVICES_ACTIVE, 2, params)) == NULL)
+		return db_err();
+	ok = PQntuples(res) == 1;
+	PQclear(res);
+	if (!ok) {
+		devcache_forget(d->token_hash);
+		return device_token_refused();
+	}
+	return NULL;
+}
+
 struct wt_err *
-batch_windows(long long device, const struct batch *b, struct gbatch *out, size_t *miss)
+batch_windows(const struct wt_device *d, const struct batch *b, struct gbatch *out,
+    size_t *miss)
 {
 	int *ids = xcalloc(b->n ? b->n : 1, sizeof(*ids));
 	struct wt_buf arr[3];
@@ -601,18 +676,20 @@ batch_windows(long long device, const struct batch *b, struct gbatch *out, size_
 	struct wt_err *e = NULL;
 
 	memset(&out->counts, 0, sizeof(out->counts));
-	out->device = device;
+	out->device = d->id;
+	memcpy(out->token_hash, d->token_hash, sizeof(out->token_hash));
 	out->seq = b->seq;
 	out->n = (int)b->n;
 	out->nmiss = 0;
 	out->capped = false;
+	out->refused = false;
 	nmiss = window_misses(b, ids, miss, arr);
 	/* Interned in the group's transaction when they fit its slot
 	 * (their ids 0 until then); otherwise now, in a call of their own. */
 	if (nmiss > 0 && put_literals(out, arr) == 0)
 		out->nmiss = (int)nmiss;
-	else if (nmiss > 0)
-		e = intern_misses(device, b, miss, nmiss, arr, ids, &out->counts.new_windows);
+	else if (nmiss > 0 && (e = device_still_active(d)) == NULL)
+		e = intern_misses(d->id, b, miss, nmiss, arr, ids, &out->counts.new_windows);
 	free3(arr);
 	if (e == NULL)
 		for (size_t i = 0; i < b->n; i++)
@@ -624,7 +701,7 @@ batch_windows(long long device, const struct batch *b, struct gbatch *out, size_
 }
 
 struct wt_err *
-store_batch(long long device, const struct batch *b, struct batch_counts *c)
+store_batch(const struct wt_device *d, const struct batch *b, struct batch_counts *c)
 {
 	struct gbatch *g = group_slot(), *own = NULL;
 	size_t *miss = xcalloc(b->n ? b->n : 1, sizeof(*miss));
@@ -638,10 +715,13 @@ store_batch(long long device, const struct batch *b, struct batch_counts *c)
 		    group_text_cap());
 		g->text_cap = group_text_cap();
 	}
-	if ((e = batch_windows(device, b, g, miss)) == NULL &&
+	if ((e = batch_windows(d, b, g, miss)) == NULL &&
 	    group_store() != GROUP_STORED)
 		e = store_group(&g, 1);
-	if (e == NULL) {
+	if (e == NULL && g->refused) {
+		devcache_forget(d->token_hash);
+		e = device_token_refused();
+	} else if (e == NULL) {
 		*c = g->counts;
 		/* Committed now: the windows interned with the batch. */
 		for (int j = 0; j < g->nmiss && !g->capped; j++) {

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "batch.h"
+#include "clock.h"
 #include "crypto.h"
 #include "db.h"
 #include "buf.h"
@@ -531,6 +533,116 @@ window_budget(void)
 /* The same batches through the workers' shared queue (group.c), as the
  * server stores them: one process here, so each batch is a group that
  * this process leads. */
+/* A one-span batch with its own new window. */
+static const char *
+one_new(int seq, long long secs, const char *title)
+{
+	return ip_strf("{\"batch\": %d, \"spans\": [{\"start\": \"%s\", \"duration_ms\": 1000,"
+	    " \"app\": \"revoked\", \"title\": \"%s\"}]}", seq, at(secs, NULL), title);
+}
+
+static const char *
+windows_titled(const char *title)
+{
+	return ip_q("SELECT count(*) FROM windows WHERE title = $1", title, NULL);
+}
+
+/* A worker knows the devices it has seen (devcache.c) and does not look
+ * their tokens up again: the transaction that stores a batch checks the
+ * device instead, so a revoked token or a disabled owner is refused at
+ * once, with nothing of the batch kept, its new windows included. */
+static void
+refused_when_stored(void)
+{
+	static int run;
+	const char *dev, *tok = new_device(ip_strf("cached %s %d", tag, run), &dev);
+	const char *title = ip_strf("Revoked window 漢字 🙂 %s %d", tag, run);
+	const char *owner, *dev2, *tok2;
+	struct ip_resp *a;
+
+	a = post(tok, one_new(1, -900, ip_strf("Before 漢字 %s", tag)));
+	is_status(a, 200, "a device's first batch: stored (and the device remembered)");
+	ip_exec("UPDATE devices SET revoked_at = now() WHERE id = $1", dev, NULL);
+	a = post(tok, one_new(2, -800, title));
+	is_status(a, 401, "revoked after that: its next batch is 401");
+	is_str(rows(dev), "1/1000", "... none of its spans stored");
+	is_str(windows_titled(title), "0", "... nor its new window");
+	is_str(ip_q("SELECT count(*) FROM activity_batches WHERE device_id = $1 AND seq = 2",
+	    dev, NULL), "0", "... nor its record");
+	a = post(tok, one_new(2, -800, title));
+	is_status(a, 401, "... and again 401 (looked up now)");
+
+	owner = ip_strf("%lld", ip_user(ip_strf("own%d.%s@example.com", run++, tag),
+	    ip_strf("Owner é %s", tag), "member", NULL));
+	{
+		char token[65], hash[65];
+
+		random_token_hex(32, token);
+		sha256_hex(token, 64, hash);
+		dev2 = ip_q("INSERT INTO devices (user_id, name, token_hash) VALUES ($1, $2, $3)"
+		    " RETURNING id", owner, ip_strf("owner's %s", tag), hash, NULL);
+		tok2 = ip_strf("%s", token);
+	}
+	is_status(post(tok2, one_new(1, -700, ip_strf("Owner 1 %s", tag))), 200,
+	    "another person's device: stored");
+	ip_exec("UPDATE users SET status = 'disabled' WHERE id = $1", owner, NULL);
+	is_status(post(tok2, one_new(2, -600, title)), 401,
+	    "its owner disabled since: its next batch is 401");
+	is_str(rows(dev2), "1/1000", "... nothing of it stored");
+	is_str(windows_titled(title), "0", "... nor its window");
+}
+
+/* Two batches in one group, one of them from a device revoked since its
+ * worker saw it: the other is stored, and nothing of the refused one is,
+ * not even the new window both name. */
+static void
+group_with_a_refused_batch(void)
+{
+	const char *d1, *t1 = new_device(ip_strf("group ok %s", tag), &d1);
+	const char *d2, *t2 = new_device(ip_strf("group revoked %s", tag), &d2);
+	const char *shared = ip_strf("Shared new window é %s", tag);
+	const char *own = ip_strf("Only the revoked one's 漢字 %s", tag);
+	struct wt_device dev[2] = { { .id = atoll(d1) }, { .id = atoll(d2) } };
+	const char *body[2] = {
+		ip_strf("{\"batch\": 5, \"spans\": [{\"start\": \"%s\", \"duration_ms\": 1000,"
+		    " \"app\": \"grp\", \"title\": \"%s\"}]}", at(-500, NULL), shared),
+		ip_strf("{\"batch\": 5, \"spans\": [{\"start\": \"%s\", \"duration_ms\": 1000,"
+		    " \"app\": \"grp\", \"title\": \"%s\"}, {\"start\": \"%s\", \"duration_ms\": 1000,"
+		    " \"app\": \"grp\", \"title\": \"%s\"}]}", at(-500, NULL), shared, at(-400, NULL), own) };
+	struct gbatch *g[2];
+	struct batch b[2];
+	size_t miss[WT_BATCH_MAX_SPANS];
+	struct batch_rules rules = { .now_us = clock_real_us(), .oldest_us = 0 };
+	struct wt_err *e;
+
+	sha256_hex(t1, 64, dev[0].token_hash);
+	sha256_hex(t2, 64, dev[1].token_hash);
+	ip_exec("UPDATE devices SET revoked_at = now() WHERE id = $1", d2, NULL);
+	for (int k = 0; k < 2; k++) {
+		g[k] = xcalloc(1, sizeof(*g[k]) + WT_BATCH_MAX_SPANS * sizeof(struct gspan) +
+		    group_text_cap());
+		g[k]->text_cap = group_text_cap();
+		e = batch_parse(body[k], strlen(body[k]), &rules, &b[k]);
+		ok(e == NULL, "batch %d parsed", k);
+		e = batch_windows(&dev[k], &b[k], g[k], miss);
+		ok(e == NULL && g[k]->nmiss > 0, "... its new windows left to the group");
+	}
+	e = store_group(g, 2);
+	ok(e == NULL, "the group of two: stored");
+	ok(!g[0]->refused && g[0]->counts.accepted == 1, "... the active device's batch in it");
+	ok(g[1]->refused, "... the revoked one's refused");
+	is_str(rows(d1), "1/1000", "... the active device's span stored");
+	is_str(rows(d2), "0/0", "... none of the revoked one's");
+	is_str(ip_q("SELECT count(*) FROM activity_batches WHERE device_id = $1", d2, NULL), "0",
+	    "... nor its record");
+	is_str(windows_titled(shared), "1", "the window both named: stored, once");
+	is_str(windows_titled(own), "0", "the window only the revoked device named: not stored");
+	for (int k = 0; k < 2; k++) {
+		batch_free(&b[k]);
+		free(g[k]);
+	}
+}
+
 static void
 through_the_queue(void)
 {
@@ -557,6 +669,9 @@ main(void)
 	pipeline_failures();
 	cache_after_rollback();
 	window_budget();
+	refused_when_stored();
+	group_with_a_refused_batch();
 	through_the_queue();
+	refused_when_stored();
 	return ip_done();
 }
