@@ -55,9 +55,10 @@ struct gbatch {
 #define GBATCH_TEXT(g)	((char *)&(g)->spans[WT_BATCH_MAX_SPANS])
 
 enum { GROUP_STORED, GROUP_FAILED, GROUP_OFF };
-/* Batches in one transaction, and statements in its first round trip. */
+/* Batches in one transaction, and statements in its first round trip
+ * (store_group). */
 #define GROUP_BATCHES	16
-#define GROUP_CALLS	(GROUP_BATCHES + 3)
+#define GROUP_CALLS	5
 
 /* In the supervisor, before the workers fork: room for nslots workers.
  * -1 (logged) leaves grouping off; each worker then stores alone. */

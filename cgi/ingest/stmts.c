@@ -56,20 +56,24 @@ const struct wt_stmt ingest_stmts[INGEST_NSTMTS] = {
 	STMT(ST_INGEST_INTERN_GROUP) = { "ingest_intern_group",
 	  "SELECT ids, devices, fresh, capped FROM windows_intern_group($1::integer[],"
 	  " $2::integer, $3::text[], $4::text[], $5::text[])", 5, 0 },
-	/* The last span starting at or before the batch (a span is at most
-	 * 24 h long) and every span starting inside it. */
+	/* Each batch's device's stored spans that can overlap it ($1 the
+	 * devices, $2 and $3 where each batch starts and ends): the last
+	 * one starting at or before the batch (a span is at most 24 h long)
+	 * and every one starting inside it; by device and start. */
 	STMT(ST_INGEST_NEIGHBOURS) = { "ingest_neighbours",
-	  "SELECT (extract(epoch FROM started_at) * 1000000)::bigint, duration_ms FROM"
-	  " ((SELECT started_at, duration_ms FROM activity WHERE device_id = $1"
-	  "   AND started_at <= 'epoch'::timestamptz + $2::bigint * interval '1 microsecond'"
-	  "   AND started_at > 'epoch'::timestamptz + $2::bigint * interval '1 microsecond'"
+	  "SELECT k.d, (extract(epoch FROM n.started_at) * 1000000)::bigint, n.duration_ms"
+	  " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) k(d, lo, hi)"
+	  " CROSS JOIN LATERAL"
+	  " ((SELECT started_at, duration_ms FROM activity WHERE device_id = k.d"
+	  "   AND started_at <= 'epoch'::timestamptz + k.lo * interval '1 microsecond'"
+	  "   AND started_at > 'epoch'::timestamptz + k.lo * interval '1 microsecond'"
 	  "       - interval '24 hours'"
 	  "   ORDER BY started_at DESC LIMIT 1)"
 	  "  UNION ALL"
-	  "  (SELECT started_at, duration_ms FROM activity WHERE device_id = $1"
-	  "   AND started_at > 'epoch'::timestamptz + $2::bigint * interval '1 microsecond'"
-	  "   AND started_at < 'epoch'::timestamptz + $3::bigint * interval '1 microsecond')) n"
-	  " ORDER BY 1", 3, 0 },
+	  "  (SELECT started_at, duration_ms FROM activity WHERE device_id = k.d"
+	  "   AND started_at > 'epoch'::timestamptz + k.lo * interval '1 microsecond'"
+	  "   AND started_at < 'epoch'::timestamptz + k.hi * interval '1 microsecond')) n"
+	  " ORDER BY 1, 2", 3, 0 },
 	STMT(ST_INGEST_INSERT_SPANS) = { "ingest_insert_spans",
 	  "INSERT INTO activity (started_at, device_id, duration_ms, window_id, afk)"
 	  " SELECT 'epoch'::timestamptz + t.s * interval '1 microsecond', t.v, t.d, t.w, t.a"

@@ -191,18 +191,22 @@ window_ids(long long device, const struct batch *b, int *ids, long long *new_win
 	return e;
 }
 
-/* The device's stored spans that can overlap the batch, from
- * ST_INGEST_NEIGHBOURS: sorted, and never overlapping each other. */
+/* The stored spans of device that can overlap its batch, from
+ * ST_INGEST_NEIGHBOURS (every batch's, by device and start): sorted, and
+ * never overlapping each other. */
 static struct stored *
-neighbours(PGresult *res, size_t *n)
+neighbours(PGresult *res, long long device, size_t *n)
 {
-	struct stored *out;
+	int rows = res != NULL ? PQntuples(res) : 0;
+	struct stored *out = xcalloc(rows > 0 ? (size_t)rows : 1, sizeof(*out));
 
-	*n = (size_t)PQntuples(res);
-	out = xcalloc(*n ? *n : 1, sizeof(*out));
-	for (size_t i = 0; i < *n; i++) {
-		out[i].st = atoll(PQgetvalue(res, (int)i, C_NB_START_US));
-		out[i].fin = out[i].st + atoll(PQgetvalue(res, (int)i, C_NB_DURATION_MS)) * 1000;
+	*n = 0;
+	for (int i = 0; i < rows; i++) {
+		if (atoll(PQgetvalue(res, i, C_NB_DEVICE)) != device)
+			continue;
+		out[*n].st = atoll(PQgetvalue(res, i, C_NB_START_US));
+		out[*n].fin = out[*n].st + atoll(PQgetvalue(res, i, C_NB_DURATION_MS)) * 1000;
+		(*n)++;
 	}
 	return out;
 }
@@ -490,11 +494,9 @@ store_group(struct gbatch **g, int n)
 {
 	struct db_call calls[GROUP_CALLS];
 	PGresult *res[GROUP_CALLS];
-	struct arrays keys, rows, recs;
-	const char *kp[NREC], *rp[NREC], *cp[NREC];
-	char nb_lo[GROUP_BATCHES][24], nb_hi[GROUP_BATCHES][24], nb_dev[GROUP_BATCHES][24];
-	const char *nbp[GROUP_BATCHES][3];
-	int found[GROUP_BATCHES] = { 0 }, nb_of[GROUP_BATCHES], nc = 0, nrec = 0, in_of = -1;
+	struct arrays keys, nbs, rows, recs;
+	const char *kp[NREC], *np[NREC], *rp[NREC], *cp[NREC];
+	int found[GROUP_BATCHES] = { 0 }, nc = 0, nrec = 0, in_of = -1, nb_of = -1;
 	struct piece *p[GROUP_BATCHES] = { NULL };
 	struct intern_args ia;
 	struct wt_buf hashes;
@@ -507,6 +509,7 @@ store_group(struct gbatch **g, int n)
 	 * a circle. */
 	qsort(g, (size_t)n, sizeof(*g), by_device);
 	arrays_init(&keys);
+	arrays_init(&nbs);
 	arrays_init(&rows);
 	arrays_init(&recs);
 	buf_init(&hashes);
@@ -521,32 +524,26 @@ store_group(struct gbatch **g, int n)
 		    .new_windows = g[k]->counts.new_windows };
 		arrays_add(&keys, 2, (const long long[2]){ g[k]->device, g[k]->seq });
 		p[k] = sorted(g[k], &lo, &hi);
-		nb_of[k] = -1;
-		if (g[k]->n == 0)
-			continue;
-		snprintf(nb_dev[k], sizeof(nb_dev[k]), "%lld", g[k]->device);
-		snprintf(nb_lo[k], sizeof(nb_lo[k]), "%lld", lo);
-		snprintf(nb_hi[k], sizeof(nb_hi[k]), "%lld", hi);
-		nbp[k][0] = nb_dev[k];
-		nbp[k][1] = nb_lo[k];
-		nbp[k][2] = nb_hi[k];
-		nb_of[k] = 3 + nc++;
+		if (g[k]->n > 0)
+			arrays_add(&nbs, 3, (const long long[3]){ g[k]->device, lo, hi });
 	}
 	arrays_end(&keys, kp);
+	arrays_end(&nbs, np);
 	buf_puts(&hashes, "}");
 	ap[0] = kp[0];
 	ap[1] = hashes.data;
 
 	/* Round trip 1: begin, the locks (their own statement, so what
 	 * follows sees what another uploader committed meanwhile), the
-	 * batches stored before, the stored spans next to each batch. */
-	calls[0] = (struct db_call){ ST_INGEST_LOCK_DEVICES, 1, kp };
-	calls[1] = (struct db_call){ ST_INGEST_DEVICES_ACTIVE, 2, ap };
-	calls[2] = (struct db_call){ ST_INGEST_BATCHES_FIND, 2, kp };
-	for (int k = 0; k < n; k++)
-		if (nb_of[k] >= 0)
-			calls[nb_of[k]] = (struct db_call){ ST_INGEST_NEIGHBOURS, 3, nbp[k] };
-	nc += 3;
+	 * batches stored before, the stored spans next to each batch (all
+	 * of them in one statement). */
+	calls[nc++] = (struct db_call){ ST_INGEST_LOCK_DEVICES, 1, kp };
+	calls[nc++] = (struct db_call){ ST_INGEST_DEVICES_ACTIVE, 2, ap };
+	calls[nc++] = (struct db_call){ ST_INGEST_BATCHES_FIND, 2, kp };
+	if (nbs.n > 0) {
+		nb_of = nc++;
+		calls[nb_of] = (struct db_call){ ST_INGEST_NEIGHBOURS, 3, np };
+	}
 	/* The windows the workers' caches did not know, every batch's in
 	 * one call (sql/036), committed with the spans that name them. */
 	if (intern_args(g, n, &ia) > 0) {
@@ -589,8 +586,7 @@ store_group(struct gbatch **g, int n)
 
 		if (found[k])
 			continue;
-		if (nb_of[k] >= 0)
-			s = neighbours(res[nb_of[k]], &ns);
+		s = neighbours(nb_of >= 0 ? res[nb_of] : NULL, g[k]->device, &ns);
 		trim(g[k], p[k], s, ns, &rows);
 		free(s);
 		arrays_add(&recs, NREC, (const long long[NREC]){ g[k]->device, g[k]->seq, c->spans,
@@ -618,6 +614,7 @@ out:
 	for (int k = 0; k < n; k++)
 		free(p[k]);
 	arrays_free(&keys);
+	arrays_free(&nbs);
 	arrays_free(&rows);
 	arrays_free(&recs);
 	buf_free(&hashes);
