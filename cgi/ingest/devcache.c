@@ -5,15 +5,16 @@
  * and token hash against devices and users in the transaction that
  * stores it (ST_INGEST_DEVICES_ACTIVE), so a token revoked, or an owner
  * disabled, a moment ago is refused as before, and its entry dropped
- * (devcache_forget).  What an entry cannot vouch for is the retention
+ * (devcache_forget); its last-seen time is written only after that
+ * (devcache_stored).  What an entry cannot vouch for is the retention
  * period, an organisation-wide setting the batch's spans are checked
  * against: the worker keeps the one its last lookup read, and looks the
  * device up again when that is older than RETAIN_US, so a shortened
  * period applies within seconds.  Entries themselves stay: an agent
  * uploads once a minute, and a worker sees each device rarely.
- * (A refused batch now gets its 400 for a malformed body before the 401
- * for a revoked token it would have got first; either way nothing is
- * stored.) */
+ * (A revoked device's malformed request now gets its 400 or 415 before
+ * the 401 it would have got first; either way nothing is stored, and
+ * nothing of the device's changes.) */
 #include "config.h"
 
 #include <stdlib.h>
@@ -111,18 +112,33 @@ device_auth_cached(struct wt_req *r)
 	if (c->hash[0] != '\0' && now - retention_us < RETAIN_US && now >= retention_us) {
 		r->device = copy(&c->d);
 		r->device->retention_days = retention_days;
-		if (now - c->seen_us >= SEEN_US || now < c->seen_us) {
-			device_seen(c->d.id);
-			c->seen_us = now;
-		}
 		return NULL;
 	}
-	if ((e = device_auth_hash(r, hash)) != NULL)
+	if ((e = device_auth_hash(r, hash)) != NULL) {
+		devcache_forget(hash);
 		return e;
+	}
 	put(r->device, now);
 	retention_days = r->device->retention_days;
 	retention_us = now;
 	return NULL;
+}
+
+void
+devcache_stored(const struct wt_device *d)
+{
+	long long now = clock_real_us();
+	struct entry *c = find(d->token_hash);
+
+	/* Only once the device is known to be active: a revoked one's
+	 * malformed requests, refused before anything checks it, must not
+	 * keep it looking alive. */
+	if (c->hash[0] == '\0' || strcmp(c->hash, "-") == 0)
+		return;
+	if (now - c->seen_us >= SEEN_US || now < c->seen_us) {
+		device_seen(c->d.id);
+		c->seen_us = now;
+	}
 }
 
 void

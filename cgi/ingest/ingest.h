@@ -22,6 +22,7 @@ enum ingest_stmt {
 	ST_INGEST_DEVICES_ACTIVE,
 	ST_INGEST_BATCHES_FIND,
 	ST_INGEST_INTERN,
+	ST_INGEST_INTERN_ACTIVE,
 	ST_INGEST_INTERN_GROUP,
 	ST_INGEST_NEIGHBOURS,
 	ST_INGEST_INSERT_SPANS,
@@ -74,9 +75,11 @@ struct wt_err	*device_auth_hash(struct wt_req *, const char *hash);
 void		 device_seen(long long id);
 /* devcache.c: the activity route's hook, device_auth answered from the
  * worker's memory for devices it has seen; whatever stores the request's
- * data checks the device in the same transaction (store_group), and
- * forgets a refused one's token hash. */
+ * data checks the device in the same transaction (store_group), then
+ * says so (devcache_stored: the device's last-seen time) or forgets a
+ * refused one's token hash. */
 struct wt_err	*device_auth_cached(struct wt_req *);
+void		 devcache_stored(const struct wt_device *);
 void		 devcache_forget(const char *hash);
 /* Its parts, for the heartbeat, which checks the token in the statement
  * that stores the beat: the 401 for a missing or misshapen token, and

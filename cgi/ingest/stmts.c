@@ -51,6 +51,16 @@ const struct wt_stmt ingest_stmts[INGEST_NSTMTS] = {
 	STMT(ST_INGEST_INTERN) = { "ingest_intern",
 	  "SELECT ids, fresh, capped FROM windows_intern_no_wait($1::integer, $2::integer,"
 	  " $3::text[], $4::text[], $5::text[])", 5, 0 },
+	/* The same for a batch whose windows do not fit its group slot,
+	 * only while the device ($1) still has the token hash $6 and it and
+	 * its owner are active: no row otherwise.  (The call is the inner
+	 * side of the lateral join, so it does not run without the row.) */
+	STMT(ST_INGEST_INTERN_ACTIVE) = { "ingest_intern_active",
+	  "SELECT r.ids, r.fresh, r.capped FROM (SELECT d.id FROM devices d"
+	  "  JOIN users u ON u.id = d.user_id AND u.status = 'active'"
+	  "  WHERE d.id = $1::bigint AND d.token_hash = $6 AND d.revoked_at IS NULL) ok"
+	  " CROSS JOIN LATERAL windows_intern_no_wait(ok.id::integer, $2::integer,"
+	  " $3::text[], $4::text[], $5::text[]) r", 6, 0 },
 	/* store_group: every batch's missed windows, in the group's
 	 * transaction: $1 each triple's device, $2 the hourly budget. */
 	STMT(ST_INGEST_INTERN_GROUP) = { "ingest_intern_group",

@@ -151,13 +151,15 @@ free3(struct wt_buf arr[3])
 }
 
 /* The missed spans' windows (window_misses' miss and arr) in one call of
- * their own, into ids and the cache. */
+ * their own, into ids and the cache.  With token_hash, only while the
+ * device still has that token and is active (in the same statement), else
+ * the 401. */
 static struct wt_err *
-intern_misses(long long device, const struct batch *b, const size_t *miss, size_t nmiss,
-    struct wt_buf arr[3], int *ids, long long *new_windows)
+intern_misses(long long device, const char *token_hash, const struct batch *b,
+    const size_t *miss, size_t nmiss, struct wt_buf arr[3], int *ids, long long *new_windows)
 {
 	char dev[24], budget[24];
-	const char *params[5] = { dev, budget, arr[0].data, arr[1].data, arr[2].data };
+	const char *params[6] = { dev, budget, arr[0].data, arr[1].data, arr[2].data, token_hash };
 	struct wt_err *e;
 	PGresult *res;
 
@@ -166,8 +168,21 @@ intern_misses(long long device, const struct batch *b, const size_t *miss, size_
 	/* Committed without waiting for the disk: nothing refers to the
 	 * windows before a batch or span that does commits, and that commit
 	 * flushes the log past theirs. */
-	if ((res = db_exec(ST_INGEST_INTERN, 5, params)) == NULL)
+	if (token_hash != NULL)
+		res = db_exec(ST_INGEST_INTERN_ACTIVE, 6, params);
+	else
+		res = db_exec(ST_INGEST_INTERN, 5, params);
+	if (res == NULL)
 		return db_err();
+	if (PQntuples(res) != 1 && token_hash != NULL) {
+		PQclear(res);
+		devcache_forget(token_hash);
+		return device_token_refused();
+	}
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return wt_fail(500, NULL, "the windows of the batch could not be stored");
+	}
 	e = window_fill(res, b, miss, nmiss, ids, new_windows);
 	PQclear(res);
 	return e;
@@ -185,7 +200,7 @@ window_ids(long long device, const struct batch *b, int *ids, long long *new_win
 	*new_windows = 0;
 	nmiss = window_misses(b, ids, miss, arr);
 	if (nmiss > 0)
-		e = intern_misses(device, b, miss, nmiss, arr, ids, new_windows);
+		e = intern_misses(device, NULL, b, miss, nmiss, arr, ids, new_windows);
 	free3(arr);
 	free(miss);
 	return e;
@@ -550,6 +565,11 @@ store_group(struct gbatch **g, int n)
 		in_of = nc++;
 		calls[in_of] = (struct db_call){ ST_INGEST_INTERN_GROUP, 5, ia.params };
 	}
+	if (nc > GROUP_CALLS) {
+		intern_args_free(&ia);
+		e = wt_fail(500, NULL, "a group's first round trip of %d statements", nc);
+		goto out;
+	}
 	if (db_pipeline(1, calls, nc, res, 0) != 0) {
 		e = db_err();
 		intern_args_free(&ia);
@@ -638,31 +658,6 @@ put_literals(struct gbatch *g, struct wt_buf arr[3])
 	return 0;
 }
 
-/* Is d's token still its own, and d and its owner active?  For the
- * windows interned before the group's transaction, which checks it for
- * everything else. */
-static struct wt_err *
-device_still_active(const struct wt_device *d)
-{
-	char id[24], ids[28], hashes[68];
-	const char *params[2] = { ids, hashes };
-	PGresult *res;
-	int ok;
-
-	snprintf(id, sizeof(id), "%lld", d->id);
-	snprintf(ids, sizeof(ids), "{%s}", id);
-	snprintf(hashes, sizeof(hashes), "{%s}", d->token_hash);
-	if ((res = db_exec(ST_INGEST_DEVICES_ACTIVE, 2, params)) == NULL)
-		return db_err();
-	ok = PQntuples(res) == 1;
-	PQclear(res);
-	if (!ok) {
-		devcache_forget(d->token_hash);
-		return device_token_refused();
-	}
-	return NULL;
-}
-
 struct wt_err *
 batch_windows(const struct wt_device *d, const struct batch *b, struct gbatch *out,
     size_t *miss)
@@ -685,8 +680,9 @@ batch_windows(const struct wt_device *d, const struct batch *b, struct gbatch *o
 	 * (their ids 0 until then); otherwise now, in a call of their own. */
 	if (nmiss > 0 && put_literals(out, arr) == 0)
 		out->nmiss = (int)nmiss;
-	else if (nmiss > 0 && (e = device_still_active(d)) == NULL)
-		e = intern_misses(d->id, b, miss, nmiss, arr, ids, &out->counts.new_windows);
+	else if (nmiss > 0)
+		e = intern_misses(d->id, d->token_hash, b, miss, nmiss, arr, ids,
+		    &out->counts.new_windows);
 	free3(arr);
 	if (e == NULL)
 		for (size_t i = 0; i < b->n; i++)
@@ -719,6 +715,7 @@ store_batch(const struct wt_device *d, const struct batch *b, struct batch_count
 		devcache_forget(d->token_hash);
 		e = device_token_refused();
 	} else if (e == NULL) {
+		devcache_stored(d);
 		*c = g->counts;
 		/* Committed now: the windows interned with the batch. */
 		for (int j = 0; j < g->nmiss && !g->capped; j++) {

@@ -592,16 +592,66 @@ refused_when_stored(void)
 	is_str(windows_titled(title), "0", "... nor its window");
 }
 
-/* Two batches in one group, one of them from a device revoked since its
- * worker saw it: the other is stored, and nothing of the refused one is,
- * not even the new window both name. */
+/* A device deleted (with its person, say) after a worker remembered it:
+ * 401, as for a revoked one, also when its batch names a new window (its
+ * budget row would break the group's call for every batch in it). */
 static void
-group_with_a_refused_batch(void)
+deleted_since(void)
 {
-	const char *d1, *t1 = new_device(ip_strf("group ok %s", tag), &d1);
-	const char *d2, *t2 = new_device(ip_strf("group revoked %s", tag), &d2);
-	const char *shared = ip_strf("Shared new window é %s", tag);
-	const char *own = ip_strf("Only the revoked one's 漢字 %s", tag);
+	const char *dev, *tok = new_device(ip_strf("deleted %s", tag), &dev);
+	const char *title = ip_strf("Deleted device's window ☃ %s", tag);
+
+	is_status(post(tok, one_new(1, -1000, ip_strf("First ☃ %s", tag))), 200,
+	    "a device's first batch: stored");
+	ip_exec("DELETE FROM devices WHERE id = $1", dev, NULL);
+	is_status(post(tok, one_new(2, -990, title)), 401,
+	    "deleted since: its next batch, with a new window, is 401");
+	is_str(windows_titled(title), "0", "... its window not stored");
+}
+
+/* The windows of a batch too big for its group slot are stored before the
+ * group, by one statement that checks the device first: nothing for a
+ * revoked one. */
+static void
+intern_checks_the_device(void)
+{
+	const char *d1, *t1 = new_device(ip_strf("intern ok %s", tag), &d1);
+	const char *d2, *t2 = new_device(ip_strf("intern revoked %s", tag), &d2);
+	const char *w1 = ip_strf("{\"Intern active é %s\"}", tag);
+	const char *w2 = ip_strf("{\"Intern revoked é %s\"}", tag);
+	char h1[65], h2[65];
+	PGresult *res;
+
+	sha256_hex(t1, 64, h1);
+	sha256_hex(t2, 64, h2);
+	ip_exec("UPDATE devices SET revoked_at = now() WHERE id = $1", d2, NULL);
+	res = db_exec(ST_INGEST_INTERN_ACTIVE, 6,
+	    (const char *[]){ d1, "3000", "{intern}", w1, "{\"\"}", h1 });
+	ok(res != NULL && PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, C_INTERN_NEW), "1") == 0,
+	    "an active device's new window: stored by the checked statement");
+	PQclear(res);
+	res = db_exec(ST_INGEST_INTERN_ACTIVE, 6,
+	    (const char *[]){ d2, "3000", "{intern}", w2, "{\"\"}", h2 });
+	ok(res != NULL && PQntuples(res) == 0, "a revoked device's: no row");
+	PQclear(res);
+	is_str(windows_titled(ip_strf("Intern revoked é %s", tag)), "0", "... and no window stored");
+	res = db_exec(ST_INGEST_INTERN_ACTIVE, 6,
+	    (const char *[]){ d1, "3000", "{intern}", w2, "{\"\"}", h2 });
+	ok(res != NULL && PQntuples(res) == 0, "another device's token hash: no row");
+	PQclear(res);
+	is_str(windows_titled(ip_strf("Intern revoked é %s", tag)), "0", "... and no window stored");
+}
+
+/* Two batches in one group, one of them from a device revoked (or, with
+ * deleted, deleted) since its worker saw it: the other is stored, and
+ * nothing of the refused one is, not even the new window both name. */
+static void
+group_with_a_refused_batch(int deleted)
+{
+	const char *d1, *t1 = new_device(ip_strf("group ok %s %d", tag, deleted), &d1);
+	const char *d2, *t2 = new_device(ip_strf("group revoked %s %d", tag, deleted), &d2);
+	const char *shared = ip_strf("Shared new window é %s %d", tag, deleted);
+	const char *own = ip_strf("Only the refused one's 漢字 %s %d", tag, deleted);
 	struct wt_device dev[2] = { { .id = atoll(d1) }, { .id = atoll(d2) } };
 	const char *body[2] = {
 		ip_strf("{\"batch\": 5, \"spans\": [{\"start\": \"%s\", \"duration_ms\": 1000,"
@@ -617,7 +667,8 @@ group_with_a_refused_batch(void)
 
 	sha256_hex(t1, 64, dev[0].token_hash);
 	sha256_hex(t2, 64, dev[1].token_hash);
-	ip_exec("UPDATE devices SET revoked_at = now() WHERE id = $1", d2, NULL);
+	ip_exec(deleted ? "DELETE FROM devices WHERE id = $1" :
+	    "UPDATE devices SET revoked_at = now() WHERE id = $1", d2, NULL);
 	for (int k = 0; k < 2; k++) {
 		g[k] = xcalloc(1, sizeof(*g[k]) + WT_BATCH_MAX_SPANS * sizeof(struct gspan) +
 		    group_text_cap());
@@ -630,13 +681,13 @@ group_with_a_refused_batch(void)
 	e = store_group(g, 2);
 	ok(e == NULL, "the group of two: stored");
 	ok(!g[0]->refused && g[0]->counts.accepted == 1, "... the active device's batch in it");
-	ok(g[1]->refused, "... the revoked one's refused");
+	ok(g[1]->refused, "... the %s one's refused", deleted ? "deleted" : "revoked");
 	is_str(rows(d1), "1/1000", "... the active device's span stored");
-	is_str(rows(d2), "0/0", "... none of the revoked one's");
+	is_str(rows(d2), "0/0", "... none of the refused one's");
 	is_str(ip_q("SELECT count(*) FROM activity_batches WHERE device_id = $1", d2, NULL), "0",
 	    "... nor its record");
 	is_str(windows_titled(shared), "1", "the window both named: stored, once");
-	is_str(windows_titled(own), "0", "the window only the revoked device named: not stored");
+	is_str(windows_titled(own), "0", "the window only the refused device named: not stored");
 	for (int k = 0; k < 2; k++) {
 		batch_free(&b[k]);
 		free(g[k]);
@@ -670,8 +721,12 @@ main(void)
 	cache_after_rollback();
 	window_budget();
 	refused_when_stored();
-	group_with_a_refused_batch();
+	deleted_since();
+	intern_checks_the_device();
+	group_with_a_refused_batch(0);
+	group_with_a_refused_batch(1);
 	through_the_queue();
 	refused_when_stored();
+	deleted_since();
 	return ip_done();
 }
