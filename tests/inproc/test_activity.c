@@ -694,6 +694,56 @@ group_with_a_refused_batch(int deleted)
 	}
 }
 
+/* A full group (GROUP_BATCHES of different devices), every batch with
+ * spans and new windows: the most the first round trip ever carries. */
+static void
+full_group(void)
+{
+	struct gbatch *g[GROUP_BATCHES];
+	struct batch b[GROUP_BATCHES];
+	struct wt_device dev[GROUP_BATCHES];
+	const char *ids[GROUP_BATCHES];
+	size_t miss[WT_BATCH_MAX_SPANS];
+	struct batch_rules rules = { .now_us = clock_real_us(), .oldest_us = 0 };
+	const char *shared = ip_strf("Full group's shared window ✓ %s", tag);
+	struct wt_err *e;
+	int stored = 0;
+
+	for (int k = 0; k < GROUP_BATCHES; k++) {
+		const char *tok = new_device(ip_strf("full %d %s", k, tag), &ids[k]);
+		const char *body = ip_strf("{\"batch\": 1, \"spans\": [{\"start\": \"%s\","
+		    " \"duration_ms\": 1000, \"app\": \"full\", \"title\": \"%s\"},"
+		    " {\"start\": \"%s\", \"duration_ms\": 1000, \"app\": \"full\","
+		    " \"title\": \"Full group %d ✓ %s\"}]}", at(-300, NULL), shared, at(-200, NULL),
+		    k, tag);
+
+		dev[k] = (struct wt_device){ .id = atoll(ids[k]) };
+		sha256_hex(tok, 64, dev[k].token_hash);
+		g[k] = xcalloc(1, sizeof(*g[k]) + WT_BATCH_MAX_SPANS * sizeof(struct gspan) +
+		    group_text_cap());
+		g[k]->text_cap = group_text_cap();
+		e = batch_parse(body, strlen(body), &rules, &b[k]);
+		if (e == NULL)
+			e = batch_windows(&dev[k], &b[k], g[k], miss);
+		if (!ok(e == NULL, "batch %d of the full group made", k))
+			return;
+	}
+	e = store_group(g, GROUP_BATCHES);
+	ok(e == NULL, "a full group of %d batches, each with new windows: stored", GROUP_BATCHES);
+	for (int k = 0; k < GROUP_BATCHES; k++)
+		stored += !g[k]->refused && g[k]->counts.accepted == 2 &&
+		    strcmp(rows(ids[k]), "2/2000") == 0;
+	is_int(stored, GROUP_BATCHES, "... every batch's two spans stored and counted");
+	is_str(windows_titled(shared), "1", "... the window all of them named stored once");
+	is_str(ip_q("SELECT count(*) FROM windows WHERE title LIKE $1",
+	    ip_strf("Full group %% ✓ %s", tag), NULL), ip_strf("%d", GROUP_BATCHES),
+	    "... and each one's own");
+	for (int k = 0; k < GROUP_BATCHES; k++) {
+		batch_free(&b[k]);
+		free(g[k]);
+	}
+}
+
 static void
 through_the_queue(void)
 {
@@ -725,6 +775,7 @@ main(void)
 	intern_checks_the_device();
 	group_with_a_refused_batch(0);
 	group_with_a_refused_batch(1);
+	full_group();
 	through_the_queue();
 	refused_when_stored();
 	deleted_since();
