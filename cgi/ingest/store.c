@@ -549,9 +549,9 @@ store_group(struct gbatch **g, int n)
 	ap[1] = hashes.data;
 
 	/* Round trip 1: begin, the locks (their own statement, so what
-	 * follows sees what another uploader committed meanwhile), the
-	 * batches stored before, the stored spans next to each batch (all
-	 * of them in one statement). */
+	 * follows sees what another uploader committed meanwhile), which
+	 * devices still have their token, the batches stored before, the
+	 * stored spans next to each batch (all of them in one statement). */
 	calls[nc++] = (struct db_call){ ST_INGEST_LOCK_DEVICES, 1, kp };
 	calls[nc++] = (struct db_call){ ST_INGEST_DEVICES_ACTIVE, 2, ap };
 	calls[nc++] = (struct db_call){ ST_INGEST_BATCHES_FIND, 2, kp };
