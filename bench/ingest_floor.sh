@@ -25,15 +25,8 @@ TMP=$(mktemp -d /tmp/ingest-floor.XXXXXX)
 chmod 755 "$TMP"
 trap 'rm -rf "$TMP"' EXIT
 
-tag=bench-floor-$(date +%s)
-uid=$(sql "INSERT INTO users (email, display_name, role, status)
-	VALUES ('$tag@bench.worktime.test', 'Bench $tag', 'member', 'active') RETURNING id")
-for i in $(seq 1 "$DEVICES"); do
-	tok=$(openssl rand -hex 32)
-	echo "$tok" >>"$TMP/tokens"
-	echo "$uid	$tag-$i	$(printf %s "$tok" | sha256sum | cut -c1-64)"
-done >"$TMP/devices.tsv"
-sql "\\copy devices (user_id, name, token_hash) FROM '$TMP/devices.tsv'"
+. "$ROOT/bench/devices.sh"
+bench_devices "bench-floor-$(date +%s)" "$DEVICES" "$TMP" >/dev/null
 
 # CPU ticks (user + system) of every process, by command name.
 ticks() {

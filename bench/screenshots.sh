@@ -73,15 +73,8 @@ for mode in blurred plain; do
 done
 
 # --- the server -----------------------------------------------------------------------
-tag=bench-shots-$(date +%s)
-uid=$(sql "INSERT INTO users (email, display_name, role, status)
-	VALUES ('$tag@bench.worktime.test', 'Bench shots', 'member', 'active') RETURNING id")
-for i in $(seq 1 "$DEVICES"); do
-	tok=$(openssl rand -hex 32)
-	sql "INSERT INTO devices (user_id, name, token_hash)
-		VALUES ($uid, '$tag-$i', '$(printf %s "$tok" | sha256sum | cut -c1-64)')" >/dev/null
-	echo "$tok"
-done >"$TMP/tokens"
+. "$ROOT/bench/devices.sh"
+uid=$(bench_devices "bench-shots-$(date +%s)" "$DEVICES" "$TMP")
 orig=$(sql "SELECT screenshot_mode FROM settings")
 sql "UPDATE settings SET screenshot_mode = 'interval'" >/dev/null
 # The image: the unblurred screenshot of the text above, about 200 KB.
