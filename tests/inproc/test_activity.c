@@ -24,9 +24,10 @@ static const struct wt_app *ingest = &ingest_app;
 static const char *tag;
 static long long uid;
 
-/* A device with a known token, as the enrollment exchange makes one. */
+/* A device of owner with a known token, as the enrollment exchange
+ * makes one. */
 static const char *
-new_device(const char *name, const char **id)
+new_device_of(long long owner, const char *name, const char **id)
 {
 	char token[65], hash[65];
 
@@ -34,8 +35,14 @@ new_device(const char *name, const char **id)
 		return NULL;
 	sha256_hex(token, 64, hash);
 	*id = ip_q("INSERT INTO devices (user_id, name, token_hash) VALUES ($1, $2, $3)"
-	    " RETURNING id", ip_strf("%lld", uid), name, hash, NULL);
+	    " RETURNING id", ip_strf("%lld", owner), name, hash, NULL);
 	return ip_strf("%s", token);
+}
+
+static const char *
+new_device(const char *name, const char **id)
+{
+	return new_device_of(uid, name, id);
 }
 
 static struct ip_resp *
@@ -557,7 +564,8 @@ refused_when_stored(void)
 	static int run;
 	const char *dev, *tok = new_device(ip_strf("cached %s %d", tag, run), &dev);
 	const char *title = ip_strf("Revoked window 漢字 🙂 %s %d", tag, run);
-	const char *owner, *dev2, *tok2;
+	const char *dev2, *tok2;
+	long long owner;
 	struct ip_resp *a;
 
 	a = post(tok, one_new(1, -900, ip_strf("Before 漢字 %s", tag)));
@@ -572,20 +580,12 @@ refused_when_stored(void)
 	a = post(tok, one_new(2, -800, title));
 	is_status(a, 401, "... and again 401 (looked up now)");
 
-	owner = ip_strf("%lld", ip_user(ip_strf("own%d.%s@example.com", run++, tag),
-	    ip_strf("Owner é %s", tag), "member", NULL));
-	{
-		char token[65], hash[65];
-
-		random_token_hex(32, token);
-		sha256_hex(token, 64, hash);
-		dev2 = ip_q("INSERT INTO devices (user_id, name, token_hash) VALUES ($1, $2, $3)"
-		    " RETURNING id", owner, ip_strf("owner's %s", tag), hash, NULL);
-		tok2 = ip_strf("%s", token);
-	}
+	owner = ip_user(ip_strf("own%d.%s@example.com", run++, tag), ip_strf("Owner é %s", tag),
+	    "member", NULL);
+	tok2 = new_device_of(owner, ip_strf("owner's %s", tag), &dev2);
 	is_status(post(tok2, one_new(1, -700, ip_strf("Owner 1 %s", tag))), 200,
 	    "another person's device: stored");
-	ip_exec("UPDATE users SET status = 'disabled' WHERE id = $1", owner, NULL);
+	ip_exec("UPDATE users SET status = 'disabled' WHERE id = $1", ip_strf("%lld", owner), NULL);
 	is_status(post(tok2, one_new(2, -600, title)), 401,
 	    "its owner disabled since: its next batch is 401");
 	is_str(rows(dev2), "1/1000", "... nothing of it stored");
@@ -642,6 +642,23 @@ intern_checks_the_device(void)
 	is_str(windows_titled(ip_strf("Intern revoked é %s", tag)), "0", "... and no window stored");
 }
 
+/* A batch of d's as a worker puts it in its group slot (batch_windows),
+ * parsed from body into *b; NULL and *e set when either step refuses it.
+ * The caller frees both. */
+static struct gbatch *
+group_batch(const struct wt_device *d, const char *body, struct batch *b, struct wt_err **e)
+{
+	struct gbatch *g = xcalloc(1, sizeof(*g) + WT_BATCH_MAX_SPANS * sizeof(struct gspan) +
+	    group_text_cap());
+	struct batch_rules rules = { .now_us = clock_real_us(), .oldest_us = 0 };
+	size_t miss[WT_BATCH_MAX_SPANS];
+
+	g->text_cap = group_text_cap();
+	if ((*e = batch_parse(body, strlen(body), &rules, b)) == NULL)
+		*e = batch_windows(d, b, g, miss);
+	return g;
+}
+
 /* Two batches in one group, one of them from a device revoked (or, with
  * deleted, deleted) since its worker saw it: the other is stored, and
  * nothing of the refused one is, not even the new window both name. */
@@ -661,8 +678,6 @@ group_with_a_refused_batch(int deleted)
 		    " \"app\": \"grp\", \"title\": \"%s\"}]}", at(-500, NULL), shared, at(-400, NULL), own) };
 	struct gbatch *g[2];
 	struct batch b[2];
-	size_t miss[WT_BATCH_MAX_SPANS];
-	struct batch_rules rules = { .now_us = clock_real_us(), .oldest_us = 0 };
 	struct wt_err *e;
 
 	sha256_hex(t1, 64, dev[0].token_hash);
@@ -670,12 +685,8 @@ group_with_a_refused_batch(int deleted)
 	ip_exec(deleted ? "DELETE FROM devices WHERE id = $1" :
 	    "UPDATE devices SET revoked_at = now() WHERE id = $1", d2, NULL);
 	for (int k = 0; k < 2; k++) {
-		g[k] = xcalloc(1, sizeof(*g[k]) + WT_BATCH_MAX_SPANS * sizeof(struct gspan) +
-		    group_text_cap());
-		g[k]->text_cap = group_text_cap();
-		e = batch_parse(body[k], strlen(body[k]), &rules, &b[k]);
+		g[k] = group_batch(&dev[k], body[k], &b[k], &e);
 		ok(e == NULL, "batch %d parsed", k);
-		e = batch_windows(&dev[k], &b[k], g[k], miss);
 		ok(e == NULL && g[k]->nmiss > 0, "... its new windows left to the group");
 	}
 	e = store_group(g, 2);
@@ -703,8 +714,6 @@ full_group(void)
 	struct batch b[GROUP_BATCHES];
 	struct wt_device dev[GROUP_BATCHES];
 	const char *ids[GROUP_BATCHES];
-	size_t miss[WT_BATCH_MAX_SPANS];
-	struct batch_rules rules = { .now_us = clock_real_us(), .oldest_us = 0 };
 	const char *shared = ip_strf("Full group's shared window ✓ %s", tag);
 	struct wt_err *e;
 	int stored = 0;
@@ -719,12 +728,7 @@ full_group(void)
 
 		dev[k] = (struct wt_device){ .id = atoll(ids[k]) };
 		sha256_hex(tok, 64, dev[k].token_hash);
-		g[k] = xcalloc(1, sizeof(*g[k]) + WT_BATCH_MAX_SPANS * sizeof(struct gspan) +
-		    group_text_cap());
-		g[k]->text_cap = group_text_cap();
-		e = batch_parse(body, strlen(body), &rules, &b[k]);
-		if (e == NULL)
-			e = batch_windows(&dev[k], &b[k], g[k], miss);
+		g[k] = group_batch(&dev[k], body, &b[k], &e);
 		if (!ok(e == NULL, "batch %d of the full group made", k))
 			return;
 	}
