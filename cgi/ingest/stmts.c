@@ -68,8 +68,9 @@ const struct wt_stmt ingest_stmts[INGEST_NSTMTS] = {
 	  " $2::integer, $3::text[], $4::text[], $5::text[])", 5, 0 },
 	/* Each batch's device's stored spans that can overlap it ($1 the
 	 * devices, $2 and $3 where each batch starts and ends): the last
-	 * one starting at or before the batch (a span is at most 24 h long)
-	 * and every one starting inside it; by device and start. */
+	 * one with a length starting at or before the batch (a span is at
+	 * most 24 h long; a zero-length one may lie inside it) and every one
+	 * starting at or inside it; by device and start. */
 	STMT(ST_INGEST_NEIGHBOURS) = { "ingest_neighbours",
 	  "SELECT k.d, (extract(epoch FROM n.started_at) * 1000000)::bigint, n.duration_ms"
 	  " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) k(d, lo, hi)"
@@ -77,11 +78,11 @@ const struct wt_stmt ingest_stmts[INGEST_NSTMTS] = {
 	  " ((SELECT started_at, duration_ms FROM activity WHERE device_id = k.d"
 	  "   AND started_at <= 'epoch'::timestamptz + k.lo * interval '1 microsecond'"
 	  "   AND started_at > 'epoch'::timestamptz + k.lo * interval '1 microsecond'"
-	  "       - interval '24 hours'"
+	  "       - interval '24 hours' AND duration_ms > 0"
 	  "   ORDER BY started_at DESC LIMIT 1)"
-	  "  UNION ALL"
+	  "  UNION"
 	  "  (SELECT started_at, duration_ms FROM activity WHERE device_id = k.d"
-	  "   AND started_at > 'epoch'::timestamptz + k.lo * interval '1 microsecond'"
+	  "   AND started_at >= 'epoch'::timestamptz + k.lo * interval '1 microsecond'"
 	  "   AND started_at < 'epoch'::timestamptz + k.hi * interval '1 microsecond')) n"
 	  " ORDER BY 1, 2", 3, 0 },
 	STMT(ST_INGEST_INSERT_SPANS) = { "ingest_insert_spans",

@@ -207,8 +207,9 @@ window_ids(long long device, const struct batch *b, int *ids, long long *new_win
 }
 
 /* The stored spans of device that can overlap its batch, from
- * ST_INGEST_NEIGHBOURS (every batch's, by device and start): sorted, and
- * never overlapping each other. */
+ * ST_INGEST_NEIGHBOURS (every batch's, by device and start): sorted; those
+ * with a length never overlap each other (a zero-length one may lie
+ * inside one of them). */
 static struct stored *
 neighbours(PGresult *res, long long device, size_t *n)
 {
@@ -248,11 +249,14 @@ past_stored(const struct stored *s, size_t n, long long t)
 	return t;
 }
 
+/* Where a span starting at after must end: the next stored span with a
+ * length.  A zero-length one (a late heartbeat's instant) takes no time,
+ * so a span may run across it; cutting there lost the rest of the span. */
 static long long
 next_stored_start(const struct stored *s, size_t n, long long after, long long fin)
 {
 	for (size_t i = 0; i < n; i++)
-		if (s[i].st > after && s[i].st < fin)
+		if (s[i].st > after && s[i].st < fin && s[i].fin > s[i].st)
 			return s[i].st;
 	return fin;
 }
@@ -331,10 +335,13 @@ trim(struct gbatch *g, const struct piece *p, const struct stored *s, size_t ns,
 			st2++;
 		else if (occupied(s, ns, st2) || st2 == last_kept)
 			continue;
-		if (!(fin2 > st2 || (sp->duration_ms == 0 && st2 == st)))
+		/* Whole milliseconds, rounded down: a span rounded up would end
+		 * past the start it was cut at.  Less than one left of a span
+		 * that had some is nothing left. */
+		if (!((fin2 - st2) / 1000 > 0 || (sp->duration_ms == 0 && st2 == st)))
 			continue;
 		arrays_add(rows, NCOLS, (const long long[NCOLS]){ g->device, st2,
-		    (fin2 - st2 + 500) / 1000, sp->window_id, sp->afk });
+		    (fin2 - st2) / 1000, sp->window_id, sp->afk });
 		last_kept = st2;
 		c->accepted++;
 		if (st2 != st || fin2 != fin)

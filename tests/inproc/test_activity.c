@@ -186,6 +186,61 @@ overlaps(void)
 	    NULL), "0", "stored spans of the device never overlap");
 }
 
+/* at(secs) with a fraction of a second ("0005" for 500 us). */
+static const char *
+at_frac(long long secs, const char *frac)
+{
+	const char *t = at(secs, NULL);
+
+	return ip_strf("%.*s.%sZ", (int)strlen(t) - 1, t, frac);
+}
+
+static void
+stored_span(const char *dev, const char *start, long long ms)
+{
+	ip_q("INSERT INTO activity (started_at, device_id, duration_ms, window_id, afk)"
+	    " VALUES ($1, $2, $3, (SELECT min(id) FROM windows), false)", start, dev,
+	    ip_strf("%lld", ms), NULL);
+}
+
+/* The edges a fuzzing of the API found (sql/038 has the same for the
+ * heartbeats' path): past a chain of stored spans that touch, across a
+ * zero-length one, half a millisecond left, on a zero-length one's
+ * instant. */
+static void
+trim_edges(void)
+{
+	const char *dev, *tok = new_device(ip_strf("edges %s", tag), &dev);
+	const long long b = -7000;
+	struct ip_resp *a;
+
+	stored_span(dev, at(b, NULL), 600000);
+	stored_span(dev, at(b + 600, NULL), 600000);
+	stored_span(dev, at(b + 2400, NULL), 0);
+	stored_span(dev, at_frac(b + 3600, "0005"), 1000);
+	stored_span(dev, at(b + 4000, NULL), 0);
+	a = post(tok, ip_json("{sI s[{ss sI ss ss} {ss sI ss ss} {ss sI ss ss} {ss sI ss ss}]}",
+	    "batch", (json_int_t)1, "spans",
+	    "start", at(b + 300, NULL), "duration_ms", (json_int_t)1200000, "app", "vim", "title", "a",
+	    "start", at(b + 1800, NULL), "duration_ms", (json_int_t)1200000, "app", "vim", "title", "b",
+	    "start", at_frac(b + 3600, "000"), "duration_ms", (json_int_t)1, "app", "vim", "title", "c",
+	    "start", at(b + 4000, NULL), "duration_ms", (json_int_t)1000, "app", "vim", "title", "d"));
+	is_status(a, 200, "a batch over the edges of stored spans");
+	is_str(ip_jstr(a, "accepted"), "3", "... three spans stored");
+	is_str(ip_jstr(a, "trimmed"), "2", "... two of them trimmed");
+	is_str(ip_jstr(a, "dropped"), "1", "... and the one with half a millisecond left dropped");
+	is_str(ip_q("SELECT string_agg(extract(epoch FROM started_at - $2::timestamptz)::text"
+	    " || '+' || duration_ms, ' ' ORDER BY started_at) FROM activity WHERE device_id = $1",
+	    dev, at(b, NULL), NULL),
+	    "0.000000+600000 600.000000+600000 1200.000000+300000 1800.000000+1200000"
+	    " 2400.000000+0 3600.000500+1000 4000.000000+0 4000.000001+999",
+	    "... past both touching spans, across the instant, a microsecond on and rounded down");
+	is_str(ip_q("SELECT count(*) FROM (SELECT started_at, lead(started_at) OVER w AS nxt,"
+	    " started_at + duration_ms * interval '1 ms' AS fin FROM activity"
+	    " WHERE device_id = $1 AND duration_ms > 0 WINDOW w AS (ORDER BY started_at)) s"
+	    " WHERE fin > nxt", dev, NULL), "0", "... and no two spans with a length overlap");
+}
+
 /* A bad batch: the status, the field named, and nothing stored. */
 static void
 refused(const char *tok, const char *dev, const char *json, int status, const char *field,
@@ -768,6 +823,7 @@ main(void)
 	ok(uid > 0, "a member to own the devices");
 	stored_once();
 	overlaps();
+	trim_edges();
 	bad_input();
 	streaming();
 	long_text();
