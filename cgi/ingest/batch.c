@@ -356,6 +356,9 @@ on_key(void *ctx, const unsigned char *key, size_t len)
 {
 	struct parse *p = ctx;
 
+	/* A new member: a bad name is not the last member's fault. */
+	if (in_span(p))
+		p->member = M_OTHER;
 	if (!text_ok(p, key, len))
 		return 0;
 	if (p->skip_from >= 0)

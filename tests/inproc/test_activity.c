@@ -283,6 +283,13 @@ bad_input(void)
 
 	refused(tok, dev, "{\"batch\": 1, \"spans\": [", 400, "", "malformed JSON");
 	refused(tok, dev, "[1, 2]", 400, "", "a JSON array instead of an object");
+	/* The field before a bad member name is not blamed for it. */
+	refused(tok, dev, ip_strf("{\"batch\": 1, \"spans\": [{\"start\": \"%s\","
+	    " \"app\": \"a\", \"duration_ms\": 5, \"note\\u0000\": 1}]}", at(-60, NULL)),
+	    400, "", "a member name with a NUL after duration_ms");
+	refused(tok, dev, ip_strf("{\"batch\": 1, \"spans\": [{\"start\": \"%s\","
+	    " \"title\": \"t\", \"\xff\": 1}]}", at(-60, NULL)),
+	    400, "", "a member name of invalid UTF-8 after title");
 	refused(tok, dev, "{\"spans\": []}", 400, "batch", "no batch number");
 	refused(tok, dev, "{\"batch\": -1, \"spans\": []}", 400, "batch", "a negative batch");
 	refused(tok, dev, "{\"batch\": \"1\", \"spans\": []}", 400, "batch", "a batch as a string");
