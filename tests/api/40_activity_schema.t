@@ -205,25 +205,35 @@ store() {  # store DAY TIME DURATION_MS [N: with another span, at 12:00 + N minu
 	q "SELECT stored || '/' || trimmed FROM activity_store(2, json_build_array(json_build_array(
 	   (extract(epoch FROM '$1 $2Z'::timestamptz) * 1000000)::bigint, $3, 1, false)$other))"
 }
-for mode in one set; do
-	day=2031-08-01 n=""
-	[ $mode = set ] && day=2031-08-02 n=0
-	store $day 10:00 600000 $n >/dev/null
-	[ $mode = set ] && n=1
-	store $day 10:20 600000 $n >/dev/null
+# store_all MODE DAY "TIME DURATION_MS"...: each stored in turn (in the
+# set, beside a span of another month: n counts those), their answers in
+# got (the set's without that other span).
+store_all() {
+	local mode=$1 day=$2 c r
+	shift 2
 	got=""
-	for c in "10:05 60000" "10:09 120000" "10:19 120000" "10:15 0" "10:25 0" "10:30 60000" \
-	    "10:12 60000" "10:12 60000"; do
+	for c in "$@"; do
 		set -- $c
 		[ $mode = set ] && n=$((n + 1))
 		r=$(store $day $1 $2 $n)
 		[ $mode = set ] && r=$((${r%/*} - 1))/${r#*/}
 		got="$got $r"
 	done
+}
+# The spans stored on DAY, their start in FORMAT (to_char's) and length.
+day_spans() {
+	q "SELECT string_agg(to_char(started_at AT TIME ZONE 'UTC', '$2') || '+' || duration_ms, ' ' ORDER BY started_at)
+	   FROM activity WHERE device_id = 2 AND started_at >= '$1' AND started_at < '$1'::date + 1"
+}
+for mode in one set; do
+	day=2031-08-01 n=""
+	[ $mode = set ] && day=2031-08-02 n=-1
+	store_all $mode $day "10:00 600000" "10:20 600000"
+	store_all $mode $day "10:05 60000" "10:09 120000" "10:19 120000" "10:15 0" "10:25 0" \
+	    "10:30 60000" "10:12 60000" "10:12 60000"
 	is "$got" " 0/0 1/1 1/1 1/0 0/0 1/0 1/0 0/0" \
 		"activity_store ($mode): covered, trimmed at the start, at the end, a moment, a covered moment, adjoining, free, again"
-	is "$(q "SELECT string_agg(to_char(started_at AT TIME ZONE 'UTC', 'HH24:MI:SS') || '+' || duration_ms, ' ' ORDER BY started_at)
-	         FROM activity WHERE device_id = 2 AND started_at >= '$day' AND started_at < '$day'::date + 1")" \
+	is "$(day_spans $day HH24:MI:SS)" \
 		"10:00:00+600000 10:10:00+60000 10:12:00+60000 10:15:00+0 10:19:00+60000 10:20:00+600000 10:30:00+60000" \
 		"... what is stored ($mode)"
 done
@@ -236,23 +246,11 @@ done
 for mode in one set; do
 	day=2031-08-03 n=""
 	[ $mode = set ] && day=2031-08-04 n=20
-	for c in "10:00 600000" "10:10 600000" "10:40 0" "11:00:00.0005 1000" "12:00 0"; do
-		set -- $c
-		[ $mode = set ] && n=$((n + 1))
-		store $day $1 $2 $n >/dev/null
-	done
-	got=""
-	for c in "10:05 1200000" "10:30 1200000" "11:00 1" "12:00 1000"; do
-		set -- $c
-		[ $mode = set ] && n=$((n + 1))
-		r=$(store $day $1 $2 $n)
-		[ $mode = set ] && r=$((${r%/*} - 1))/${r#*/}
-		got="$got $r"
-	done
+	store_all $mode $day "10:00 600000" "10:10 600000" "10:40 0" "11:00:00.0005 1000" "12:00 0"
+	store_all $mode $day "10:05 1200000" "10:30 1200000" "11:00 1" "12:00 1000"
 	is "$got" " 1/1 1/0 0/0 1/1" \
 		"activity_store ($mode): past a chain of touching spans, across a zero-length one, half a millisecond left, on a zero-length one's instant"
-	is "$(q "SELECT string_agg(to_char(started_at AT TIME ZONE 'UTC', 'HH24:MI:SS.US') || '+' || duration_ms, ' ' ORDER BY started_at)
-	         FROM activity WHERE device_id = 2 AND started_at >= '$day' AND started_at < '$day'::date + 1")" \
+	is "$(day_spans $day HH24:MI:SS.US)" \
 		"10:00:00.000000+600000 10:10:00.000000+600000 10:20:00.000000+300000 10:30:00.000000+1200000 10:40:00.000000+0 11:00:00.000500+1000 12:00:00.000000+0 12:00:00.000001+999" \
 		"... what is stored ($mode): no two spans with a length overlap"
 done
