@@ -67,14 +67,21 @@ find(const char *hash)
 	return &table[i];
 }
 
+/* d into to, with kind and name of its own. */
+static void
+assign(struct wt_device *to, const struct wt_device *d)
+{
+	*to = *d;
+	to->kind = xstrdup(d->kind);
+	to->name = xstrdup(d->name);
+}
+
 static struct wt_device *
 copy(const struct wt_device *d)
 {
 	struct wt_device *c = xcalloc(1, sizeof(*c));
 
-	*c = *d;
-	c->kind = xstrdup(d->kind);
-	c->name = xstrdup(d->name);
+	assign(c, d);
 	return c;
 }
 
@@ -91,9 +98,7 @@ put(const struct wt_device *d, long long now)
 	free(e->d.kind);
 	free(e->d.name);
 	memcpy(e->hash, d->token_hash, sizeof(e->hash));
-	e->d = *d;
-	e->d.kind = xstrdup(d->kind);
-	e->d.name = xstrdup(d->name);
+	assign(&e->d, d);
 	e->seen_us = now;
 }
 
